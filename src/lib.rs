@@ -1,0 +1,3 @@
+//! life-tui: Conway's Game of Life over MPI row strips, live in the terminal.
+
+pub mod engine;
