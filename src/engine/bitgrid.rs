@@ -69,7 +69,12 @@ impl BitGrid {
     }
 
     pub fn set(&mut self, x: usize, y: usize, alive: bool) {
-        assert!(x < self.width && y < self.height, "cell ({x},{y}) outside {}x{}", self.width, self.height);
+        assert!(
+            x < self.width && y < self.height,
+            "cell ({x},{y}) outside {}x{}",
+            self.width,
+            self.height
+        );
         let word = &mut self.bits[y * self.words_per_row + x / 64];
         let bit = 1u64 << (x % 64);
         if alive {
@@ -98,9 +103,10 @@ impl BitGrid {
     /// Live cells as (x, y), row by row.
     pub fn live_cells(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         (0..self.height).flat_map(move |y| {
-            self.row(y).iter().enumerate().flat_map(move |(w, &word)| {
-                BitIter(word).map(move |bit| (w * 64 + bit, y))
-            })
+            self.row(y)
+                .iter()
+                .enumerate()
+                .flat_map(move |(w, &word)| BitIter(word).map(move |bit| (w * 64 + bit, y)))
         })
     }
 
@@ -164,7 +170,10 @@ mod tests {
         assert!(grid.get(0, 0) && grid.get(64, 1) && grid.get(129, 2));
         assert!(!grid.get(1, 0));
         assert_eq!(grid.population(), 3);
-        assert_eq!(grid.live_cells().collect::<Vec<_>>(), vec![(0, 0), (64, 1), (129, 2)]);
+        assert_eq!(
+            grid.live_cells().collect::<Vec<_>>(),
+            vec![(0, 0), (64, 1), (129, 2)]
+        );
         grid.set(64, 1, false);
         assert_eq!(grid.population(), 2);
     }

@@ -2,10 +2,16 @@
 //! Knows nothing of MPI or terminals.
 
 pub mod bitgrid;
+pub mod hash;
+mod kernel;
+pub mod reference;
 pub mod rule;
+pub mod seed;
+pub mod strip;
 
 pub use bitgrid::BitGrid;
 pub use rule::{Rule, RuleError};
+pub use strip::Strip;
 
 /// What lies beyond the grid's edges.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -23,5 +29,51 @@ impl std::fmt::Display for Edge {
             Edge::Torus => "torus",
             Edge::Dead => "dead",
         })
+    }
+}
+
+/// A whole grid stepped on one core: a strip that is its own neighbour.
+#[derive(Clone)]
+pub struct Life {
+    strip: Strip,
+    rule: Rule,
+    edge: Edge,
+}
+
+impl Life {
+    pub fn new(grid: &BitGrid, rule: Rule, edge: Edge) -> Life {
+        Life {
+            strip: Strip::from_grid(grid),
+            rule,
+            edge,
+        }
+    }
+
+    pub fn step(&mut self) {
+        self.strip.fill_halos_alone(self.edge);
+        self.strip.step(&self.rule, self.edge);
+    }
+
+    pub fn run(&mut self, generations: u64) {
+        for _ in 0..generations {
+            self.step();
+        }
+    }
+
+    pub fn grid(&self) -> BitGrid {
+        self.strip.to_grid()
+    }
+
+    pub fn population(&self) -> u64 {
+        self.strip.population()
+    }
+
+    pub fn hash(&self) -> u64 {
+        let rows = (0..self.strip.rows()).map(|y| self.strip.row(y));
+        hash::finish(
+            hash::partial_hash(0, rows),
+            self.strip.width(),
+            self.strip.rows(),
+        )
     }
 }

@@ -81,10 +81,18 @@ impl Rule {
             let mut digits = String::new();
             let mut flush = |letter: Option<char>, digits: &mut String| -> Result<(), RuleError> {
                 let Some(letter) = letter else {
-                    return if digits.is_empty() { Ok(()) } else { Err(malformed()) };
+                    return if digits.is_empty() {
+                        Ok(())
+                    } else {
+                        Err(malformed())
+                    };
                 };
                 let mask = digit_mask(text, digits)?;
-                let slot = if letter == 'b' { &mut birth } else { &mut survival };
+                let slot = if letter == 'b' {
+                    &mut birth
+                } else {
+                    &mut survival
+                };
                 if slot.replace(mask).is_some() {
                     return Err(malformed());
                 }
@@ -192,7 +200,9 @@ mod tests {
 
     #[test]
     fn all_notations_of_life_agree() {
-        for text in ["B3/S23", "S23/B3", "B3S23", "b3s23", "23/3", "life", "LIFE", " B3/S23 "] {
+        for text in [
+            "B3/S23", "S23/B3", "B3S23", "b3s23", "23/3", "life", "LIFE", " B3/S23 ",
+        ] {
             assert_eq!(Rule::parse(text), Ok(Rule::LIFE), "{text}");
         }
     }
@@ -214,14 +224,19 @@ mod tests {
 
     #[test]
     fn malformed_rules_are_rejected() {
-        for text in ["", "B9/S23", "B3/S2x", "hello", "B3", "3", "B3/B3", "B3//S23", "/B3S23"] {
+        for text in [
+            "", "B9/S23", "B3/S2x", "hello", "B3", "3", "B3/B3", "B3//S23", "/B3S23",
+        ] {
             assert!(Rule::parse(text).is_err(), "{text:?} should be rejected");
         }
     }
 
     #[test]
     fn bounded_suffix_is_split() {
-        assert_eq!(split_bounded_suffix("B3/S23:T100,80"), ("B3/S23", Some("T100,80")));
+        assert_eq!(
+            split_bounded_suffix("B3/S23:T100,80"),
+            ("B3/S23", Some("T100,80"))
+        );
         assert_eq!(split_bounded_suffix("B3/S23"), ("B3/S23", None));
     }
 }

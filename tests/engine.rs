@@ -1,0 +1,155 @@
+//! The engine against hand-checked patterns and the naive reference.
+
+use life_tui::engine::{BitGrid, Edge, Life, Rule, reference};
+use proptest::prelude::*;
+
+fn grid_from(width: usize, height: usize, cells: &[(usize, usize)]) -> BitGrid {
+    let mut grid = BitGrid::new(width, height);
+    for &(x, y) in cells {
+        grid.set(x, y, true);
+    }
+    grid
+}
+
+fn cells_of(grid: &BitGrid) -> Vec<(usize, usize)> {
+    grid.live_cells().collect()
+}
+
+fn run(grid: &BitGrid, rule: Rule, edge: Edge, generations: u64) -> BitGrid {
+    let mut life = Life::new(grid, rule, edge);
+    life.run(generations);
+    life.grid()
+}
+
+const GLIDER: [(usize, usize); 5] = [(1, 0), (2, 1), (0, 2), (1, 2), (2, 2)];
+
+#[test]
+fn blinker_oscillates_with_period_two() {
+    let horizontal = grid_from(5, 5, &[(1, 2), (2, 2), (3, 2)]);
+    let vertical = grid_from(5, 5, &[(2, 1), (2, 2), (2, 3)]);
+    assert_eq!(run(&horizontal, Rule::LIFE, Edge::Torus, 1), vertical);
+    assert_eq!(run(&horizontal, Rule::LIFE, Edge::Torus, 2), horizontal);
+    assert_eq!(run(&horizontal, Rule::LIFE, Edge::Dead, 1), vertical);
+}
+
+#[test]
+fn block_is_still() {
+    let block = grid_from(4, 4, &[(1, 1), (2, 1), (1, 2), (2, 2)]);
+    assert_eq!(run(&block, Rule::LIFE, Edge::Torus, 7), block);
+}
+
+#[test]
+fn glider_moves_one_cell_diagonally_every_four_generations() {
+    let glider = grid_from(10, 10, &GLIDER);
+    let moved: Vec<_> = GLIDER.iter().map(|&(x, y)| (x + 1, y + 1)).collect();
+    assert_eq!(
+        run(&glider, Rule::LIFE, Edge::Torus, 4),
+        grid_from(10, 10, &moved)
+    );
+}
+
+#[test]
+fn glider_crosses_the_torus_seam_in_both_axes() {
+    for width in [10, 64, 65, 127, 128, 130] {
+        let height = 9;
+        let glider = grid_from(width, height, &GLIDER);
+        // After 4*k generations the glider has moved (k, k), wrapping.
+        let k = width.max(height) + 3;
+        let expected: Vec<_> = GLIDER
+            .iter()
+            .map(|&(x, y)| ((x + k) % width, (y + k) % height))
+            .collect();
+        let after = run(&glider, Rule::LIFE, Edge::Torus, 4 * k as u64);
+        assert_eq!(after, grid_from(width, height, &expected), "width {width}");
+        assert_eq!(after.population(), 5);
+    }
+}
+
+#[test]
+fn glider_dies_against_dead_edges() {
+    let glider = grid_from(12, 12, &GLIDER);
+    let after = run(&glider, Rule::LIFE, Edge::Dead, 60);
+    // A glider hitting a dead corner becomes a block.
+    assert_eq!(after.population(), 4);
+    assert_eq!(after, reference_run(&glider, Rule::LIFE, Edge::Dead, 60));
+}
+
+#[test]
+fn every_width_from_1_to_130_matches_the_reference() {
+    for width in 1..=130 {
+        for edge in [Edge::Torus, Edge::Dead] {
+            let grid = pseudo_random_grid(width, 7, width as u64);
+            let fast = run(&grid, Rule::LIFE, edge, 6);
+            let slow = reference_run(&grid, Rule::LIFE, edge, 6);
+            assert_eq!(fast, slow, "width {width}, {edge}");
+        }
+    }
+}
+
+#[test]
+fn b0_rule_flips_empty_space_and_respects_the_width() {
+    let rule = Rule::parse("B0/S").unwrap();
+    for width in [1, 3, 63, 64, 65, 100] {
+        let empty = BitGrid::new(width, 4);
+        let all = run(&empty, rule, Edge::Torus, 1);
+        assert_eq!(all.population(), (width * 4) as u64, "width {width}");
+        assert_eq!(run(&empty, rule, Edge::Torus, 2), empty);
+        assert_eq!(
+            run(&empty, rule, Edge::Dead, 3),
+            reference_run(&empty, rule, Edge::Dead, 3)
+        );
+    }
+}
+
+fn reference_run(grid: &BitGrid, rule: Rule, edge: Edge, generations: u64) -> BitGrid {
+    (0..generations).fold(grid.clone(), |g, _| reference::step(&g, &rule, edge))
+}
+
+fn pseudo_random_grid(width: usize, height: usize, seed: u64) -> BitGrid {
+    let mut grid = BitGrid::new(width, height);
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    for y in 0..height {
+        for x in 0..width {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            grid.set(x, y, state >> 62 == 0 || state >> 63 == 1 && x % 3 == 0);
+        }
+    }
+    grid
+}
+
+fn arbitrary_grid() -> impl Strategy<Value = BitGrid> {
+    (1usize..=140, 1usize..=12).prop_flat_map(|(w, h)| {
+        proptest::collection::vec(any::<bool>(), w * h).prop_map(move |cells| {
+            let mut grid = BitGrid::new(w, h);
+            for (i, alive) in cells.into_iter().enumerate() {
+                grid.set(i % w, i / w, alive);
+            }
+            grid
+        })
+    })
+}
+
+fn arbitrary_rule() -> impl Strategy<Value = Rule> {
+    prop_oneof![
+        Just(Rule::LIFE),
+        (0u16..512, 0u16..512).prop_map(|(birth, survival)| Rule { birth, survival }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    #[test]
+    fn bit_packed_kernel_equals_the_reference(
+        grid in arbitrary_grid(),
+        rule in arbitrary_rule(),
+        torus in any::<bool>(),
+        generations in 1u64..4,
+    ) {
+        let edge = if torus { Edge::Torus } else { Edge::Dead };
+        prop_assert_eq!(run(&grid, rule, edge, generations), reference_run(&grid, rule, edge, generations));
+    }
+}
