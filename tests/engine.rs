@@ -11,10 +11,6 @@ fn grid_from(width: usize, height: usize, cells: &[(usize, usize)]) -> BitGrid {
     grid
 }
 
-fn cells_of(grid: &BitGrid) -> Vec<(usize, usize)> {
-    grid.live_cells().collect()
-}
-
 fn run(grid: &BitGrid, rule: Rule, edge: Edge, generations: u64) -> BitGrid {
     let mut life = Life::new(grid, rule, edge);
     life.run(generations);

@@ -81,9 +81,9 @@ impl Transition for AnyRule {
         let four_to_seven = n.s2 & !n.s3;
         let mut born = n.s3 & self.birth[8];
         let mut survive = n.s3 & self.survival[8];
-        for k in 0..4 {
-            let eq_low = low[k] & below4;
-            let eq_high = low[k] & four_to_seven;
+        for (k, low) in low.into_iter().enumerate() {
+            let eq_low = low & below4;
+            let eq_high = low & four_to_seven;
             born |= (eq_low & self.birth[k]) | (eq_high & self.birth[k + 4]);
             survive |= (eq_low & self.survival[k]) | (eq_high & self.survival[k + 4]);
         }

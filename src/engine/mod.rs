@@ -11,7 +11,7 @@ pub mod strip;
 
 pub use bitgrid::BitGrid;
 pub use rule::{Rule, RuleError};
-pub use strip::Strip;
+pub use strip::{Halos, Strip};
 
 /// What lies beyond the grid's edges.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]

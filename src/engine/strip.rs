@@ -7,6 +7,19 @@ use super::bitgrid::{BitGrid, last_word_mask, words_per_row};
 use super::kernel;
 use super::{Edge, Rule};
 
+/// A strip's edge rows, to be sent to its neighbours, and its halo rows,
+/// to be filled from them.
+pub struct Halos<'a> {
+    /// The first own row: what the neighbour above needs.
+    pub first: &'a [u64],
+    /// The last own row: what the neighbour below needs.
+    pub last: &'a [u64],
+    /// The row just above the strip, to be received.
+    pub above: &'a mut [u64],
+    /// The row just below the strip, to be received.
+    pub below: &'a mut [u64],
+}
+
 /// `rows` rows of `width` cells. Array row 0 is the halo above, rows
 /// `1..=rows` are the strip's own rows and row `rows + 1` is the halo below.
 /// The caller fills the halos before each [`Strip::step`]: from the
@@ -85,26 +98,6 @@ impl Strip {
         self.cells.row_mut(last).into_slice().expect("contiguous")
     }
 
-    /// The first own row (sent to the neighbour above) and the halo below
-    /// (received from the neighbour below), borrowed together.
-    pub fn first_row_and_halo_below(&mut self) -> (&[u64], &mut [u64]) {
-        let words = self.words_per_row();
-        let rows = self.rows;
-        let all = self.cells.as_slice_mut().expect("standard layout");
-        let (head, halo_below) = all.split_at_mut((rows + 1) * words);
-        (&head[words..2 * words], halo_below)
-    }
-
-    /// The last own row (sent to the neighbour below) and the halo above
-    /// (received from the neighbour above), borrowed together.
-    pub fn last_row_and_halo_above(&mut self) -> (&[u64], &mut [u64]) {
-        let words = self.words_per_row();
-        let rows = self.rows;
-        let all = self.cells.as_slice_mut().expect("standard layout");
-        let (halo_above, rest) = all.split_at_mut(words);
-        (&rest[(rows - 1) * words..rows * words], halo_above)
-    }
-
     /// Fills the halos as a whole grid would: wrapped for a torus, dead otherwise.
     pub fn fill_halos_alone(&mut self, edge: Edge) {
         let words = self.words_per_row();
@@ -127,29 +120,84 @@ impl Strip {
     /// Advances the strip's own rows one generation, using the halos as
     /// they are. Columns wrap for [`Edge::Torus`] and are dead otherwise.
     pub fn step(&mut self, rule: &Rule, edge: Edge) {
-        self.step_rows(rule, edge, 0..self.rows);
-        self.swap();
+        self.step_with_exchange(rule, edge, |_halos, compute_interior| compute_interior());
     }
 
-    /// Computes the next state of own rows `range` into the back buffer.
-    /// Split from [`Strip::swap`] so that interior rows can be computed
-    /// while the halo exchange is still in flight.
-    pub fn step_rows(&mut self, rule: &Rule, edge: Edge, range: std::ops::Range<usize>) {
-        let width = self.width;
-        let cells = self.cells.as_slice().expect("standard layout");
-        let words = self.cells.ncols();
+    /// Advances one generation while `exchange` fills the halos. `exchange`
+    /// gets the edge rows to send, the halo rows to receive into, and a
+    /// callback computing every row that needs no halo: call it after
+    /// starting the transfers and before waiting for them, so that the
+    /// interior is computed while the halos are in flight.
+    pub fn step_with_exchange(
+        &mut self,
+        rule: &Rule,
+        edge: Edge,
+        exchange: impl FnOnce(Halos<'_>, &mut dyn FnMut()),
+    ) {
+        let (width, rows, words) = (self.width, self.rows, self.words_per_row());
+        let all = self.cells.as_slice_mut().expect("standard layout");
+        let (halo_above, rest) = all.split_at_mut(words);
+        let (own, halo_below) = rest.split_at_mut(rows * words);
+        let own: &[u64] = own;
         let next = self.next.as_slice_mut().expect("standard layout");
-        for y in range {
-            let above = &cells[y * words..(y + 1) * words];
-            let centre = &cells[(y + 1) * words..(y + 2) * words];
-            let below = &cells[(y + 2) * words..(y + 3) * words];
-            let out = &mut next[(y + 1) * words..(y + 2) * words];
-            kernel::step_row(rule, edge, width, above, centre, below, out);
+        let (next_interior, next_edges) = {
+            // Rows 1..rows-1 of the output need no halo.
+            let (head, tail) = next.split_at_mut(2 * words);
+            let interior_len = rows.saturating_sub(2) * words;
+            let (interior, tail) = tail.split_at_mut(interior_len);
+            (interior, (head, tail))
+        };
+        let mut compute_interior = || {
+            for y in 1..rows.saturating_sub(1) {
+                let out = &mut next_interior[(y - 1) * words..y * words];
+                let (above, centre, below) = (
+                    &own[(y - 1) * words..y * words],
+                    &own[y * words..(y + 1) * words],
+                    &own[(y + 1) * words..(y + 2) * words],
+                );
+                kernel::step_row(rule, edge, width, above, centre, below, out);
+            }
+        };
+        let halos = Halos {
+            first: &own[..words],
+            last: &own[(rows - 1) * words..],
+            above: halo_above,
+            below: halo_below,
+        };
+        exchange(halos, &mut compute_interior);
+        let (halo_above, halo_below): (&[u64], &[u64]) = (halo_above, halo_below);
+        let (head, tail) = next_edges;
+        let source = |y: usize| -> &[u64] {
+            // y is an own row index, -1 and rows standing for the halos.
+            match y {
+                usize::MAX => halo_above,
+                y if y == rows => halo_below,
+                y => &own[y * words..(y + 1) * words],
+            }
+        };
+        let first_out = &mut head[words..2 * words];
+        kernel::step_row(
+            rule,
+            edge,
+            width,
+            source(usize::MAX),
+            source(0),
+            source(1),
+            first_out,
+        );
+        if rows > 1 {
+            let last_out = &mut tail[..words];
+            let y = rows - 1;
+            kernel::step_row(
+                rule,
+                edge,
+                width,
+                source(y - 1),
+                source(y),
+                source(rows),
+                last_out,
+            );
         }
-    }
-
-    /// Makes the back buffer (filled by [`Strip::step_rows`]) current.
-    pub fn swap(&mut self) {
         std::mem::swap(&mut self.cells, &mut self.next);
     }
 

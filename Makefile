@@ -1,0 +1,35 @@
+# life-tui: `make demo` to see it, `make test` to check it.
+# Both install the system packages that are missing (Open MPI, libclang,
+# pkg-config, tmux) first, with sudo when not root.
+
+NP ?= 4
+CARGO ?= cargo
+BIN := target/release/life-tui
+MPIRUN := scripts/mpi-env.sh mpirun
+
+.PHONY: demo test deps build lint bench headless-demo clean
+
+deps:
+	@scripts/install-deps.sh
+	@command -v cargo >/dev/null || { echo "error: cargo not found; install Rust from rustup.rs" >&2; exit 1; }
+
+build: deps
+	$(CARGO) build --release
+
+# The live view, split over $(NP) ranks (works with fewer cores than ranks).
+demo: build
+	$(MPIRUN) -np $(NP) $(BIN)
+
+# A short headless run over $(NP) ranks, for machines without a terminal.
+headless-demo: build
+	$(MPIRUN) -q --stdin none -np $(NP) $(BIN) --headless --width 1024 --height 1024 --generations 500 --report-every 100
+
+lint: deps
+	$(CARGO) fmt --check
+	$(CARGO) clippy --release --all-targets -- -D warnings
+
+test: deps lint
+	$(CARGO) test --release -- --test-threads=2
+
+clean:
+	$(CARGO) clean

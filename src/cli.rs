@@ -1,0 +1,229 @@
+//! The command line, as clap sees it.
+
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+use crate::engine::{Edge, Rule};
+
+/// Conway's Game of Life, in parallel over MPI row strips, live in the terminal.
+///
+/// Run `mpirun -np 4 life-tui` for the live view split over four ranks, or
+/// `life-tui` alone for one rank. `--headless` runs the same engine without a
+/// terminal and prints JSON Lines, for scripts and benchmarks.
+#[derive(Parser, Debug, Clone)]
+#[command(name = "life-tui", version, about, long_about, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// Run without a terminal; rank 0 prints JSON Lines to stdout
+    #[arg(long)]
+    pub headless: bool,
+
+    /// Grid width in cells [default: the terminal, or the pattern plus a margin]
+    #[arg(long, value_name = "CELLS", value_parser = parse_size, allow_negative_numbers = true)]
+    pub width: Option<usize>,
+
+    /// Grid height in cells [default: the terminal, or the pattern plus a margin]
+    #[arg(long, value_name = "CELLS", value_parser = parse_size, allow_negative_numbers = true)]
+    pub height: Option<usize>,
+
+    /// Generations to run (headless); 0 just reports the initial grid
+    #[arg(long, value_name = "N", value_parser = parse_count, allow_negative_numbers = true)]
+    pub generations: Option<u64>,
+
+    /// Seed of the random soup; the same seed gives the same grid for any number of ranks
+    #[arg(long, value_name = "U64", value_parser = parse_seed, allow_negative_numbers = true)]
+    pub seed: Option<u64>,
+
+    /// Fraction of live cells in the random soup, from 0 to 1
+    #[arg(long, value_name = "FRACTION", default_value = "0.5", value_parser = parse_density, allow_negative_numbers = true)]
+    pub density: f64,
+
+    /// Life-like rule: B3/S23, S23/B3, B3S23, 23/3 or a name (Life, HighLife, Seeds, ...)
+    #[arg(long, value_name = "RULE", value_parser = parse_rule)]
+    pub rule: Option<Rule>,
+
+    /// What lies past the edges: a torus (wrap around) or dead cells
+    #[arg(long, value_enum, value_name = "EDGE")]
+    pub edge: Option<EdgeArg>,
+
+    /// Print population and hash every N generations (and at generation 0)
+    #[arg(long, value_name = "N", value_parser = parse_positive, allow_negative_numbers = true)]
+    pub report_every: Option<u64>,
+
+    /// Write the final grid to this file as RLE (headless)
+    #[arg(long, value_name = "FILE.rle")]
+    pub output: Option<PathBuf>,
+
+    /// Add per-rank compute and exchange times to the headless summary
+    #[arg(long)]
+    pub timing: bool,
+}
+
+const AFTER_HELP: &str = "\
+Examples:
+  life-tui                                   live view, one rank
+  mpirun -np 4 life-tui                      live view, four ranks
+  mpirun -np 2 life-tui --headless --width 4096 --height 4096 --generations 1000 --seed 1
+
+Headless output (stdout, JSON Lines, rank 0 only):
+  {\"generation\":G,\"population\":P,\"hash\":\"16 hex digits\"}   every --report-every N
+  {\"summary\":{\"generations\":..,\"width\":..,\"height\":..,\"ranks\":..,\"rule\":..,
+              \"seconds\":..,\"cell_updates_per_second\":..,\"population\":..,\"hash\":..}}
+Errors print one line `error: ...` on stderr and exit with status 2.";
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EdgeArg {
+    Torus,
+    Dead,
+}
+
+impl From<EdgeArg> for Edge {
+    fn from(edge: EdgeArg) -> Edge {
+        match edge {
+            EdgeArg::Torus => Edge::Torus,
+            EdgeArg::Dead => Edge::Dead,
+        }
+    }
+}
+
+/// The largest width or height accepted: past this a row or column count
+/// is surely a typo, and the grid could not be allocated anyway.
+pub const MAX_SIDE: usize = 1 << 24;
+
+fn parse_size(text: &str) -> Result<usize, String> {
+    let value: u64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a whole number of cells"))?;
+    if value == 0 {
+        return Err("must be at least 1".into());
+    }
+    if value > MAX_SIDE as u64 {
+        return Err(format!("must be at most {MAX_SIDE}"));
+    }
+    Ok(value as usize)
+}
+
+fn parse_count(text: &str) -> Result<u64, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a whole number from 0 to {}", u64::MAX))
+}
+
+fn parse_positive(text: &str) -> Result<u64, String> {
+    match parse_count(text)? {
+        0 => Err("must be at least 1".into()),
+        n => Ok(n),
+    }
+}
+
+fn parse_seed(text: &str) -> Result<u64, String> {
+    text.trim().parse().map_err(|_| {
+        format!(
+            "'{text}' is not a seed (a whole number from 0 to {})",
+            u64::MAX
+        )
+    })
+}
+
+fn parse_density(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number"))?;
+    if !(0.0..=1.0).contains(&value) {
+        return Err("must be between 0 and 1".into());
+    }
+    Ok(value)
+}
+
+fn parse_rule(text: &str) -> Result<Rule, String> {
+    Rule::parse(text).map_err(|e| e.to_string())
+}
+
+/// Parses the command line. On a mistake returns the one-line message
+/// (starting `error: `) to print; help and version requests are printed
+/// and `Ok(None)` returned.
+pub fn parse<I, T>(args: I) -> Result<Option<Cli>, CliExit>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    match Cli::try_parse_from(args) {
+        Ok(cli) => Ok(Some(cli)),
+        Err(err) => match err.kind() {
+            clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                Err(CliExit::Info(err.to_string()))
+            }
+            _ => {
+                let rendered = err.to_string();
+                let first = rendered
+                    .lines()
+                    .next()
+                    .unwrap_or("error: invalid arguments");
+                Err(CliExit::Error(first.trim_end().to_string()))
+            }
+        },
+    }
+}
+
+/// Why the program stops before running anything.
+#[derive(Debug)]
+pub enum CliExit {
+    /// `--help` or `--version` text, for stdout, exit status 0.
+    Info(String),
+    /// One line starting `error: `, for stderr, exit status 2.
+    Error(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(args: &[&str]) -> String {
+        let mut all = vec!["life-tui"];
+        all.extend_from_slice(args);
+        match parse(all) {
+            Err(CliExit::Error(line)) => line,
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_values_give_one_line_errors() {
+        for (args, expected) in [
+            (&["--width", "0"][..], "at least 1"),
+            (&["--density", "1.5"][..], "between 0 and 1"),
+            (&["--rule", "B9/S23"][..], "B9/S23"),
+            (&["--width", "-3"][..], "--width"),
+            (&["--seed", "18446744073709551616"][..], "is not a seed"),
+            (&["--report-every", "0"][..], "at least 1"),
+            (&["--generations", "x"][..], "'x' is not a whole number"),
+        ] {
+            let line = error_of(args);
+            assert!(line.starts_with("error: "), "{line}");
+            assert!(line.contains(expected), "{args:?}: {line}");
+            assert!(!line.contains('\n'));
+        }
+    }
+
+    #[test]
+    fn good_values_parse() {
+        let cli = parse([
+            "life-tui",
+            "--headless",
+            "--width",
+            "100",
+            "--rule",
+            "highlife",
+            "--edge",
+            "dead",
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!(cli.width, Some(100));
+        assert_eq!(cli.rule.unwrap().to_string(), "B36/S23");
+        assert_eq!(cli.edge, Some(EdgeArg::Dead));
+        assert_eq!(cli.density, 0.5);
+    }
+}

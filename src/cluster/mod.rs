@@ -1,0 +1,201 @@
+//! Everything that crosses between ranks. All MPI calls of the program live
+//! in this module; the rest of the code sees plain Rust types.
+
+pub mod decomp;
+
+use std::time::{Duration, Instant};
+
+use mpi::collective::SystemOperation;
+use mpi::datatype::PartitionMut;
+use mpi::environment::Universe;
+use mpi::topology::SimpleCommunicator;
+use mpi::traits::*;
+
+pub use decomp::{Decomposition, DecompositionError};
+
+use crate::engine::{BitGrid, Edge, Halos, Rule, Strip};
+
+/// Halo rows travelling up carry this tag, those travelling down the other,
+/// so that with two ranks (where above and below are the same rank) the two
+/// messages can never be confused.
+const TAG_UP: i32 = 1;
+const TAG_DOWN: i32 = 2;
+
+/// The MPI job as this rank sees it.
+pub struct Cluster {
+    // Dropping the universe finalizes MPI; it must outlive every use of `world`.
+    _universe: Universe,
+    world: SimpleCommunicator,
+}
+
+/// Where one generation's time went on this rank.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct StepTiming {
+    /// Computing cells.
+    pub compute: Duration,
+    /// Waiting for halo rows that had not arrived when the interior was done.
+    pub exchange: Duration,
+}
+
+impl std::ops::AddAssign for StepTiming {
+    fn add_assign(&mut self, other: StepTiming) {
+        self.compute += other.compute;
+        self.exchange += other.exchange;
+    }
+}
+
+impl Cluster {
+    /// Joins the MPI job (or starts a one-rank job without mpirun).
+    pub fn init() -> Cluster {
+        let universe = mpi::initialize().expect("MPI is initialised once, here");
+        let world = universe.world();
+        Cluster {
+            _universe: universe,
+            world,
+        }
+    }
+
+    pub fn rank(&self) -> usize {
+        self.world.rank() as usize
+    }
+
+    pub fn size(&self) -> usize {
+        self.world.size() as usize
+    }
+
+    pub fn is_root(&self) -> bool {
+        self.rank() == 0
+    }
+
+    /// Ends the whole job at once: for faults, where waiting peers would hang.
+    pub fn abort(&self, code: i32) -> ! {
+        self.world.abort(code)
+    }
+
+    pub fn barrier(&self) {
+        self.world.barrier();
+    }
+
+    /// Exchanges halo rows with the neighbouring strips and steps one
+    /// generation, computing the interior while the halos travel.
+    pub fn step(
+        &self,
+        strip: &mut Strip,
+        decomp: &Decomposition,
+        rule: &Rule,
+        edge: Edge,
+    ) -> StepTiming {
+        let start = Instant::now();
+        if self.size() == 1 {
+            strip.fill_halos_alone(edge);
+            strip.step(rule, edge);
+            return StepTiming {
+                compute: start.elapsed(),
+                exchange: Duration::ZERO,
+            };
+        }
+        let rank = self.rank();
+        let last_rank = self.size() - 1;
+        let torus = edge == Edge::Torus;
+        let above = (torus || rank > 0).then(|| decomp.above(rank));
+        let below = (torus || rank < last_rank).then(|| decomp.below(rank));
+        let mut timing = StepTiming::default();
+        strip.step_with_exchange(rule, edge, |halos: Halos<'_>, compute_interior| {
+            if above.is_none() {
+                halos.above.fill(0);
+            }
+            if below.is_none() {
+                halos.below.fill(0);
+            }
+            mpi::request::scope(|scope| {
+                let receive_above = above.map(|r| {
+                    self.world
+                        .process_at_rank(r as i32)
+                        .immediate_receive_into_with_tag(scope, halos.above, TAG_DOWN)
+                });
+                let receive_below = below.map(|r| {
+                    self.world
+                        .process_at_rank(r as i32)
+                        .immediate_receive_into_with_tag(scope, halos.below, TAG_UP)
+                });
+                let send_up = above.map(|r| {
+                    self.world
+                        .process_at_rank(r as i32)
+                        .immediate_send_with_tag(scope, halos.first, TAG_UP)
+                });
+                let send_down = below.map(|r| {
+                    self.world
+                        .process_at_rank(r as i32)
+                        .immediate_send_with_tag(scope, halos.last, TAG_DOWN)
+                });
+                compute_interior();
+                let waiting = Instant::now();
+                for request in [receive_above, receive_below, send_up, send_down]
+                    .into_iter()
+                    .flatten()
+                {
+                    request.wait();
+                }
+                timing.exchange = waiting.elapsed();
+            });
+        });
+        timing.compute = start.elapsed() - timing.exchange;
+        timing
+    }
+
+    /// The sum over all ranks, known on every rank (wrapping, mod 2^64).
+    pub fn sum(&self, value: u64) -> u64 {
+        let mut total = 0u64;
+        self.world
+            .all_reduce_into(&value, &mut total, SystemOperation::sum());
+        total
+    }
+
+    /// The largest value over all ranks, known on every rank.
+    pub fn max(&self, value: f64) -> f64 {
+        let mut largest = 0f64;
+        self.world
+            .all_reduce_into(&value, &mut largest, SystemOperation::max());
+        largest
+    }
+
+    /// Every rank's value, on the root only.
+    pub fn gather_f64(&self, value: f64) -> Option<Vec<f64>> {
+        let root = self.world.process_at_rank(0);
+        if self.is_root() {
+            let mut all = vec![0f64; self.size()];
+            root.gather_into_root(&value, &mut all[..]);
+            Some(all)
+        } else {
+            root.gather_into(&value);
+            None
+        }
+    }
+
+    /// The whole grid, assembled on the root from every rank's strip.
+    pub fn gather_grid(&self, strip: &Strip, decomp: &Decomposition) -> Option<BitGrid> {
+        let root = self.world.process_at_rank(0);
+        let mine = strip.own_words();
+        if !self.is_root() {
+            root.gather_varcount_into(mine);
+            return None;
+        }
+        let words = strip.words_per_row();
+        let counts: Vec<i32> = (0..self.size())
+            .map(|r| count_i32(decomp.rows_of(r).len() * words))
+            .collect();
+        let displacements: Vec<i32> = (0..self.size())
+            .map(|r| count_i32(decomp.rows_of(r).start * words))
+            .collect();
+        let mut all = vec![0u64; decomp.height() * words];
+        {
+            let mut partition = PartitionMut::new(&mut all[..], counts, &displacements[..]);
+            root.gather_varcount_into_root(mine, &mut partition);
+        }
+        Some(BitGrid::from_words(strip.width(), decomp.height(), all))
+    }
+}
+
+fn count_i32(n: usize) -> i32 {
+    i32::try_from(n).expect("grid too large to gather in one MPI message")
+}

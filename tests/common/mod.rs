@@ -1,0 +1,140 @@
+//! Running the real binary, alone or under a real `mpirun`, with a timeout
+//! so that a hung rank fails the test instead of stalling the suite.
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_life-tui");
+
+/// How long any one launched job may take before the test fails.
+pub const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Open MPI's settings for this machine: root only when we are root (real
+/// users are not), more ranks than cores, containers without ptrace.
+pub fn mpi_env(command: &mut Command) -> &mut Command {
+    if rustix::process::geteuid().is_root() {
+        command
+            .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
+            .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
+    }
+    command
+        .env("OMPI_MCA_rmaps_base_oversubscribe", "1")
+        .env("OMPI_MCA_btl_vader_single_copy_mechanism", "none")
+}
+
+/// `mpirun -q --stdin none -np N life-tui ARGS`.
+pub fn mpirun_command(np: usize, args: &[&str]) -> Command {
+    let mut command = Command::new("mpirun");
+    mpi_env(&mut command);
+    command
+        .args([
+            "-q",
+            "--stdin",
+            "none",
+            "--bind-to",
+            "none",
+            "-np",
+            &np.to_string(),
+            BIN,
+        ])
+        .args(args);
+    command
+}
+
+pub fn mpirun(np: usize, args: &[&str]) -> Output {
+    run_with_timeout(mpirun_command(np, args), TIMEOUT)
+}
+
+/// `life-tui ARGS` without mpirun (a one-rank singleton job).
+pub fn alone(args: &[&str]) -> Output {
+    let mut command = Command::new(BIN);
+    mpi_env(&mut command);
+    command.args(args);
+    run_with_timeout(command, TIMEOUT)
+}
+
+/// Runs `command` to completion, failing the test if it outlives `limit`.
+pub fn run_with_timeout(mut command: Command, limit: Duration) -> Output {
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command
+        .spawn()
+        .expect("spawn (is Open MPI installed? run `make deps`)");
+    let stdout = drain(child.stdout.take().expect("piped"));
+    let stderr = drain(child.stderr.take().expect("piped"));
+    let status = wait_or_kill(&mut child, limit);
+    Output {
+        status,
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
+    }
+}
+
+fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        bytes
+    })
+}
+
+fn wait_or_kill(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        if start.elapsed() > limit {
+            // SIGTERM lets mpirun take its ranks down with it; then make sure.
+            let pid = rustix::process::Pid::from_child(child);
+            let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
+            std::thread::sleep(Duration::from_secs(2));
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("timed out after {limit:?}: the job hung");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+pub fn stdout_of(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr_of(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The parsed JSON lines of a headless run; fails unless it succeeded.
+pub fn json_lines(output: &Output) -> Vec<serde_json::Value> {
+    assert!(
+        output.status.success(),
+        "run failed: {:?}\nstderr: {}",
+        output.status,
+        stderr_of(output)
+    );
+    stdout_of(output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .collect()
+}
+
+/// The `summary` object of a successful headless run.
+pub fn summary(output: &Output) -> serde_json::Value {
+    let lines = json_lines(output);
+    let last = lines.last().expect("at least the summary line");
+    last["summary"].clone()
+}
+
+pub fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
+pub fn exists(path: &Path) -> bool {
+    path.exists()
+}

@@ -1,0 +1,276 @@
+//! The headless contract under a real `mpirun` with several ranks: the
+//! result is bit-identical to the serial engine for every number of ranks.
+
+mod common;
+
+use common::*;
+use life_tui::cluster::Decomposition;
+use life_tui::config::RunConfig;
+use life_tui::engine::{Edge, Life, Rule, hash};
+
+/// The serial engine's population and hash for a random soup.
+fn serial(
+    width: usize,
+    height: usize,
+    seed: u64,
+    rule: Rule,
+    edge: Edge,
+    generations: u64,
+) -> (u64, String) {
+    let config = RunConfig {
+        width,
+        height,
+        rule,
+        edge,
+        seed,
+        density: 0.5,
+    };
+    let grid = config
+        .initial_strip(&Decomposition::new(height, 1).unwrap(), 0)
+        .to_grid();
+    let mut life = Life::new(&grid, rule, edge);
+    life.run(generations);
+    (life.population(), hash::to_hex(life.hash()))
+}
+
+#[test]
+fn every_rank_count_matches_the_serial_engine() {
+    for (width, height) in [(100, 37), (257, 5), (64, 64), (1, 7), (130, 4)] {
+        let expected = serial(width, height, 42, Rule::LIFE, Edge::Torus, 100);
+        for np in 1..=4 {
+            let (w, h) = (width.to_string(), height.to_string());
+            let out = mpirun(
+                np,
+                &[
+                    "--headless",
+                    "--width",
+                    &w,
+                    "--height",
+                    &h,
+                    "--generations",
+                    "100",
+                    "--seed",
+                    "42",
+                ],
+            );
+            let s = summary(&out);
+            assert_eq!(s["ranks"], np, "{width}x{height}");
+            assert_eq!(
+                (
+                    s["population"].as_u64().unwrap(),
+                    s["hash"].as_str().unwrap().to_string()
+                ),
+                expected,
+                "{width}x{height} at np={np}"
+            );
+        }
+    }
+}
+
+#[test]
+fn dead_edges_and_other_rules_match_the_serial_engine_on_three_ranks() {
+    let highlife = Rule::parse("B36/S23").unwrap();
+    let expected = serial(90, 31, 9, highlife, Edge::Dead, 60);
+    let out = mpirun(
+        3,
+        &[
+            "--headless",
+            "--width",
+            "90",
+            "--height",
+            "31",
+            "--generations",
+            "60",
+            "--seed",
+            "9",
+            "--rule",
+            "highlife",
+            "--edge",
+            "dead",
+        ],
+    );
+    let s = summary(&out);
+    assert_eq!(s["rule"], "B36/S23");
+    assert_eq!(
+        (
+            s["population"].as_u64().unwrap(),
+            s["hash"].as_str().unwrap().to_string()
+        ),
+        expected
+    );
+}
+
+#[test]
+fn reports_follow_the_json_lines_contract() {
+    let out = mpirun(
+        2,
+        &[
+            "--headless",
+            "--width",
+            "50",
+            "--height",
+            "20",
+            "--generations",
+            "10",
+            "--seed",
+            "3",
+            "--report-every",
+            "4",
+        ],
+    );
+    let lines = json_lines(&out);
+    let generations: Vec<u64> = lines[..lines.len() - 1]
+        .iter()
+        .map(|l| l["generation"].as_u64().expect("a report line"))
+        .collect();
+    assert_eq!(generations, [0, 4, 8]);
+    for line in &lines[..lines.len() - 1] {
+        let keys: Vec<&String> = line.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["generation", "population", "hash"]);
+        let hash = line["hash"].as_str().unwrap();
+        assert!(
+            hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()),
+            "{hash}"
+        );
+    }
+    let raw_last = stdout_of(&out).lines().last().unwrap().to_string();
+    assert!(raw_last.starts_with(r#"{"summary":{"generations":10,"width":50,"height":20,"ranks":2,"rule":"B3/S23","seconds":"#), "{raw_last}");
+    let s = summary(&out);
+    let keys: Vec<&String> = s.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "generations",
+            "width",
+            "height",
+            "ranks",
+            "rule",
+            "seconds",
+            "cell_updates_per_second",
+            "population",
+            "hash"
+        ]
+    );
+    assert!(s["seconds"].as_f64().unwrap() > 0.0);
+    assert!(s["cell_updates_per_second"].as_f64().unwrap() > 0.0);
+    // The final report and the summary describe the same grid.
+    assert_eq!(lines[2]["generation"], 8);
+}
+
+#[test]
+fn generation_zero_reports_the_initial_grid() {
+    let expected = serial(40, 10, 5, Rule::LIFE, Edge::Torus, 0);
+    let out = mpirun(
+        2,
+        &[
+            "--headless",
+            "--width",
+            "40",
+            "--height",
+            "10",
+            "--generations",
+            "0",
+            "--seed",
+            "5",
+            "--report-every",
+            "1",
+        ],
+    );
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["generation"], 0);
+    assert_eq!(lines[0]["population"].as_u64().unwrap(), expected.0);
+    assert_eq!(lines[1]["summary"]["hash"].as_str().unwrap(), expected.1);
+    assert_eq!(lines[1]["summary"]["generations"], 0);
+}
+
+#[test]
+fn the_same_seed_gives_the_same_grid_and_a_missing_seed_is_printed() {
+    let a = summary(&alone(&[
+        "--headless",
+        "--width",
+        "30",
+        "--height",
+        "30",
+        "--generations",
+        "0",
+        "--seed",
+        "77",
+    ]));
+    let b = summary(&mpirun(
+        3,
+        &[
+            "--headless",
+            "--width",
+            "30",
+            "--height",
+            "30",
+            "--generations",
+            "0",
+            "--seed",
+            "77",
+        ],
+    ));
+    assert_eq!(a["hash"], b["hash"]);
+    let fresh = alone(&[
+        "--headless",
+        "--width",
+        "30",
+        "--height",
+        "30",
+        "--generations",
+        "0",
+    ]);
+    let s = summary(&fresh);
+    let seed = s["seed"]
+        .as_u64()
+        .expect("an unseeded run reports its seed");
+    let again = summary(&alone(&[
+        "--headless",
+        "--width",
+        "30",
+        "--height",
+        "30",
+        "--generations",
+        "0",
+        "--seed",
+        &seed.to_string(),
+    ]));
+    assert_eq!(again["hash"], s["hash"]);
+}
+
+#[test]
+fn bad_input_gives_one_error_line_and_a_nonzero_exit() {
+    let cases: [(usize, &[&str], &str); 6] = [
+        (2, &["--headless", "--width", "0"], "--width"),
+        (
+            4,
+            &["--headless", "--width", "10", "--height", "3"],
+            "3 rows high but there are 4 ranks",
+        ),
+        (2, &["--headless", "--density", "1.5"], "between 0 and 1"),
+        (2, &["--headless", "--rule", "B3/S2x"], "B3/S2x"),
+        (1, &["--headless", "--rule", "nonsense"], "nonsense"),
+        (3, &["--headless", "--generations", "-1"], "--generations"),
+    ];
+    for (np, args, expected) in cases {
+        let out = mpirun(np, args);
+        assert!(!out.status.success(), "{args:?} should fail");
+        let stderr = stderr_of(&out);
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(
+            lines.len(),
+            1,
+            "{args:?}: exactly one line expected, got:\n{stderr}"
+        );
+        assert!(
+            lines[0].starts_with("error: ") && lines[0].contains(expected),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"));
+        assert!(out.stdout.is_empty(), "nothing on stdout for a failed run");
+    }
+    let out = alone(&["--headless", "--width", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr_of(&out).lines().count(), 1);
+}
