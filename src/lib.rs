@@ -4,5 +4,6 @@ pub mod cli;
 pub mod cluster;
 pub mod config;
 pub mod engine;
+pub mod files;
 pub mod headless;
 pub mod launch;

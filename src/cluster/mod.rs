@@ -2,6 +2,9 @@
 //! in this module; the rest of the code sees plain Rust types.
 
 pub mod decomp;
+mod faults;
+
+pub use faults::abort_on_panic;
 
 use std::time::{Duration, Instant};
 
