@@ -101,3 +101,94 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Pattern, PatternError> {
         grid_from_points(&cells, limits).map_err(|kind| PatternError::new(last_line, 1, kind))?;
     Ok(pattern)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pattern::PatternErrorKind;
+    use crate::pattern::tests::{rows, small};
+
+    fn read(text: &str) -> Pattern {
+        parse(text, &Limits::default()).unwrap_or_else(|e| panic!("{text:?}: {e}"))
+    }
+
+    fn fail(text: &str) -> PatternError {
+        parse(text, &Limits::default()).expect_err(text)
+    }
+
+    #[test]
+    fn reads_a_glider_block() {
+        let p = read("#Life 1.05\n#D A glider\n#D  by Guy\n#N\n#P -1 -1\n.*\n..*\n***\n");
+        assert_eq!(p.comments, ["A glider", " by Guy"]);
+        assert_eq!(p.rule, Some(Rule::LIFE));
+        assert_eq!(rows(&p.cells), [".O.", "..O", "OOO"]);
+    }
+
+    #[test]
+    fn blocks_are_placed_relative_to_each_other() {
+        let p = read("#Life 1.05\r\n#P 10 -5\r\n**\r\n#P 13 -3\r\n*\r\n.*\r\n");
+        assert_eq!(rows(&p.cells), ["OO...", ".....", "...O.", "....O"]);
+        // Rows before any #P start at the origin; blank lines are empty rows.
+        let p = read("#Life 1.05\n*\n\n*\n");
+        assert_eq!(rows(&p.cells), ["O", ".", "O"]);
+    }
+
+    #[test]
+    fn rule_line_is_survival_first() {
+        let p = read("#Life 1.05\n#R 23/36\n#P 0 0\n*\n");
+        assert_eq!(p.rule, Rule::parse("B36/S23").ok());
+        let e = fail("#Life 1.05\n#R  23/9\n");
+        assert_eq!((e.line, e.column), (2, 5));
+        assert!(matches!(e.kind, PatternErrorKind::Rule(_)), "{e}");
+        assert_eq!(read("#Life 1.05\n*\n").rule, None);
+    }
+
+    #[test]
+    fn errors_are_located() {
+        let e = fail("#Life 1.05\n#P 0 0\n.*o\n");
+        assert_eq!((e.line, e.column), (3, 3));
+        assert_eq!(
+            e.to_string(),
+            "3:3: unknown character 'o' (expected '.' or '*')"
+        );
+        let e = fail("#Life 1.05\n#P 0\n*\n");
+        assert_eq!((e.line, e.column), (2, 4));
+        assert!(
+            matches!(
+                e.kind,
+                PatternErrorKind::Life105(Life105Error::BadPosition(_))
+            ),
+            "{e}"
+        );
+        let e = fail("#Life 1.05\n#P a b\n*\n");
+        assert!(
+            matches!(
+                e.kind,
+                PatternErrorKind::Life105(Life105Error::BadPosition(_))
+            ),
+            "{e}"
+        );
+        let e = fail("#Life 1.05\n#P 9223372036854775807 0\n.*\n");
+        assert!(
+            matches!(e.kind, PatternErrorKind::Life105(Life105Error::OutOfRange)),
+            "{e}"
+        );
+        assert_eq!((e.line, e.column), (3, 2));
+        let e = fail("*\n");
+        assert!(
+            matches!(
+                e.kind,
+                PatternErrorKind::Life105(Life105Error::MissingHeader)
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn far_apart_blocks_exceed_the_limit() {
+        let e = fail("#Life 1.05\n#P -2000000000 0\n*\n#P 2000000000 5\n*\n");
+        assert!(matches!(e.kind, PatternErrorKind::TooLarge { .. }), "{e}");
+        let e = parse("#Life 1.05\n#P 0 0\n*\n#P 500 500\n*\n", &small()).unwrap_err();
+        assert!(matches!(e.kind, PatternErrorKind::TooLarge { .. }), "{e}");
+    }
+}

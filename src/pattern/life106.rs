@@ -75,3 +75,82 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Pattern, PatternError> {
         grid_from_points(&cells, limits).map_err(|kind| PatternError::new(last_line, 1, kind))?;
     Ok(pattern)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pattern::PatternErrorKind;
+    use crate::pattern::tests::{rows, small};
+
+    fn read(text: &str) -> Pattern {
+        parse(text, &Limits::default()).unwrap_or_else(|e| panic!("{text:?}: {e}"))
+    }
+
+    fn fail(text: &str) -> PatternError {
+        parse(text, &Limits::default()).expect_err(text)
+    }
+
+    #[test]
+    fn reads_negative_coordinates_normalised_to_the_bounding_box() {
+        let p = read("#Life 1.06\n0 -1\n1 0\n-1 1\n0 1\n1 1\n");
+        assert_eq!(rows(&p.cells), [".O.", "..O", "OOO"]);
+        assert_eq!(p.rule, None);
+        let p = read("#Life 1.06\r\n1000000 -1000000\r\n1000002 -999999\r\n");
+        assert_eq!(rows(&p.cells), ["O..", "..O"]);
+    }
+
+    #[test]
+    fn comments_blank_lines_duplicates_and_spacing() {
+        let p = read("\n#Life 1.06\n#D a glider\n#C another\n#X ignored\n\n  0\t0  \n0 0\n2 0\n");
+        assert_eq!(p.comments, ["a glider", "another"]);
+        assert_eq!(rows(&p.cells), ["O.O"]);
+    }
+
+    #[test]
+    fn header_only_is_empty() {
+        let p = read("#Life 1.06\n");
+        assert_eq!((p.cells.width(), p.cells.height()), (0, 0));
+    }
+
+    #[test]
+    fn bad_lines_are_located() {
+        let e = fail("#Life 1.06\n0 0\n1\n");
+        assert_eq!((e.line, e.column), (3, 1));
+        assert!(
+            matches!(e.kind, PatternErrorKind::Life106(Life106Error::BadLine(_))),
+            "{e}"
+        );
+        let e = fail("#Life 1.06\n0 0 7\n");
+        assert_eq!((e.line, e.column), (2, 5));
+        let e = fail("#Life 1.06\n0  x1\n");
+        assert_eq!((e.line, e.column), (2, 4));
+        assert_eq!(
+            e.to_string(),
+            "2:4: coordinate 'x1' is not an integer in range"
+        );
+        let e = fail("#Life 1.06\n99999999999999999999 0\n");
+        assert!(
+            matches!(
+                e.kind,
+                PatternErrorKind::Life106(Life106Error::NotInteger(_))
+            ),
+            "{e}"
+        );
+        let e = fail("0 0\n");
+        assert!(
+            matches!(
+                e.kind,
+                PatternErrorKind::Life106(Life106Error::MissingHeader)
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn spread_out_cells_exceed_the_limit() {
+        let e = fail("#Life 1.06\n-9223372036854775808 0\n9223372036854775807 0\n");
+        assert!(matches!(e.kind, PatternErrorKind::TooLarge { .. }), "{e}");
+        let e = parse("#Life 1.06\n0 0\n300 300\n", &small()).unwrap_err();
+        assert!(matches!(e.kind, PatternErrorKind::TooLarge { .. }), "{e}");
+    }
+}

@@ -67,3 +67,97 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Pattern, PatternError> {
     pattern.cells = grid;
     Ok(pattern)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pattern::PatternErrorKind;
+    use crate::pattern::tests::rows;
+
+    fn read(text: &str) -> Pattern {
+        parse(text, &Limits::default()).unwrap_or_else(|e| panic!("{text:?}: {e}"))
+    }
+
+    #[test]
+    fn reads_name_author_comments_and_cells() {
+        let p = read(
+            "!Name: Glider\n!Author: Richard K. Guy\n!The smallest spaceship.\n!\n! spaced\n.O.\n..O\nOOO\n",
+        );
+        assert_eq!(p.name.as_deref(), Some("Glider"));
+        assert_eq!(p.author.as_deref(), Some("Richard K. Guy"));
+        assert_eq!(p.comments, ["The smallest spaceship.", "", " spaced"]);
+        assert_eq!(p.rule, None);
+        assert_eq!(rows(&p.cells), [".O.", "..O", "OOO"]);
+    }
+
+    #[test]
+    fn only_the_first_name_is_the_name() {
+        let p = read("!Name: a\n!Name: b\nO\n");
+        assert_eq!(p.name.as_deref(), Some("a"));
+        assert_eq!(p.comments, ["Name: b"]);
+    }
+
+    #[test]
+    fn ragged_lines_take_the_longest_width() {
+        let p = read(".O\n\n...O\nO\n");
+        assert_eq!(rows(&p.cells), [".O..", "....", "...O", "O..."]);
+    }
+
+    #[test]
+    fn star_is_alive_and_trailing_spaces_are_ignored() {
+        let p = read("*.*  \n.*\t\n");
+        assert_eq!(rows(&p.cells), ["O.O", ".O."]);
+    }
+
+    #[test]
+    fn crlf_and_cr_line_endings() {
+        let lf = "!Name: x\n.O.\n..O\nOOO\n";
+        let expect = read(lf);
+        assert_eq!(read(&lf.replace('\n', "\r\n")), expect);
+        assert_eq!(read(&lf.replace('\n', "\r")), expect);
+    }
+
+    #[test]
+    fn long_lines_across_words() {
+        let line = "O.".repeat(5000) + "O";
+        let p = read(&format!("{line}\n.\n"));
+        assert_eq!((p.cells.width(), p.cells.height()), (10001, 2));
+        assert_eq!(p.cells.population(), 5001);
+        assert!(p.cells.get(10000, 0) && !p.cells.get(9999, 0) && !p.cells.get(10000, 1));
+    }
+
+    #[test]
+    fn unknown_characters_are_located() {
+        let e = parse("!c\n.O.\n.Ox\n", &Limits::default()).unwrap_err();
+        assert_eq!((e.line, e.column), (3, 3));
+        assert_eq!(
+            e.to_string(),
+            "3:3: unknown character 'x' (expected '.', 'O' or '*')"
+        );
+        let e = parse(".O\n o\n", &Limits::default()).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1));
+        let e = parse("ÉO\n", &Limits::default()).unwrap_err();
+        assert!(matches!(
+            e.kind,
+            PatternErrorKind::Plaintext(PlaintextError::UnknownChar('É'))
+        ));
+    }
+
+    #[test]
+    fn size_limit_is_checked_before_allocating() {
+        let limits = Limits {
+            max_cells: 4096,
+            max_run: 1,
+        };
+        let text = ".".repeat(65) + "\n" + &"\n".repeat(40);
+        let e = parse(&text, &limits).unwrap_err();
+        assert!(matches!(e.kind, PatternErrorKind::TooLarge { .. }), "{e}");
+        assert_eq!((e.line, e.column), (33, 1));
+    }
+
+    #[test]
+    fn comments_only_is_an_empty_pattern() {
+        let p = read("!just a note\n");
+        assert_eq!((p.cells.width(), p.cells.height()), (0, 0));
+    }
+}
