@@ -7,3 +7,4 @@ pub mod engine;
 pub mod files;
 pub mod headless;
 pub mod launch;
+pub mod pattern;
