@@ -54,6 +54,18 @@ pub struct Cli {
     #[arg(long, value_name = "FILE.rle")]
     pub output: Option<PathBuf>,
 
+    /// Start from a pattern: a file (.rle, .cells, .lif, .life) or a built-in name (see --list-patterns)
+    #[arg(long, value_name = "FILE|NAME")]
+    pub pattern: Option<String>,
+
+    /// Put the pattern's top-left corner at column X, row Y [default: centred]
+    #[arg(long, value_name = "X,Y", value_parser = parse_at, requires = "pattern")]
+    pub at: Option<(usize, usize)>,
+
+    /// List the built-in patterns and exit
+    #[arg(long)]
+    pub list_patterns: bool,
+
     /// Add per-rank compute and exchange times to the headless summary
     #[arg(long)]
     pub timing: bool,
@@ -135,6 +147,12 @@ fn parse_density(text: &str) -> Result<f64, String> {
         return Err("must be between 0 and 1".into());
     }
     Ok(value)
+}
+
+fn parse_at(text: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("'{text}' is not a position X,Y (two whole numbers, e.g. 10,20)");
+    let (x, y) = text.split_once(',').ok_or_else(bad)?;
+    Ok((x.trim().parse().map_err(|_| bad())?, y.trim().parse().map_err(|_| bad())?))
 }
 
 fn parse_rule(text: &str) -> Result<Rule, String> {

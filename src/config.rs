@@ -4,7 +4,8 @@
 use crate::cli::Cli;
 use crate::cluster::{Decomposition, DecompositionError};
 use crate::engine::bitgrid::words_per_row;
-use crate::engine::{Edge, Rule, Strip, seed};
+use crate::engine::{BitGrid, Edge, Rule, Strip, seed};
+use crate::pattern::{self, Pattern, PatternError, PatternErrorKind};
 
 /// Width and height used when neither the command line, a pattern nor a
 /// terminal gives one.
@@ -16,8 +17,20 @@ pub struct RunConfig {
     pub height: usize,
     pub rule: Rule,
     pub edge: Edge,
+    /// The random soup's seed (also used by the live view's reseed).
     pub seed: u64,
     pub density: f64,
+    /// When set, the first generation is this pattern instead of a soup.
+    pub pattern: Option<PlacedPattern>,
+}
+
+/// A pattern and where its top-left corner goes on the grid.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlacedPattern {
+    pub name: String,
+    pub cells: BitGrid,
+    pub x: usize,
+    pub y: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -30,11 +43,97 @@ pub enum ConfigError {
         needed: String,
         available: String,
     },
+    #[error("{}", pattern_message(source_name, error))]
+    Pattern { source_name: String, error: PatternError },
+    #[error("'{0}' is neither a pattern file nor a built-in pattern (see --list-patterns)")]
+    UnknownPattern(String),
+    #[error("pattern {name} is {pattern_width}x{pattern_height} but the grid is only {width}x{height}")]
+    PatternTooBig {
+        name: String,
+        pattern_width: usize,
+        pattern_height: usize,
+        width: usize,
+        height: usize,
+    },
+    #[error("--at {x},{y} puts pattern {name} ({pattern_width}x{pattern_height}) partly outside the {width}x{height} grid with dead edges")]
+    PatternOutside {
+        name: String,
+        x: usize,
+        y: usize,
+        pattern_width: usize,
+        pattern_height: usize,
+        width: usize,
+        height: usize,
+    },
+    #[error("--at {x},{y} is outside the {width}x{height} grid")]
+    AtOutside { x: usize, y: usize, width: usize, height: usize },
+}
+
+/// `file:line:col: what`, or just `what` when the error has no place (it
+/// then names the file itself).
+fn pattern_message(source_name: &str, error: &PatternError) -> String {
+    if error.line == 0 {
+        error.to_string()
+    } else {
+        format!("{source_name}:{error}")
+    }
+}
+
+/// Where `--pattern` comes from: a file's bytes or a built-in's text.
+pub struct PatternSource {
+    /// The name shown in errors and on screen (file path or built-in name).
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl PatternSource {
+    /// Finds `--pattern ARG`: an existing file path first, then a built-in name.
+    pub fn find(arg: &str) -> Result<PatternSource, ConfigError> {
+        let path = std::path::Path::new(arg);
+        let unreadable = |kind| ConfigError::Pattern {
+            source_name: arg.to_string(),
+            error: PatternError::new(0, 0, kind),
+        };
+        if path.is_dir() {
+            return Err(unreadable(PatternErrorKind::IsDirectory(arg.to_string())));
+        }
+        if path.exists() {
+            let bytes = std::fs::read(path).map_err(|source| {
+                unreadable(PatternErrorKind::Io {
+                    path: arg.to_string(),
+                    source,
+                })
+            })?;
+            return Ok(PatternSource {
+                name: arg.to_string(),
+                bytes,
+            });
+        }
+        match pattern::library::find(arg) {
+            Some(text) => Ok(PatternSource {
+                name: arg.strip_suffix(".rle").unwrap_or(arg).to_string(),
+                bytes: text.as_bytes().to_vec(),
+            }),
+            None => Err(ConfigError::UnknownPattern(arg.to_string())),
+        }
+    }
+
+    pub fn parse(&self) -> Result<Pattern, ConfigError> {
+        pattern::parse(&self.bytes).map_err(|error| ConfigError::Pattern {
+            source_name: self.name.clone(),
+            error,
+        })
+    }
+}
+
+/// The empty border left around a pattern when its size sets the grid's.
+pub fn margin_for(side: usize) -> usize {
+    side.max(64)
 }
 
 impl RunConfig {
-    /// Resolves the options; `default_size` stands in for a missing
-    /// `--width`/`--height` (the terminal's size in the live view).
+    /// Resolves the options for a random soup; `default_size` stands in for
+    /// a missing `--width`/`--height` (the terminal's size in the live view).
     pub fn from_cli(cli: &Cli, default_size: (usize, usize)) -> RunConfig {
         RunConfig {
             width: cli.width.unwrap_or(default_size.0),
@@ -43,7 +142,73 @@ impl RunConfig {
             edge: cli.edge.map(Edge::from).unwrap_or_default(),
             seed: cli.seed.unwrap_or_else(seed::fresh_seed),
             density: cli.density,
+            pattern: None,
         }
+    }
+
+    /// Resolves the options with an optional pattern. The grid size comes
+    /// from `--width/--height`, else the pattern's bounded-grid suffix, else
+    /// `default_size` (the terminal), else the pattern plus a margin.
+    pub fn resolve(
+        cli: &Cli,
+        pattern: Option<(&str, Pattern)>,
+        default_size: Option<(usize, usize)>,
+    ) -> Result<RunConfig, ConfigError> {
+        let Some((name, pattern)) = pattern else {
+            return Ok(RunConfig::from_cli(cli, default_size.unwrap_or((DEFAULT_SIDE, DEFAULT_SIDE))));
+        };
+        let (pw, ph) = (pattern.cells.width(), pattern.cells.height());
+        let fallback = default_size.unwrap_or((pw + 2 * margin_for(pw), ph + 2 * margin_for(ph)));
+        let bounded = pattern.bounds.map(|b| (b.width, b.height));
+        let (bw, bh) = bounded.unwrap_or(fallback);
+        let width = cli.width.unwrap_or(if bw == 0 { fallback.0 } else { bw });
+        let height = cli.height.unwrap_or(if bh == 0 { fallback.1 } else { bh });
+        let edge = cli
+            .edge
+            .map(Edge::from)
+            .or(pattern.bounds.map(|b| b.edge))
+            .unwrap_or_default();
+        if pw > width || ph > height {
+            return Err(ConfigError::PatternTooBig {
+                name: name.to_string(),
+                pattern_width: pw,
+                pattern_height: ph,
+                width,
+                height,
+            });
+        }
+        let (x, y) = match cli.at {
+            None => ((width - pw) / 2, (height - ph) / 2),
+            Some((x, y)) if x >= width || y >= height => {
+                return Err(ConfigError::AtOutside { x, y, width, height });
+            }
+            Some((x, y)) if edge == Edge::Dead && (x + pw > width || y + ph > height) => {
+                return Err(ConfigError::PatternOutside {
+                    name: name.to_string(),
+                    x,
+                    y,
+                    pattern_width: pw,
+                    pattern_height: ph,
+                    width,
+                    height,
+                });
+            }
+            Some(at) => at,
+        };
+        Ok(RunConfig {
+            width,
+            height,
+            rule: cli.rule.or(pattern.rule).unwrap_or_default(),
+            edge,
+            seed: cli.seed.unwrap_or_else(seed::fresh_seed),
+            density: cli.density,
+            pattern: Some(PlacedPattern {
+                name: name.to_string(),
+                cells: pattern.cells,
+                x,
+                y,
+            }),
+        })
     }
 
     pub fn decomposition(&self, ranks: usize) -> Result<Decomposition, ConfigError> {
@@ -54,10 +219,20 @@ impl RunConfig {
     pub fn initial_strip(&self, decomp: &Decomposition, rank: usize) -> Strip {
         let rows = decomp.rows_of(rank);
         let mut strip = Strip::new(self.width, rows.len());
-        let first = rows.start as u64;
-        strip.fill_rows(|y, row| {
-            seed::random_row(self.seed, self.density, first + y as u64, self.width, row)
-        });
+        match &self.pattern {
+            None => {
+                let first = rows.start as u64;
+                strip.fill_rows(|y, row| seed::random_row(self.seed, self.density, first + y as u64, self.width, row));
+            }
+            Some(placed) => {
+                for (px, py) in placed.cells.live_cells() {
+                    let (gx, gy) = ((placed.x + px) % self.width, (placed.y + py) % self.height);
+                    if rows.contains(&gy) {
+                        strip.set(gx, gy - rows.start, true);
+                    }
+                }
+            }
+        }
         strip
     }
 
@@ -137,6 +312,7 @@ mod tests {
             edge: Edge::Torus,
             seed: 1,
             density: 0.5,
+            pattern: None,
         };
         let decomp = config.decomposition(2).unwrap();
         // 2^47 cells split in two, double buffered: 16 TiB per rank.

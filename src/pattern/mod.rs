@@ -6,6 +6,7 @@
 //! 1-based line and column (line 0 for errors not tied to a place, such as
 //! I/O errors).
 
+pub mod library;
 pub mod life105;
 pub mod life106;
 pub mod plaintext;
