@@ -121,12 +121,8 @@ pub struct PatternError {
 /// What went wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum PatternErrorKind {
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("{path}: {error}")]
+    Io { path: String, error: std::io::Error },
     #[error("{0}: is a directory")]
     IsDirectory(String),
     #[error("empty file")]
@@ -140,7 +136,7 @@ pub enum PatternErrorKind {
         limit: u64,
     },
     #[error("bad rule: {0}")]
-    Rule(#[from] RuleError),
+    Rule(RuleError),
     #[error("bad bounded-grid suffix '{0}': {1}")]
     Bounds(String, &'static str),
     #[error(transparent)]
@@ -173,9 +169,13 @@ impl fmt::Display for PatternError {
     }
 }
 
-impl std::error::Error for PatternError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        std::error::Error::source(&self.kind)
+/// The message is complete in itself (causes are part of it, not
+/// [`source`](std::error::Error::source)), so chains print nothing twice.
+impl std::error::Error for PatternError {}
+
+impl From<RuleError> for PatternErrorKind {
+    fn from(error: RuleError) -> Self {
+        PatternErrorKind::Rule(error)
     }
 }
 
@@ -223,13 +223,13 @@ pub fn parse_with_limits(bytes: &[u8], limits: &Limits) -> Result<Pattern, Patte
 /// Reads and parses a pattern file.
 pub fn read_file(path: &Path) -> Result<Pattern, PatternError> {
     let shown = path.display().to_string();
-    let io = |source| {
+    let io = |error| {
         PatternError::new(
             0,
             0,
             PatternErrorKind::Io {
                 path: shown.clone(),
-                source,
+                error,
             },
         )
     };
