@@ -12,13 +12,21 @@ fn main() {
         .unwrap_or_default();
     files.retain(|p| p.extension().is_some_and(|e| e == "rle"));
     files.sort();
-    let mut code = String::from("/// (file stem, file text) of every built-in pattern, by name.\npub static BUILTIN: &[(&str, &str)] = &[\n");
+    let mut code = String::from(
+        "/// (file stem, file text) of every built-in pattern, by name.\npub static BUILTIN: &[(&str, &str)] = &[\n",
+    );
     for path in &files {
         let stem = path.file_stem().expect("a file name").to_string_lossy();
-        writeln!(code, "    ({stem:?}, include_str!({:?})),", path.display().to_string()).unwrap();
+        writeln!(
+            code,
+            "    ({stem:?}, include_str!({:?})),",
+            path.display().to_string()
+        )
+        .unwrap();
         println!("cargo:rerun-if-changed={}", path.display());
     }
     code.push_str("];\n");
-    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_patterns.rs");
+    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("builtin_patterns.rs");
     std::fs::write(out, code).expect("write the generated pattern list");
 }

@@ -152,7 +152,10 @@ fn parse_density(text: &str) -> Result<f64, String> {
 fn parse_at(text: &str) -> Result<(usize, usize), String> {
     let bad = || format!("'{text}' is not a position X,Y (two whole numbers, e.g. 10,20)");
     let (x, y) = text.split_once(',').ok_or_else(bad)?;
-    Ok((x.trim().parse().map_err(|_| bad())?, y.trim().parse().map_err(|_| bad())?))
+    Ok((
+        x.trim().parse().map_err(|_| bad())?,
+        y.trim().parse().map_err(|_| bad())?,
+    ))
 }
 
 fn parse_rule(text: &str) -> Result<Rule, String> {

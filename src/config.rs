@@ -2,7 +2,7 @@
 //! where the first generation comes from. Shared by headless and live runs.
 
 use crate::cli::Cli;
-use crate::cluster::{Decomposition, DecompositionError};
+use crate::cluster::{Cluster, Decomposition, DecompositionError};
 use crate::engine::bitgrid::words_per_row;
 use crate::engine::{BitGrid, Edge, Rule, Strip, seed};
 use crate::pattern::{self, Pattern, PatternError, PatternErrorKind};
@@ -44,10 +44,15 @@ pub enum ConfigError {
         available: String,
     },
     #[error("{}", pattern_message(source_name, error))]
-    Pattern { source_name: String, error: PatternError },
+    Pattern {
+        source_name: String,
+        error: PatternError,
+    },
     #[error("'{0}' is neither a pattern file nor a built-in pattern (see --list-patterns)")]
     UnknownPattern(String),
-    #[error("pattern {name} is {pattern_width}x{pattern_height} but the grid is only {width}x{height}")]
+    #[error(
+        "pattern {name} is {pattern_width}x{pattern_height} but the grid is only {width}x{height}"
+    )]
     PatternTooBig {
         name: String,
         pattern_width: usize,
@@ -55,7 +60,9 @@ pub enum ConfigError {
         width: usize,
         height: usize,
     },
-    #[error("--at {x},{y} puts pattern {name} ({pattern_width}x{pattern_height}) partly outside the {width}x{height} grid with dead edges")]
+    #[error(
+        "--at {x},{y} puts pattern {name} ({pattern_width}x{pattern_height}) partly outside the {width}x{height} grid with dead edges"
+    )]
     PatternOutside {
         name: String,
         x: usize,
@@ -65,8 +72,19 @@ pub enum ConfigError {
         width: usize,
         height: usize,
     },
+    #[error("{0}")]
+    File(#[from] crate::files::FileError),
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("another rank failed its start-up checks")]
+    FailedElsewhere,
     #[error("--at {x},{y} is outside the {width}x{height} grid")]
-    AtOutside { x: usize, y: usize, width: usize, height: usize },
+    AtOutside {
+        x: usize,
+        y: usize,
+        width: usize,
+        height: usize,
+    },
 }
 
 /// `file:line:col: what`, or just `what` when the error has no place (it
@@ -101,7 +119,7 @@ impl PatternSource {
             let bytes = std::fs::read(path).map_err(|source| {
                 unreadable(PatternErrorKind::Io {
                     path: arg.to_string(),
-                    source,
+                    error: source,
                 })
             })?;
             return Ok(PatternSource {
@@ -124,6 +142,27 @@ impl PatternSource {
             error,
         })
     }
+}
+
+/// Reads `--pattern` on the root and parses it on every rank (all get the
+/// same bytes, so all reach the same result). None without `--pattern`.
+pub fn load_pattern(
+    cluster: &Cluster,
+    arg: Option<&str>,
+) -> Result<Option<(String, Pattern)>, ConfigError> {
+    let Some(arg) = arg else { return Ok(None) };
+    let found = cluster.is_root().then(|| PatternSource::find(arg));
+    let name = arg
+        .strip_suffix(".rle")
+        .filter(|_| pattern::library::find(arg).is_some() && !std::path::Path::new(arg).exists())
+        .unwrap_or(arg)
+        .to_string();
+    let bytes = cluster
+        .share_bytes(found.map(|f| f.map(|source| source.bytes)))
+        .map_err(|e| e.unwrap_or(ConfigError::FailedElsewhere))?;
+    let source = PatternSource { name, bytes };
+    let pattern = source.parse()?;
+    Ok(Some((source.name, pattern)))
 }
 
 /// The empty border left around a pattern when its size sets the grid's.
@@ -151,11 +190,14 @@ impl RunConfig {
     /// `default_size` (the terminal), else the pattern plus a margin.
     pub fn resolve(
         cli: &Cli,
-        pattern: Option<(&str, Pattern)>,
+        pattern: Option<(String, Pattern)>,
         default_size: Option<(usize, usize)>,
     ) -> Result<RunConfig, ConfigError> {
         let Some((name, pattern)) = pattern else {
-            return Ok(RunConfig::from_cli(cli, default_size.unwrap_or((DEFAULT_SIDE, DEFAULT_SIDE))));
+            return Ok(RunConfig::from_cli(
+                cli,
+                default_size.unwrap_or((DEFAULT_SIDE, DEFAULT_SIDE)),
+            ));
         };
         let (pw, ph) = (pattern.cells.width(), pattern.cells.height());
         let fallback = default_size.unwrap_or((pw + 2 * margin_for(pw), ph + 2 * margin_for(ph)));
@@ -180,7 +222,12 @@ impl RunConfig {
         let (x, y) = match cli.at {
             None => ((width - pw) / 2, (height - ph) / 2),
             Some((x, y)) if x >= width || y >= height => {
-                return Err(ConfigError::AtOutside { x, y, width, height });
+                return Err(ConfigError::AtOutside {
+                    x,
+                    y,
+                    width,
+                    height,
+                });
             }
             Some((x, y)) if edge == Edge::Dead && (x + pw > width || y + ph > height) => {
                 return Err(ConfigError::PatternOutside {
@@ -203,7 +250,7 @@ impl RunConfig {
             seed: cli.seed.unwrap_or_else(seed::fresh_seed),
             density: cli.density,
             pattern: Some(PlacedPattern {
-                name: name.to_string(),
+                name: pattern.name.clone().unwrap_or(name),
                 cells: pattern.cells,
                 x,
                 y,
@@ -222,7 +269,9 @@ impl RunConfig {
         match &self.pattern {
             None => {
                 let first = rows.start as u64;
-                strip.fill_rows(|y, row| seed::random_row(self.seed, self.density, first + y as u64, self.width, row));
+                strip.fill_rows(|y, row| {
+                    seed::random_row(self.seed, self.density, first + y as u64, self.width, row)
+                });
             }
             Some(placed) => {
                 for (px, py) in placed.cells.live_cells() {
@@ -255,11 +304,21 @@ impl RunConfig {
 
     /// Fails when this rank's share of the grid would not fit in the memory
     /// available now: checked before anything is allocated.
-    pub fn check_memory(&self, decomp: &Decomposition, rank: usize, gathers_grid: bool) -> Result<(), ConfigError> {
+    pub fn check_memory(
+        &self,
+        decomp: &Decomposition,
+        rank: usize,
+        gathers_grid: bool,
+    ) -> Result<(), ConfigError> {
         let needed = self.memory_needed(decomp, rank, gathers_grid);
         match available_memory() {
             Some(available) if needed > available => Err(ConfigError::TooBig {
-                what: format!("a {}x{} grid on {} rank(s)", self.width, self.height, decomp.ranks()),
+                what: format!(
+                    "a {}x{} grid on {} rank(s)",
+                    self.width,
+                    self.height,
+                    decomp.ranks()
+                ),
                 needed: format!("{} per rank", human_bytes(needed)),
                 available: human_bytes(available),
             }),
@@ -316,8 +375,17 @@ mod tests {
         };
         let decomp = config.decomposition(2).unwrap();
         // 2^47 cells split in two, double buffered: 16 TiB per rank.
-        assert_eq!(config.memory_needed(&decomp, 1, false), 2 * ((1u64 << 23) + 2) * (1 << 21));
-        let err = config.check_memory(&decomp, 0, true).unwrap_err().to_string();
-        assert!(err.contains("16777216x16777216") && err.contains("TiB"), "{err}");
+        assert_eq!(
+            config.memory_needed(&decomp, 1, false),
+            2 * ((1u64 << 23) + 2) * (1 << 21)
+        );
+        let err = config
+            .check_memory(&decomp, 0, true)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("16777216x16777216") && err.contains("TiB"),
+            "{err}"
+        );
     }
 }

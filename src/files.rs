@@ -17,7 +17,10 @@ pub enum FileError {
     #[error("{path}: is a directory")]
     IsDirectory { path: PathBuf },
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 fn directory_of(path: &Path) -> PathBuf {
@@ -35,7 +38,10 @@ pub fn check_writable(path: &Path) -> Result<(), FileError> {
         return Err(FileError::IsDirectory { path: path.into() });
     }
     if !dir.is_dir() {
-        return Err(FileError::NoDirectory { path: path.into(), dir });
+        return Err(FileError::NoDirectory {
+            path: path.into(),
+            dir,
+        });
     }
     tempfile::Builder::new()
         .prefix(".life-tui-check")
@@ -89,8 +95,18 @@ mod tests {
     fn missing_directories_and_directories_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("nope/out.rle");
-        assert!(check_writable(&missing).unwrap_err().to_string().contains("does not exist"));
-        assert!(check_writable(dir.path()).unwrap_err().to_string().contains("is a directory"));
+        assert!(
+            check_writable(&missing)
+                .unwrap_err()
+                .to_string()
+                .contains("does not exist")
+        );
+        assert!(
+            check_writable(dir.path())
+                .unwrap_err()
+                .to_string()
+                .contains("is a directory")
+        );
         assert!(check_writable(&dir.path().join("fine.rle")).is_ok());
     }
 }

@@ -2,13 +2,16 @@
 //! rank 0's stdout. This output is a contract scripts rely on.
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
 use crate::cluster::{Cluster, StepTiming};
 use crate::config::{ConfigError, RunConfig};
-use crate::engine::hash;
+use crate::engine::{BitGrid, hash};
+use crate::files;
+use crate::pattern::{self, Bounds, Pattern};
 
 /// What a headless run does beyond stepping.
 #[derive(Clone, Debug, Default)]
@@ -18,6 +21,8 @@ pub struct HeadlessOptions {
     pub timing: bool,
     /// The seed was picked at random: say it, so the run can be repeated.
     pub announce_seed: bool,
+    /// Where to write the final grid as RLE.
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Serialize)]
@@ -62,6 +67,7 @@ pub fn run(
 ) -> Result<(), ConfigError> {
     let decomp = config.decomposition(cluster.size())?;
     let rank = cluster.rank();
+    preflight(cluster, config, &decomp, options)?;
     let mut strip = config.initial_strip(&decomp, rank);
     let first_row = decomp.rows_of(rank).start as u64;
 
@@ -86,6 +92,7 @@ pub fn run(
         }
     };
 
+    let panic_at = test_panic_at();
     cluster.barrier();
     let start = Instant::now();
     let mut timing = StepTiming::default();
@@ -94,6 +101,9 @@ pub fn run(
         report(0, &strip, out);
     }
     for generation in 1..=options.generations {
+        if panic_at == Some((rank, generation)) {
+            panic!("test-only panic on rank {rank} at generation {generation} ({TEST_PANIC_VAR})");
+        }
         timing += cluster.step(&mut strip, &decomp, &config.rule, config.edge);
         if let Some(every) = options.report_every
             && generation % every == 0
@@ -148,7 +158,81 @@ pub fn run(
         }
         write_line(out, &Last { summary });
     }
+    if let Some(path) = &options.output {
+        let grid = cluster.gather_grid(&strip, &decomp);
+        let mut written = Ok(());
+        if let Some(grid) = grid {
+            let rle = pattern::write_rle(&snapshot(config, options.generations, grid));
+            written = files::write_atomically(path, rle.as_bytes());
+        }
+        if !cluster.all_ok(written.is_ok()) {
+            return Err(written
+                .err()
+                .map_or(ConfigError::FailedElsewhere, ConfigError::from));
+        }
+    }
     Ok(())
+}
+
+/// The whole grid as a pattern to save: the full torus (or plane) with the
+/// rule and Golly's bounded-grid suffix, so reading it back gives this grid.
+pub fn snapshot(config: &RunConfig, generation: u64, grid: BitGrid) -> Pattern {
+    let mut comments = vec![format!(
+        "Generation {generation} of a {}x{} {} grid, written by life-tui",
+        config.width, config.height, config.edge
+    )];
+    match &config.pattern {
+        Some(placed) => comments.push(format!("Started from pattern {}", placed.name)),
+        None => comments.push(format!(
+            "Started from seed {} at density {}",
+            config.seed, config.density
+        )),
+    }
+    Pattern {
+        name: config.pattern.as_ref().map(|p| p.name.clone()),
+        author: None,
+        comments,
+        rule: Some(config.rule),
+        bounds: Some(Bounds {
+            width: config.width,
+            height: config.height,
+            edge: config.edge,
+        }),
+        cells: grid,
+    }
+}
+
+/// Checks made before any simulation runs, on every rank at once: memory
+/// for this rank's strip, and that the output file can be written.
+fn preflight(
+    cluster: &Cluster,
+    config: &RunConfig,
+    decomp: &crate::cluster::Decomposition,
+    options: &HeadlessOptions,
+) -> Result<(), ConfigError> {
+    let gathers = options.output.is_some();
+    let mut check = config.check_memory(decomp, cluster.rank(), gathers);
+    if cluster.is_root()
+        && check.is_ok()
+        && let Some(path) = &options.output
+    {
+        check = files::check_writable(path).map_err(ConfigError::from);
+    }
+    if cluster.all_ok(check.is_ok()) {
+        Ok(())
+    } else {
+        Err(check.err().unwrap_or(ConfigError::FailedElsewhere))
+    }
+}
+
+/// The hidden, test-only switch that makes one rank panic mid-run, to test
+/// that a fault ends the whole job: `LIFE_TUI_TEST_PANIC=<rank>:<generation>`.
+pub const TEST_PANIC_VAR: &str = "LIFE_TUI_TEST_PANIC";
+
+fn test_panic_at() -> Option<(usize, u64)> {
+    let value = std::env::var(TEST_PANIC_VAR).ok()?;
+    let (rank, generation) = value.split_once(':')?;
+    Some((rank.parse().ok()?, generation.parse().ok()?))
 }
 
 fn write_line(out: &mut dyn Write, value: &impl Serialize) {

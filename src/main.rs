@@ -2,10 +2,11 @@
 
 use std::process::ExitCode;
 
-use life_tui::cli::{self, CliExit};
-use life_tui::cluster::Cluster;
-use life_tui::config::{DEFAULT_SIDE, RunConfig};
+use life_tui::cli::{self, Cli, CliExit};
+use life_tui::cluster::{self, Cluster};
+use life_tui::config::{self, ConfigError, RunConfig};
 use life_tui::headless::{self, HeadlessOptions};
+use life_tui::pattern;
 
 fn main() -> ExitCode {
     let cli = match cli::parse(std::env::args_os()) {
@@ -13,33 +14,42 @@ fn main() -> ExitCode {
         Ok(None) => return ExitCode::SUCCESS,
         Err(exit) => return report_early_exit(exit),
     };
+    if cli.list_patterns {
+        return report_early_exit(CliExit::Info(pattern::library::listing()));
+    }
     let cluster = Cluster::init();
-    let code = if cli.headless {
-        let config = RunConfig::from_cli(&cli, (DEFAULT_SIDE, DEFAULT_SIDE));
+    cluster::abort_on_panic();
+    let code = match run(&cluster, &cli) {
+        Ok(()) => 0,
+        Err(err) => {
+            if cluster.is_root() {
+                eprintln!("error: {err}");
+            }
+            2
+        }
+    };
+    drop(cluster);
+    ExitCode::from(code)
+}
+
+fn run(cluster: &Cluster, cli: &Cli) -> Result<(), ConfigError> {
+    let pattern = config::load_pattern(cluster, cli.pattern.as_deref())?;
+    if cli.headless {
+        let config = RunConfig::resolve(cli, pattern, None)?;
         let options = HeadlessOptions {
             generations: cli.generations.unwrap_or(100),
             report_every: cli.report_every,
             timing: cli.timing,
-            announce_seed: cli.seed.is_none(),
+            announce_seed: cli.seed.is_none() && config.pattern.is_none(),
+            output: cli.output.clone(),
         };
         let mut stdout = std::io::stdout().lock();
-        match headless::run(&cluster, &config, &options, &mut stdout) {
-            Ok(()) => 0,
-            Err(err) => {
-                if cluster.is_root() {
-                    eprintln!("error: {err}");
-                }
-                2
-            }
-        }
+        headless::run(cluster, &config, &options, &mut stdout)
     } else {
-        if cluster.is_root() {
-            eprintln!("error: the live view is not built yet; run with --headless");
-        }
-        2
-    };
-    drop(cluster);
-    ExitCode::from(code)
+        Err(ConfigError::Unsupported(
+            "the live view is not built yet; run with --headless".into(),
+        ))
+    }
 }
 
 /// Prints a message from argument parsing, once for the whole job: under

@@ -15,7 +15,9 @@ pub fn find(name: &str) -> Option<&'static str> {
 
 /// Every built-in pattern, parsed, with its name.
 pub fn all() -> impl Iterator<Item = (&'static str, Result<Pattern, PatternError>)> {
-    BUILTIN.iter().map(|(stem, text)| (*stem, parse(text.as_bytes())))
+    BUILTIN
+        .iter()
+        .map(|(stem, text)| (*stem, parse(text.as_bytes())))
 }
 
 /// One line per built-in pattern: name, size, rule, description.
