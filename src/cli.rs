@@ -177,12 +177,15 @@ where
                 Err(CliExit::Info(err.to_string()))
             }
             _ => {
+                // clap's message runs until the first blank line (usage and
+                // hints follow); fold it into the one line we promise.
                 let rendered = err.to_string();
-                let first = rendered
+                let message: Vec<&str> = rendered
                     .lines()
-                    .next()
-                    .unwrap_or("error: invalid arguments");
-                Err(CliExit::Error(first.trim_end().to_string()))
+                    .take_while(|line| !line.trim().is_empty())
+                    .map(str::trim)
+                    .collect();
+                Err(CliExit::Error(message.join(" ")))
             }
         },
     }

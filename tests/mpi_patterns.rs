@@ -1,0 +1,247 @@
+//! Patterns in real runs: placement, saving, reading back, and the errors
+//! a user sees for bad files, under a real `mpirun`.
+
+mod common;
+
+use common::*;
+use life_tui::engine::{BitGrid, Edge, Life, Rule};
+use life_tui::pattern;
+
+const GLIDER_RLE: &str = "#N Glider\nx = 3, y = 3, rule = B3/S23\nbob$2bo$3o!\n";
+
+fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn read_grid(path: &std::path::Path) -> BitGrid {
+    pattern::read_file(path)
+        .expect("our own output reads back")
+        .cells
+}
+
+#[test]
+fn a_glider_on_a_64_torus_matches_the_serial_engine_after_256_generations_on_any_rank_count() {
+    let dir = temp_dir();
+    let glider = write(&dir, "glider.rle", GLIDER_RLE);
+    let mut start = BitGrid::new(64, 64);
+    start.paste_wrapping(
+        &pattern::parse(GLIDER_RLE.as_bytes()).unwrap().cells,
+        30,
+        30,
+    );
+    let mut serial = Life::new(&start, Rule::LIFE, Edge::Torus);
+    serial.run(256);
+    let expected = serial.grid();
+    // 256 generations move a glider (64, 64): all the way round, home again.
+    assert_eq!(expected, start);
+    for np in 1..=4 {
+        let out_path = dir.path().join(format!("out{np}.rle"));
+        let out = mpirun(
+            np,
+            &[
+                "--headless",
+                "--pattern",
+                &glider,
+                "--at",
+                "30,30",
+                "--width",
+                "64",
+                "--height",
+                "64",
+                "--generations",
+                "256",
+                "--output",
+                out_path.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(summary(&out)["population"], 5);
+        assert_eq!(read_grid(&out_path), expected, "np={np}");
+    }
+    // And half-way round, where the glider straddles no seam but is far from home.
+    let out_path = dir.path().join("half.rle");
+    let out = mpirun(
+        3,
+        &[
+            "--headless",
+            "--pattern",
+            &glider,
+            "--at",
+            "30,30",
+            "--width",
+            "64",
+            "--height",
+            "64",
+            "--generations",
+            "130",
+            "--output",
+            out_path.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success());
+    let mut half = Life::new(&start, Rule::LIFE, Edge::Torus);
+    half.run(130);
+    assert_eq!(read_grid(&out_path), half.grid());
+}
+
+#[test]
+fn output_of_a_random_run_reads_back_as_the_same_grid_with_size_rule_and_edge() {
+    let dir = temp_dir();
+    let path = dir.path().join("soup.rle");
+    let out = mpirun(
+        2,
+        &[
+            "--headless",
+            "--width",
+            "150",
+            "--height",
+            "40",
+            "--generations",
+            "7",
+            "--seed",
+            "11",
+            "--rule",
+            "B36/S23",
+            "--edge",
+            "dead",
+            "--output",
+            path.to_str().unwrap(),
+        ],
+    );
+    let s = summary(&out);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.lines().all(|l| l.len() <= 70),
+        "lines of at most 70 characters"
+    );
+    assert!(
+        text.contains("x = 150, y = 40, rule = B36/S23:P150,40"),
+        "{text}"
+    );
+    let saved = pattern::parse(text.as_bytes()).unwrap();
+    assert_eq!(saved.cells.population(), s["population"].as_u64().unwrap());
+    // Resuming from the file on another rank count continues the same run.
+    let path_str = path.to_str().unwrap();
+    let resumed = summary(&mpirun(
+        3,
+        &["--headless", "--pattern", path_str, "--generations", "5"],
+    ));
+    let straight = summary(&mpirun(
+        1,
+        &[
+            "--headless",
+            "--width",
+            "150",
+            "--height",
+            "40",
+            "--generations",
+            "12",
+            "--seed",
+            "11",
+            "--rule",
+            "B36/S23",
+            "--edge",
+            "dead",
+        ],
+    ));
+    assert_eq!(resumed["hash"], straight["hash"]);
+    assert_eq!(resumed["rule"], "B36/S23");
+}
+
+#[test]
+fn rule_on_the_command_line_overrides_the_file() {
+    let dir = temp_dir();
+    let file = write(&dir, "r.rle", "x = 3, y = 1, rule = B36/S23\n3o!\n");
+    let from_file = summary(&alone(&[
+        "--headless",
+        "--pattern",
+        &file,
+        "--generations",
+        "1",
+    ]));
+    assert_eq!(from_file["rule"], "B36/S23");
+    let overridden = summary(&alone(&[
+        "--headless",
+        "--pattern",
+        &file,
+        "--generations",
+        "1",
+        "--rule",
+        "S23/B3",
+    ]));
+    assert_eq!(overridden["rule"], "B3/S23");
+}
+
+#[test]
+fn pattern_errors_name_file_line_and_column_and_exit_2() {
+    let dir = temp_dir();
+    let bad = write(&dir, "bad.rle", "#C fine\nx = 3, y = 3\nbo$2b\n3Q!\n");
+    let out = mpirun(2, &["--headless", "--pattern", &bad]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = stderr_of(&out);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with(&format!("error: {bad}:4:2: ")),
+        "{stderr}"
+    );
+
+    let big = write(&dir, "big.rle", "x = 10, y = 10\n10o!\n");
+    let out = alone(&[
+        "--headless",
+        "--pattern",
+        &big,
+        "--width",
+        "5",
+        "--height",
+        "50",
+    ]);
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("10x10") && stderr.contains("5x50"),
+        "{stderr}"
+    );
+
+    for (args, expected) in [
+        (
+            vec!["--headless", "--pattern", "no-such-pattern"],
+            "neither a pattern file nor a built-in",
+        ),
+        (
+            vec!["--headless", "--pattern", dir.path().to_str().unwrap()],
+            "is a directory",
+        ),
+        (vec!["--headless", "--at", "1,2"], "--pattern"),
+        (
+            vec!["--headless", "--pattern", &big, "--at", "x"],
+            "is not a position",
+        ),
+    ] {
+        let out = alone(&args);
+        let stderr = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error: ") && stderr.contains(expected),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn output_to_a_missing_directory_fails_before_running() {
+    let out = mpirun(
+        2,
+        &[
+            "--headless",
+            "--generations",
+            "1000000000",
+            "--output",
+            "/nonexistent-dir/x.rle",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("/nonexistent-dir does not exist"));
+    assert!(out.stdout.is_empty());
+}
