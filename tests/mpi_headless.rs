@@ -24,6 +24,7 @@ fn serial(
         edge,
         seed,
         density: 0.5,
+        pattern: None,
     };
     let grid = config
         .initial_strip(&Decomposition::new(height, 1).unwrap(), 0)
