@@ -66,6 +66,19 @@ pub struct Cli {
     #[arg(long)]
     pub list_patterns: bool,
 
+    /// Save the whole grid every N generations to --checkpoint (atomic; Golly-readable extended RLE)
+    #[arg(long, value_name = "N", value_parser = parse_positive, allow_negative_numbers = true, requires = "checkpoint")]
+    pub checkpoint_every: Option<u64>,
+
+    /// The checkpoint file written every --checkpoint-every generations
+    #[arg(long, value_name = "FILE.rle", requires = "checkpoint_every")]
+    pub checkpoint: Option<PathBuf>,
+
+    /// Continue from a checkpoint (or any --output file), on any number of ranks;
+    /// --generations then counts from the start of the original run
+    #[arg(long, value_name = "FILE.rle", conflicts_with_all = ["pattern", "width", "height", "at", "edge", "seed", "density"])]
+    pub resume: Option<String>,
+
     /// Add per-rank compute and exchange times to the headless summary
     #[arg(long)]
     pub timing: bool,

@@ -1,6 +1,7 @@
 //! The run as resolved from the command line: grid size, rule, edges and
 //! where the first generation comes from. Shared by headless and live runs.
 
+use crate::checkpoint;
 use crate::cli::Cli;
 use crate::cluster::{Cluster, Decomposition, DecompositionError};
 use crate::engine::bitgrid::words_per_row;
@@ -22,6 +23,8 @@ pub struct RunConfig {
     pub density: f64,
     /// When set, the first generation is this pattern instead of a soup.
     pub pattern: Option<PlacedPattern>,
+    /// The generation number of the first grid: 0, or a checkpoint's.
+    pub start_generation: u64,
 }
 
 /// A pattern and where its top-left corner goes on the grid.
@@ -76,6 +79,12 @@ pub enum ConfigError {
     File(#[from] crate::files::FileError),
     #[error("{0}")]
     Unsupported(String),
+    #[error(
+        "{0}: not a saved grid to resume from: it has no bounded-grid rule suffix such as B3/S23:T100,80 (use --pattern to start from it instead)"
+    )]
+    NotACheckpoint(String),
+    #[error("{name} is at generation {at}, past --generations {target}")]
+    CheckpointPastEnd { name: String, at: u64, target: u64 },
     #[error("another rank failed its start-up checks")]
     FailedElsewhere,
     #[error("--at {x},{y} is outside the {width}x{height} grid")]
@@ -182,6 +191,7 @@ impl RunConfig {
             seed: cli.seed.unwrap_or_else(seed::fresh_seed),
             density: cli.density,
             pattern: None,
+            start_generation: 0,
         }
     }
 
@@ -193,6 +203,9 @@ impl RunConfig {
         pattern: Option<(String, Pattern)>,
         default_size: Option<(usize, usize)>,
     ) -> Result<RunConfig, ConfigError> {
+        if let (Some(_), Some((name, pattern))) = (&cli.resume, &pattern) {
+            return RunConfig::from_checkpoint(cli, name, pattern);
+        }
         let Some((name, pattern)) = pattern else {
             return Ok(RunConfig::from_cli(
                 cli,
@@ -249,11 +262,38 @@ impl RunConfig {
             edge,
             seed: cli.seed.unwrap_or_else(seed::fresh_seed),
             density: cli.density,
+            start_generation: 0,
             pattern: Some(PlacedPattern {
                 name: pattern.name.clone().unwrap_or(name),
                 cells: pattern.cells,
                 x,
                 y,
+            }),
+        })
+    }
+
+    /// A run continuing from a saved grid: the file gives the grid size,
+    /// edge, rule (unless `--rule`) and generation number.
+    fn from_checkpoint(cli: &Cli, name: &str, pattern: &Pattern) -> Result<RunConfig, ConfigError> {
+        let bounds = pattern
+            .bounds
+            .ok_or_else(|| ConfigError::NotACheckpoint(name.to_string()))?;
+        if pattern.cells.width() > bounds.width || pattern.cells.height() > bounds.height {
+            return Err(ConfigError::NotACheckpoint(name.to_string()));
+        }
+        Ok(RunConfig {
+            width: bounds.width,
+            height: bounds.height,
+            rule: cli.rule.or(pattern.rule).unwrap_or_default(),
+            edge: bounds.edge,
+            seed: 0,
+            density: 0.0,
+            start_generation: checkpoint::generation_of(pattern).unwrap_or(0),
+            pattern: Some(PlacedPattern {
+                name: pattern.name.clone().unwrap_or_else(|| name.to_string()),
+                cells: pattern.cells.clone(),
+                x: 0,
+                y: 0,
             }),
         })
     }
@@ -372,6 +412,7 @@ mod tests {
             seed: 1,
             density: 0.5,
             pattern: None,
+            start_generation: 0,
         };
         let decomp = config.decomposition(2).unwrap();
         // 2^47 cells split in two, double buffered: 16 TiB per rank.

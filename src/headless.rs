@@ -2,16 +2,17 @@
 //! rank 0's stdout. This output is a contract scripts rely on.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::cluster::{Cluster, StepTiming};
+use crate::checkpoint;
+use crate::cluster::{Cluster, Decomposition, StepTiming};
 use crate::config::{ConfigError, RunConfig};
-use crate::engine::{BitGrid, hash};
+use crate::engine::{Strip, hash};
 use crate::files;
-use crate::pattern::{self, Bounds, Pattern};
+use crate::pattern;
 
 /// What a headless run does beyond stepping.
 #[derive(Clone, Debug, Default)]
@@ -23,6 +24,8 @@ pub struct HeadlessOptions {
     pub announce_seed: bool,
     /// Where to write the final grid as RLE.
     pub output: Option<PathBuf>,
+    /// Where and how often to save the whole grid while running.
+    pub checkpoint: Option<(PathBuf, u64)>,
 }
 
 #[derive(Serialize)]
@@ -67,11 +70,21 @@ pub fn run(
 ) -> Result<(), ConfigError> {
     let decomp = config.decomposition(cluster.size())?;
     let rank = cluster.rank();
+    if config.start_generation > options.generations {
+        return Err(ConfigError::CheckpointPastEnd {
+            name: config
+                .pattern
+                .as_ref()
+                .map_or(String::new(), |p| p.name.clone()),
+            at: config.start_generation,
+            target: options.generations,
+        });
+    }
     preflight(cluster, config, &decomp, options)?;
     let mut strip = config.initial_strip(&decomp, rank);
     let first_row = decomp.rows_of(rank).start as u64;
 
-    let fingerprint = |strip: &crate::engine::Strip| {
+    let fingerprint = |strip: &Strip| {
         let rows = (0..strip.rows()).map(|y| strip.row(y));
         let population = cluster.sum(strip.population());
         let sum = cluster.sum(hash::partial_hash(first_row, rows));
@@ -80,7 +93,7 @@ pub fn run(
             hash::to_hex(hash::finish(sum, config.width, config.height)),
         )
     };
-    let report = |generation: u64, strip: &crate::engine::Strip, out: &mut dyn Write| {
+    let report = |generation: u64, strip: &Strip, out: &mut dyn Write| {
         let (population, hash) = fingerprint(strip);
         if cluster.is_root() {
             let line = Report {
@@ -98,9 +111,9 @@ pub fn run(
     let mut timing = StepTiming::default();
     let mut reporting = Duration::ZERO;
     if options.report_every.is_some() {
-        report(0, &strip, out);
+        report(config.start_generation, &strip, out);
     }
-    for generation in 1..=options.generations {
+    for generation in config.start_generation + 1..=options.generations {
         if panic_at == Some((rank, generation)) {
             panic!("test-only panic on rank {rank} at generation {generation} ({TEST_PANIC_VAR})");
         }
@@ -112,6 +125,13 @@ pub fn run(
             report(generation, &strip, out);
             reporting += before.elapsed();
         }
+        if let Some((path, every)) = &options.checkpoint
+            && (generation % every == 0 || generation == options.generations)
+        {
+            let before = Instant::now();
+            save(cluster, config, &decomp, &strip, generation, path)?;
+            reporting += before.elapsed();
+        }
     }
     cluster.barrier();
     let seconds = (start.elapsed() - reporting).as_secs_f64();
@@ -121,7 +141,8 @@ pub fn run(
     let compute = cluster.gather_f64(timing.compute.as_secs_f64());
     let exchange = cluster.gather_f64(timing.exchange.as_secs_f64());
     if cluster.is_root() {
-        let updates = config.cells() as f64 * options.generations as f64;
+        let run = options.generations - config.start_generation;
+        let updates = config.cells() as f64 * run as f64;
         let timing = options.timing.then(|| {
             let (compute, exchange) = (compute.unwrap_or_default(), exchange.unwrap_or_default());
             compute
@@ -159,46 +180,32 @@ pub fn run(
         write_line(out, &Last { summary });
     }
     if let Some(path) = &options.output {
-        let grid = cluster.gather_grid(&strip, &decomp);
-        let mut written = Ok(());
-        if let Some(grid) = grid {
-            let rle = pattern::write_rle(&snapshot(config, options.generations, grid));
-            written = files::write_atomically(path, rle.as_bytes());
-        }
-        if !cluster.all_ok(written.is_ok()) {
-            return Err(written
-                .err()
-                .map_or(ConfigError::FailedElsewhere, ConfigError::from));
-        }
+        save(cluster, config, &decomp, &strip, options.generations, path)?;
     }
     Ok(())
 }
 
-/// The whole grid as a pattern to save: the full torus (or plane) with the
-/// rule and Golly's bounded-grid suffix, so reading it back gives this grid.
-pub fn snapshot(config: &RunConfig, generation: u64, grid: BitGrid) -> Pattern {
-    let mut comments = vec![format!(
-        "Generation {generation} of a {}x{} {} grid, written by life-tui",
-        config.width, config.height, config.edge
-    )];
-    match &config.pattern {
-        Some(placed) => comments.push(format!("Started from pattern {}", placed.name)),
-        None => comments.push(format!(
-            "Started from seed {} at density {}",
-            config.seed, config.density
-        )),
+/// Gathers the whole grid on the root and writes it atomically to `path`;
+/// every rank learns whether that worked.
+fn save(
+    cluster: &Cluster,
+    config: &RunConfig,
+    decomp: &Decomposition,
+    strip: &Strip,
+    generation: u64,
+    path: &Path,
+) -> Result<(), ConfigError> {
+    let mut written = Ok(());
+    if let Some(grid) = cluster.gather_grid(strip, decomp) {
+        let rle = pattern::write_rle(&checkpoint::snapshot(config, generation, grid));
+        written = files::write_atomically(path, rle.as_bytes());
     }
-    Pattern {
-        name: config.pattern.as_ref().map(|p| p.name.clone()),
-        author: None,
-        comments,
-        rule: Some(config.rule),
-        bounds: Some(Bounds {
-            width: config.width,
-            height: config.height,
-            edge: config.edge,
-        }),
-        cells: grid,
+    if cluster.all_ok(written.is_ok()) {
+        Ok(())
+    } else {
+        Err(written
+            .err()
+            .map_or(ConfigError::FailedElsewhere, ConfigError::from))
     }
 }
 
@@ -207,16 +214,19 @@ pub fn snapshot(config: &RunConfig, generation: u64, grid: BitGrid) -> Pattern {
 fn preflight(
     cluster: &Cluster,
     config: &RunConfig,
-    decomp: &crate::cluster::Decomposition,
+    decomp: &Decomposition,
     options: &HeadlessOptions,
 ) -> Result<(), ConfigError> {
-    let gathers = options.output.is_some();
+    let outputs = options
+        .output
+        .iter()
+        .chain(options.checkpoint.as_ref().map(|(path, _)| path));
+    let gathers = options.output.is_some() || options.checkpoint.is_some();
     let mut check = config.check_memory(decomp, cluster.rank(), gathers);
-    if cluster.is_root()
-        && check.is_ok()
-        && let Some(path) = &options.output
-    {
-        check = files::check_writable(path).map_err(ConfigError::from);
+    if cluster.is_root() {
+        for path in outputs {
+            check = check.and_then(|()| files::check_writable(path).map_err(ConfigError::from));
+        }
     }
     if cluster.all_ok(check.is_ok()) {
         Ok(())

@@ -1,5 +1,6 @@
 //! life-tui: Conway's Game of Life over MPI row strips, live in the terminal.
 
+pub mod checkpoint;
 pub mod cli;
 pub mod cluster;
 pub mod config;

@@ -33,7 +33,8 @@ fn main() -> ExitCode {
 }
 
 fn run(cluster: &Cluster, cli: &Cli) -> Result<(), ConfigError> {
-    let pattern = config::load_pattern(cluster, cli.pattern.as_deref())?;
+    let source = cli.resume.as_deref().or(cli.pattern.as_deref());
+    let pattern = config::load_pattern(cluster, source)?;
     if cli.headless {
         let config = RunConfig::resolve(cli, pattern, None)?;
         let options = HeadlessOptions {
@@ -42,6 +43,7 @@ fn run(cluster: &Cluster, cli: &Cli) -> Result<(), ConfigError> {
             timing: cli.timing,
             announce_seed: cli.seed.is_none() && config.pattern.is_none(),
             output: cli.output.clone(),
+            checkpoint: cli.checkpoint.clone().zip(cli.checkpoint_every),
         };
         let mut stdout = std::io::stdout().lock();
         headless::run(cluster, &config, &options, &mut stdout)

@@ -25,6 +25,7 @@ fn serial(
         seed,
         density: 0.5,
         pattern: None,
+        start_generation: 0,
     };
     let grid = config
         .initial_strip(&Decomposition::new(height, 1).unwrap(), 0)

@@ -534,7 +534,9 @@ pub fn write_rle(pattern: &Pattern) -> String {
     }
     for comment in &pattern.comments {
         for line in text_lines(comment) {
-            out.push_str(format!("#C {line}").trim_end());
+            // Golly's extended RLE line goes without the space: `#CXRLE Pos=0,0 Gen=7`.
+            let separator = if line.starts_with("XRLE ") { "" } else { " " };
+            out.push_str(format!("#C{separator}{line}").trim_end());
             out.push('\n');
         }
     }
