@@ -26,10 +26,10 @@ headless-demo: build
 
 lint: deps
 	$(CARGO) fmt --check
-	$(CARGO) clippy --release --all-targets -- -D warnings
+	$(CARGO) clippy --profile ci --all-targets -- -D warnings
 
 test: deps lint
-	$(CARGO) test --release -- --test-threads=2
+	$(CARGO) test --profile ci -- --test-threads=2
 
 clean:
 	$(CARGO) clean
