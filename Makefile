@@ -7,7 +7,7 @@ CARGO ?= cargo
 BIN := target/release/life-tui
 MPIRUN := scripts/mpi-env.sh mpirun
 
-.PHONY: demo test deps build lint bench headless-demo clean
+.PHONY: demo test test-long deps build lint bench headless-demo clean
 
 deps:
 	@scripts/install-deps.sh
@@ -33,3 +33,7 @@ test: deps lint
 
 clean:
 	$(CARGO) clean
+
+# The histories too long for `make test` (rabbits, lidka: over 10^12 cell updates).
+test-long: deps
+	$(CARGO) test --profile ci --test pattern_library -- --ignored
