@@ -6,3 +6,4 @@ pub mod config;
 pub mod engine;
 pub mod headless;
 pub mod launch;
+pub mod tui;

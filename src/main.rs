@@ -33,13 +33,18 @@ fn main() -> ExitCode {
             }
         }
     } else {
-        if cluster.is_root() {
-            eprintln!("error: the live view is not built yet; run with --headless");
+        // A panic on any rank ends the whole job: on rank 0 the panic hook
+        // has already restored the terminal; waiting peers would hang.
+        let live = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            life_tui::tui::run(&cluster, &cli)
+        }));
+        match live {
+            Ok(code) => code,
+            Err(_) => cluster.abort(1),
         }
-        2
     };
     drop(cluster);
-    ExitCode::from(code)
+    ExitCode::from(code as u8)
 }
 
 /// Prints a message from argument parsing, once for the whole job: under

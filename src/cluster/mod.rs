@@ -2,6 +2,7 @@
 //! in this module; the rest of the code sees plain Rust types.
 
 pub mod decomp;
+pub mod live;
 
 use std::time::{Duration, Instant};
 
