@@ -98,7 +98,10 @@ impl Control {
     }
 
     pub fn encode(&self) -> [u64; CONTROL_WORDS] {
-        assert!(self.edits.len() <= MAX_EDITS, "too many edits for one round");
+        assert!(
+            self.edits.len() <= MAX_EDITS,
+            "too many edits for one round"
+        );
         let mut words = [0u64; CONTROL_WORDS];
         let (kind, arg) = match self.command {
             Command::None => (0, 0),
@@ -190,9 +193,8 @@ impl RankStats {
     }
 
     fn decode(bytes: &[u8]) -> RankStats {
-        let word = |k: usize| {
-            u64::from_le_bytes(bytes[8 * k..8 * k + 8].try_into().expect("8 bytes"))
-        };
+        let word =
+            |k: usize| u64::from_le_bytes(bytes[8 * k..8 * k + 8].try_into().expect("8 bytes"));
         RankStats {
             rows: word(0) as usize..word(1) as usize,
             steps: word(2),
@@ -262,9 +264,13 @@ impl RankState {
     /// This rank's rows of the viewport, as gathered.
     pub fn render(&self, view: &Viewport) -> Vec<u8> {
         let rows = self.rows();
-        raster::render_part(view, rows.clone(), self.config.width, self.config.height, |y| {
-            self.strip.row(y - rows.start)
-        })
+        raster::render_part(
+            view,
+            rows.clone(),
+            self.config.width,
+            self.config.height,
+            |y| self.strip.row(y - rows.start),
+        )
     }
 }
 
@@ -350,13 +356,25 @@ impl Cluster {
         let counts = self.is_root().then(|| {
             (0..self.size())
                 .map(|r| {
-                    STAT_BYTES + raster::part_len(&control.view, state.decomp.rows_of(r), state.config.height)
+                    STAT_BYTES
+                        + raster::part_len(
+                            &control.view,
+                            state.decomp.rows_of(r),
+                            state.config.height,
+                        )
                 })
                 .collect::<Vec<_>>()
         });
         let all = self.gather_bytes(&mine, counts.as_deref())?;
         let counts = counts.expect("root has counts");
-        Some(assemble(&control.view, &state.decomp, state.config.height, &all, &counts, grid))
+        Some(assemble(
+            &control.view,
+            &state.decomp,
+            state.config.height,
+            &all,
+            &counts,
+            grid,
+        ))
     }
 
     /// Rank 0's side of one round: broadcast `control`, then play it.
@@ -410,7 +428,13 @@ pub fn assemble(
         let chunk = &all[at..at + count];
         at += count;
         stats.push(RankStats::decode(&chunk[..STAT_BYTES]));
-        raster::merge_part(view, decomp.rows_of(rank), height, &chunk[STAT_BYTES..], &mut dots);
+        raster::merge_part(
+            view,
+            decomp.rows_of(rank),
+            height,
+            &chunk[STAT_BYTES..],
+            &mut dots,
+        );
     }
     RoundResult {
         stats,
@@ -456,7 +480,10 @@ mod tests {
             ],
         };
         assert_eq!(Control::decode(&control.encode()), control);
-        assert_eq!(Control::decode(&Control::quit().encode()).command, Command::Quit);
+        assert_eq!(
+            Control::decode(&Control::quit().encode()).command,
+            Command::Quit
+        );
     }
 
     #[test]

@@ -6,7 +6,9 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use ratatui::layout::Rect;
-use termina::event::{KeyCode, KeyEvent, KeyEventKind, Modifiers, MouseButton, MouseEvent, MouseEventKind};
+use termina::event::{
+    KeyCode, KeyEvent, KeyEventKind, Modifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 
 use crate::cluster::Decomposition;
 use crate::cluster::live::{Command, Control, Edit, MAX_EDITS, RankStats, RoundResult, Viewport};
@@ -241,9 +243,13 @@ impl App {
 
     /// The smallest scale at which the whole grid fits the grid area.
     fn fit_scale(&self) -> u64 {
-        let (w, h) = self.mode.dots(self.areas.grid.width, self.areas.grid.height);
+        let (w, h) = self
+            .mode
+            .dots(self.areas.grid.width, self.areas.grid.height);
         let need = |cells: usize, dots: usize| cells.div_ceil(dots.max(1)) as u64;
-        need(self.info.width, w).max(need(self.info.height, h)).max(1)
+        need(self.info.width, w)
+            .max(need(self.info.height, h))
+            .max(1)
     }
 
     fn max_scale(&self) -> u64 {
@@ -270,7 +276,9 @@ impl App {
 
     /// Whether the user asked for something the next round must carry.
     pub fn has_pending(&self) -> bool {
-        self.pending.command != Command::None || !self.pending.edits.is_empty() || self.pending.steps > 0
+        self.pending.command != Command::None
+            || !self.pending.edits.is_empty()
+            || self.pending.steps > 0
     }
 
     /// Takes in what a round produced.
@@ -322,7 +330,9 @@ impl App {
                     self.paused = true;
                 }
             }
-            KeyCode::Char('+') | KeyCode::Char('=') => self.speed = (self.speed + 1).min(SPEEDS.len() - 1),
+            KeyCode::Char('+') | KeyCode::Char('=') => {
+                self.speed = (self.speed + 1).min(SPEEDS.len() - 1)
+            }
             KeyCode::Char('-') | KeyCode::Char('_') => self.speed = self.speed.saturating_sub(1),
             KeyCode::Left | KeyCode::Char('h') => self.center.0 -= pan(self),
             KeyCode::Right | KeyCode::Char('l') => self.center.0 += pan(self),
@@ -380,14 +390,17 @@ impl App {
         let s = self.view.scale as i64;
         let x = self.view.x0 + i as i64 * s;
         let y = self.view.y0 + j as i64 * s;
-        let inside = (0..self.info.width as i64).contains(&x) && (0..self.info.height as i64).contains(&y);
+        let inside =
+            (0..self.info.width as i64).contains(&x) && (0..self.info.height as i64).contains(&y);
         inside.then_some((x as u64, y as u64))
     }
 
     fn dot_alive(&self, column: u16, row: u16) -> bool {
         let grid = self.areas.grid;
         let (i, j) = self.mode.dot_at(column - grid.x, row - grid.y);
-        self.dots.get(j * self.view.dots_w + i).is_some_and(|&d| d > 0)
+        self.dots
+            .get(j * self.view.dots_w + i)
+            .is_some_and(|&d| d > 0)
     }
 
     pub fn handle_mouse(&mut self, mouse: MouseEvent) {
@@ -400,7 +413,9 @@ impl App {
                 }
             }
             MouseEventKind::Drag(MouseButton::Left) => {
-                if let (Some(alive), Some((x, y))) = (self.drawing, self.cell_at(mouse.column, mouse.row)) {
+                if let (Some(alive), Some((x, y))) =
+                    (self.drawing, self.cell_at(mouse.column, mouse.row))
+                {
                     self.edit(x, y, alive);
                 }
             }
@@ -453,16 +468,26 @@ fn panel_of(stats: &RankStats) -> RankPanel {
 
 fn split(screen: Rect, panel: bool) -> Areas {
     let body_height = screen.height.saturating_sub(2);
-    let status = Rect::new(screen.x, screen.y + body_height, screen.width, screen.height.min(1));
+    let status = Rect::new(
+        screen.x,
+        screen.y + body_height,
+        screen.width,
+        screen.height.min(1),
+    );
     let hint = Rect::new(
         screen.x,
         screen.y + body_height + 1,
         screen.width,
         screen.height.saturating_sub(body_height + 1).min(1),
     );
-    let panel_width = if panel { PANEL_WIDTH.min(screen.width / 2) } else { 0 };
+    let panel_width = if panel {
+        PANEL_WIDTH.min(screen.width / 2)
+    } else {
+        0
+    };
     let grid = Rect::new(screen.x, screen.y, screen.width - panel_width, body_height);
-    let panel = (panel_width > 0).then(|| Rect::new(screen.x + grid.width, screen.y, panel_width, body_height));
+    let panel = (panel_width > 0)
+        .then(|| Rect::new(screen.x + grid.width, screen.y, panel_width, body_height));
     Areas {
         grid,
         panel,
@@ -479,13 +504,13 @@ pub const KEYS: &[(&str, &str)] = &[
     ("arrows  hjkl", "pan"),
     ("z ]  Z [", "zoom in / out (wheel too)"),
     ("f", "fit the whole grid"),
-    ("m", "render mode: braille, half blocks, blocks"),
+    ("m", "mode: braille, half blocks, blocks"),
     ("o", "rank overlay: strips and seams"),
     ("p", "rank side panel"),
     ("r", "reseed randomly"),
     ("c", "clear"),
     ("s", "save the grid as life-<gen>.rle"),
-    ("mouse", "click toggles, drag draws (blocks mode is 1:1)"),
+    ("mouse", "click toggles, drag draws (1:1 in blocks)"),
     ("?", "this help"),
     ("q  Esc  Ctrl-C", "quit"),
 ];

@@ -77,8 +77,8 @@ pub fn run<B: Backend, E: Engine>(
     mut size: impl FnMut() -> Option<(u16, u16)>,
     gone: impl Fn() -> bool,
     options: &LoopOptions,
-    meter: &mut Meter,
-) -> Result<Exit, B::Error> {
+) -> Result<(Exit, Meter), B::Error> {
+    let mut meter = Meter::default();
     let frame_gap = Duration::from_secs_f64(1.0 / options.max_fps.max(1.0));
     let mut last_frame: Option<Instant> = None;
     let mut anchor = Instant::now();
@@ -91,7 +91,7 @@ pub fn run<B: Backend, E: Engine>(
     let mut screen = Rect::default();
     loop {
         if gone() {
-            return Ok(Exit::TerminalGone);
+            return Ok((Exit::TerminalGone, meter));
         }
         if let Some((w, h)) = size() {
             let area = Rect::new(0, 0, w, h);
@@ -107,7 +107,7 @@ pub fn run<B: Backend, E: Engine>(
         }
         if app.quit {
             engine.quit();
-            return Ok(Exit::Quit);
+            return Ok((Exit::Quit, meter));
         }
         let now = Instant::now();
         if (app.paused, app.speed) != anchor_key {
@@ -121,7 +121,8 @@ pub fn run<B: Backend, E: Engine>(
             match app.target_speed() {
                 None => {
                     let budget = frame_gap.mul_f64(0.75);
-                    (budget.as_secs_f64() / generation_time.as_secs_f64().max(1e-9)).clamp(1.0, 1e6) as u64
+                    (budget.as_secs_f64() / generation_time.as_secs_f64().max(1e-9)).clamp(1.0, 1e6)
+                        as u64
                 }
                 Some(rate) => {
                     let due = (now - anchor).as_secs_f64() * f64::from(rate);
@@ -172,7 +173,12 @@ pub fn run<B: Backend, E: Engine>(
                 generation_time = (generation_time * 3 + per) / 4;
             }
             let saved = result.grid.as_ref().map(|grid| {
-                save::save(&options.save_dir, grid, &app.info.rule, app.generation + steps)
+                save::save(
+                    &options.save_dir,
+                    grid,
+                    &app.info.rule,
+                    app.generation + steps,
+                )
             });
             app.absorb(&control, result);
             if let Some(text) = saved {
@@ -204,8 +210,10 @@ pub fn run<B: Backend, E: Engine>(
         } else {
             match app.target_speed() {
                 Some(rate) => {
-                    let next = anchor + Duration::from_secs_f64((since_anchor + 1) as f64 / f64::from(rate));
-                    next.saturating_duration_since(now).min(Duration::from_millis(100))
+                    let next = anchor
+                        + Duration::from_secs_f64((since_anchor + 1) as f64 / f64::from(rate));
+                    next.saturating_duration_since(now)
+                        .min(Duration::from_millis(100))
                 }
                 None => Duration::ZERO,
             }
@@ -217,4 +225,3 @@ pub fn run<B: Backend, E: Engine>(
         }
     }
 }
-

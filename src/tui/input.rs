@@ -107,11 +107,15 @@ mod tests {
         let events = decode(&mut parser, b"q \x03\x1b[A");
         assert_eq!(events.len(), 4);
         assert!(matches!(events[0], Event::Key(k) if k.code == KeyCode::Char('q')));
-        assert!(matches!(events[2], Event::Key(k) if k.code == KeyCode::Char('c') && k.modifiers.contains(Modifiers::CONTROL)));
+        assert!(
+            matches!(events[2], Event::Key(k) if k.code == KeyCode::Char('c') && k.modifiers.contains(Modifiers::CONTROL))
+        );
         assert!(matches!(events[3], Event::Key(k) if k.code == KeyCode::Up));
         assert!(decode(&mut parser, b"\x1b[<0;1").is_empty());
         let events = decode(&mut parser, b"0;5M");
-        assert!(matches!(events[..], [Event::Mouse(m)] if m.kind == MouseEventKind::Down(MouseButton::Left) && m.column == 9 && m.row == 4));
+        assert!(
+            matches!(events[..], [Event::Mouse(m)] if m.kind == MouseEventKind::Down(MouseButton::Left) && m.column == 9 && m.row == 4)
+        );
         let events = decode(&mut parser, b"\x1b");
         assert!(matches!(events[..], [Event::Key(k)] if k.code == KeyCode::Escape));
     }

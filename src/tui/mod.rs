@@ -130,7 +130,6 @@ fn lead(cluster: &Cluster, cli: &Cli) -> i32 {
     };
     let mut app = App::new(info, seed, screen);
     let mut engine = MpiEngine { cluster, state };
-    let mut meter = Meter::default();
     let exit = event_loop::run(
         &mut terminal,
         &mut engine,
@@ -139,19 +138,18 @@ fn lead(cluster: &Cluster, cli: &Cli) -> i32 {
         || tty.size().ok().filter(|&(c, r)| c > 0 && r > 0),
         terminal::gone,
         &LoopOptions::default(),
-        &mut meter,
     );
     input.stop();
     drop(terminal);
     tty.restore();
     match exit {
-        Ok(Exit::Quit) => {
+        Ok((Exit::Quit, meter)) => {
             if std::env::var_os("LIFE_TUI_STATS").is_some() {
                 eprintln!("{}", stats_line(&meter, &app));
             }
             0
         }
-        Ok(Exit::TerminalGone) => cluster.abort(1),
+        Ok((Exit::TerminalGone, _)) => cluster.abort(1),
         Err(err) => {
             eprintln!("error: drawing failed: {err}");
             cluster.abort(1)

@@ -124,7 +124,13 @@ pub fn render_part<'a>(
 
 /// Merges one rank's part into the full picture (`dots_w * dots_h` bytes,
 /// 0 to 255 per dot). Dot rows sent by two ranks add up.
-pub fn merge_part(view: &Viewport, rows: Range<usize>, height: usize, part: &[u8], dots: &mut [u8]) {
+pub fn merge_part(
+    view: &Viewport,
+    rows: Range<usize>,
+    height: usize,
+    part: &[u8],
+    dots: &mut [u8],
+) {
     let range = dot_rows(view, rows, height);
     let stride = row_bytes(view);
     debug_assert_eq!(part.len(), range.len() * stride);
@@ -164,7 +170,9 @@ mod tests {
         let mut dots = vec![0u8; view.dots_w * view.dots_h];
         for rank in 0..ranks {
             let rows = decomp.rows_of(rank);
-            let part = render_part(view, rows.clone(), grid.width(), grid.height(), |y| grid.row(y));
+            let part = render_part(view, rows.clone(), grid.width(), grid.height(), |y| {
+                grid.row(y)
+            });
             assert_eq!(part.len(), part_len(view, rows.clone(), grid.height()));
             merge_part(view, rows, grid.height(), &part, &mut dots);
         }
@@ -203,7 +211,11 @@ mod tests {
                         && (x as usize) < grid.width()
                         && (y as usize) < grid.height()
                         && grid.get(x as usize, y as usize);
-                    assert_eq!(dots[j * view.dots_w + i] == 255, alive, "({i},{j}) ranks {ranks}");
+                    assert_eq!(
+                        dots[j * view.dots_w + i] == 255,
+                        alive,
+                        "({i},{j}) ranks {ranks}"
+                    );
                 }
             }
         }

@@ -3,7 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use crate::cluster::live::{Command, Control, RankState, RankStats, RoundResult, assemble, rank_bytes};
+use crate::cluster::live::{
+    Command, Control, RankState, RankStats, RoundResult, assemble, rank_bytes,
+};
 use crate::cluster::{Cluster, Decomposition};
 use crate::config::RunConfig;
 use crate::engine::BitGrid;
@@ -41,7 +43,9 @@ impl LocalEngine {
     pub fn new(config: &RunConfig, ranks: usize) -> LocalEngine {
         let decomp = config.decomposition(ranks).expect("enough rows");
         LocalEngine {
-            states: (0..ranks).map(|r| RankState::new(config.clone(), decomp, r)).collect(),
+            states: (0..ranks)
+                .map(|r| RankState::new(config.clone(), decomp, r))
+                .collect(),
         }
     }
 
@@ -50,7 +54,9 @@ impl LocalEngine {
         let mut engine = LocalEngine::new(config, ranks);
         for state in &mut engine.states {
             let rows = state.rows();
-            state.strip.fill_rows(|y, row| row.copy_from_slice(grid.row(rows.start + y)));
+            state
+                .strip
+                .fill_rows(|y, row| row.copy_from_slice(grid.row(rows.start + y)));
         }
         engine
     }
@@ -62,7 +68,11 @@ impl LocalEngine {
     fn step(&mut self) {
         let n = self.states.len();
         let edge = self.states[0].config.edge;
-        let firsts: Vec<Vec<u64>> = self.states.iter().map(|s| s.strip.row(0).to_vec()).collect();
+        let firsts: Vec<Vec<u64>> = self
+            .states
+            .iter()
+            .map(|s| s.strip.row(0).to_vec())
+            .collect();
         let lasts: Vec<Vec<u64>> = self
             .states
             .iter()
@@ -98,7 +108,8 @@ impl LocalEngine {
         for state in &self.states {
             let rows = state.rows();
             for y in 0..rows.len() {
-                grid.row_mut(rows.start + y).copy_from_slice(state.strip.row(y));
+                grid.row_mut(rows.start + y)
+                    .copy_from_slice(state.strip.row(y));
             }
         }
         grid
@@ -138,4 +149,3 @@ impl Engine for LocalEngine {
 
     fn quit(&mut self) {}
 }
-

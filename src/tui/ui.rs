@@ -85,7 +85,8 @@ fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
     }
     let (w, h) = (app.info.width, app.info.height);
     let dot = |i: usize, j: usize| -> Option<u8> {
-        (i < view.dots_w && j < view.dots_h && dot_inside(view, w, h, i, j)).then(|| app.dots[j * view.dots_w + i])
+        (i < view.dots_w && j < view.dots_h && dot_inside(view, w, h, i, j))
+            .then(|| app.dots[j * view.dots_w + i])
     };
     let rows_per_char = match app.mode {
         RenderMode::Braille => 4,
@@ -95,7 +96,9 @@ fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
     let mut labelled = vec![false; app.info.ranks()];
     for row in 0..area.height {
         let top = usize::from(row) * rows_per_char;
-        let owners: Vec<Option<usize>> = (top..top + rows_per_char).map(|j| owner_of_dot_row(app, j)).collect();
+        let owners: Vec<Option<usize>> = (top..top + rows_per_char)
+            .map(|j| owner_of_dot_row(app, j))
+            .collect();
         let first_owner = owners.iter().flatten().next().copied();
         let seam = owners.iter().flatten().any(|&o| Some(o) != first_owner);
         for column in 0..area.width {
@@ -103,19 +106,17 @@ fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
             let (c, r) = (usize::from(column), top);
             match app.mode {
                 RenderMode::Braille => {
-                    const BITS: [[u32; 4]; 2] = [[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]];
+                    const BITS: [[u32; 4]; 2] =
+                        [[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]];
                     let mut bits = 0u32;
                     let mut any_inside = false;
                     for (dx, column_bits) in BITS.iter().enumerate() {
                         for (dy, bit) in column_bits.iter().enumerate() {
-                            match dot(2 * c + dx, r + dy) {
-                                Some(v) => {
-                                    any_inside = true;
-                                    if v > 0 {
-                                        bits |= bit;
-                                    }
+                            if let Some(v) = dot(2 * c + dx, r + dy) {
+                                any_inside = true;
+                                if v > 0 {
+                                    bits |= bit;
                                 }
-                                None => {}
                             }
                         }
                     }
@@ -202,7 +203,12 @@ fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
                 .bg(rank_colour(owner))
                 .add_modifier(Modifier::BOLD);
             if area.width as usize > label.len() + 2 {
-                buf.set_string(area.right() - label.len() as u16 - 1, area.y + row, &label, style);
+                buf.set_string(
+                    area.right() - label.len() as u16 - 1,
+                    area.y + row,
+                    &label,
+                    style,
+                );
             }
         }
     }
@@ -247,7 +253,10 @@ fn render_panel(app: &App, area: Rect, buf: &mut Buffer) {
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(Style::default().fg(DIM))
-        .title(Span::styled(" ranks ", Style::default().add_modifier(Modifier::BOLD)));
+        .title(Span::styled(
+            " ranks ",
+            Style::default().add_modifier(Modifier::BOLD),
+        ));
     let inner = block.inner(area);
     block.render(area, buf);
     let longest = app
@@ -267,18 +276,27 @@ fn render_panel(app: &App, area: Rect, buf: &mut Buffer) {
         };
         lines.push(Line::from(vec![
             Span::styled("● ", Style::default().fg(colour)),
-            Span::styled(format!("rank {rank}"), Style::default().fg(colour).add_modifier(Modifier::BOLD)),
+            Span::styled(
+                format!("rank {rank}"),
+                Style::default().fg(colour).add_modifier(Modifier::BOLD),
+            ),
             Span::styled(format!(" rows {rows}"), Style::default().fg(DIM)),
         ]));
         let share = |t: f64| if longest > 0.0 { t / longest } else { 0.0 };
         lines.push(Line::from(vec![
             Span::styled(" cpu  ", Style::default().fg(DIM)),
-            Span::styled(bar(share(r.compute), bar_width), Style::default().fg(colour)),
+            Span::styled(
+                bar(share(r.compute), bar_width),
+                Style::default().fg(colour),
+            ),
             Span::raw(format!(" {:>7}", short_time(r.compute))),
         ]));
         lines.push(Line::from(vec![
             Span::styled(" wait ", Style::default().fg(DIM)),
-            Span::styled(bar(share(r.wait), bar_width), Style::default().fg(Color::Rgb(230, 110, 90))),
+            Span::styled(
+                bar(share(r.wait), bar_width),
+                Style::default().fg(Color::Rgb(230, 110, 90)),
+            ),
             Span::raw(format!(" {:>7}", short_time(r.wait))),
         ]));
         if roomy {
@@ -299,7 +317,10 @@ fn render_panel(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
-    let key = Style::default().fg(Color::Black).bg(ALIVE).add_modifier(Modifier::BOLD);
+    let key = Style::default()
+        .fg(Color::Black)
+        .bg(ALIVE)
+        .add_modifier(Modifier::BOLD);
     let plain = Style::default().fg(Color::White).bg(Color::Rgb(40, 40, 50));
     let sep = Span::styled(" │ ", Style::default().fg(DIM).bg(Color::Rgb(40, 40, 50)));
     let target = match app.target_speed() {
@@ -320,7 +341,11 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
         Span::styled(format!("{:.0} fps", app.frames_per_second), plain),
         sep.clone(),
         Span::styled(
-            format!("{} rank{}", app.info.ranks(), if app.info.ranks() == 1 { "" } else { "s" }),
+            format!(
+                "{} rank{}",
+                app.info.ranks(),
+                if app.info.ranks() == 1 { "" } else { "s" }
+            ),
             plain,
         ),
         sep.clone(),
@@ -337,7 +362,10 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
             1,
             Span::styled(
                 " PAUSED ",
-                Style::default().fg(Color::Black).bg(Color::Rgb(240, 110, 120)).add_modifier(Modifier::BOLD),
+                Style::default()
+                    .fg(Color::Black)
+                    .bg(Color::Rgb(240, 110, 120))
+                    .add_modifier(Modifier::BOLD),
             ),
         );
     }
@@ -347,7 +375,10 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
 
 fn render_hint(app: &App, area: Rect, buf: &mut Buffer) {
     let line = match &app.message {
-        Some(message) => Line::styled(format!(" {message}"), Style::default().fg(Color::Rgb(240, 190, 90))),
+        Some(message) => Line::styled(
+            format!(" {message}"),
+            Style::default().fg(Color::Rgb(240, 190, 90)),
+        ),
         None => {
             let keys = [
                 ("space", "pause"),
@@ -364,7 +395,10 @@ fn render_hint(app: &App, area: Rect, buf: &mut Buffer) {
             ];
             let mut spans = vec![Span::raw(" ")];
             for (k, what) in keys {
-                spans.push(Span::styled(k, Style::default().fg(ALIVE).add_modifier(Modifier::BOLD)));
+                spans.push(Span::styled(
+                    k,
+                    Style::default().fg(ALIVE).add_modifier(Modifier::BOLD),
+                ));
                 spans.push(Span::styled(format!(" {what}  "), Style::default().fg(DIM)));
             }
             Line::from(spans)
@@ -374,7 +408,7 @@ fn render_hint(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 fn render_help(screen: Rect, buf: &mut Buffer) {
-    let width = 60.min(screen.width);
+    let width = 64.min(screen.width);
     let height = (KEYS.len() as u16 + 4).min(screen.height);
     let area = Rect::new(
         screen.x + (screen.width - width) / 2,
@@ -386,14 +420,20 @@ fn render_help(screen: Rect, buf: &mut Buffer) {
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(Style::default().fg(ALIVE))
-        .title(Span::styled(" keys ", Style::default().add_modifier(Modifier::BOLD)))
+        .title(Span::styled(
+            " keys ",
+            Style::default().add_modifier(Modifier::BOLD),
+        ))
         .title_bottom(Line::styled(" any key closes ", Style::default().fg(DIM)).right_aligned());
     let inner = block.inner(area);
     block.render(area, buf);
     let mut lines = vec![Line::default()];
     for (key, what) in KEYS {
         lines.push(Line::from(vec![
-            Span::styled(format!("  {key:<16}"), Style::default().fg(ALIVE).add_modifier(Modifier::BOLD)),
+            Span::styled(
+                format!("  {key:<16}"),
+                Style::default().fg(ALIVE).add_modifier(Modifier::BOLD),
+            ),
             Span::raw(*what),
         ]));
     }
