@@ -30,19 +30,23 @@ impl Pane {
         let pane = Pane { socket };
         let mut command = Command::new("tmux");
         mpi_env(&mut command);
-        command.env("PS1", "$ ").env_remove("TMUX").args([
-            "-L",
-            &pane.socket,
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-x",
-            &width.to_string(),
-            "-y",
-            &height.to_string(),
-            "bash --norc --noprofile",
-        ]);
+        command
+            .env("PS1", "$ ")
+            .env_remove("TMUX")
+            .env_remove("RUST_BACKTRACE")
+            .args([
+                "-L",
+                &pane.socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-x",
+                &width.to_string(),
+                "-y",
+                &height.to_string(),
+                "bash --norc --noprofile",
+            ]);
         let status = command.status().expect("tmux runs (run `make deps`)");
         assert!(status.success(), "tmux new-session failed");
         pane
@@ -203,6 +207,21 @@ fn play(mode: &str, width: u16, height: u16) {
         "gen moved while paused"
     );
 
+    if mode != "alone" {
+        // Paused, nobody spins: all ranks and mpirun together stay under
+        // 10% of one core.
+        let share = cpu_share(&pane, Duration::from_secs(2));
+        eprintln!(
+            "{mode} {width}x{height}: paused CPU {:.1}% of a core",
+            share * 100.0
+        );
+        assert!(
+            share < 0.10,
+            "paused job uses {:.1}% of a core",
+            share * 100.0
+        );
+    }
+
     pane.keys("n");
     pane.wait_for("one step", PATIENCE, |s| generation(s) == Some(paused + 1));
     std::thread::sleep(Duration::from_millis(300));
@@ -288,6 +307,29 @@ fn descendants(pid: u32) -> Vec<u32> {
     found
 }
 
+/// CPU time (user + system) of everything below the pane's shell over
+/// `span`, as a share of one core.
+fn cpu_share(pane: &Pane, span: Duration) -> f64 {
+    let ticks = |pids: &[u32]| -> u64 {
+        pids.iter()
+            .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/stat")).ok())
+            .map(|stat| {
+                let rest = &stat[stat.rfind(')').map_or(0, |i| i + 2)..];
+                let fields: Vec<&str> = rest.split(' ').collect();
+                // utime and stime are fields 14 and 15 of stat(5); `rest`
+                // starts at field 3.
+                fields[11].parse::<u64>().unwrap_or(0) + fields[12].parse::<u64>().unwrap_or(0)
+            })
+            .sum()
+    };
+    let pids = descendants(pane.pid());
+    let before = ticks(&pids);
+    std::thread::sleep(span);
+    let after = ticks(&pids);
+    let per_second = rustix::param::clock_ticks_per_second() as f64;
+    (after.saturating_sub(before)) as f64 / per_second / span.as_secs_f64()
+}
+
 fn rank_pid(pane: &Pane, rank: usize) -> Option<u32> {
     let wanted = format!("OMPI_COMM_WORLD_RANK={rank}");
     descendants(pane.pid()).into_iter().find(|pid| {
@@ -322,6 +364,52 @@ fn killing_a_worker_gives_the_shell_back_within_5_seconds() {
         "a dead rank is a failure: {screen}"
     );
     assert!(took < Duration::from_secs(5), "took {took:?}");
+    assert_sane_terminal(&pane);
+}
+
+fn mpirun_pid(pane: &Pane) -> u32 {
+    descendants(pane.pid())
+        .into_iter()
+        .find(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "mpirun")
+        })
+        .expect("mpirun runs under the pane")
+}
+
+#[test]
+fn sigterm_to_mpirun_restores_the_terminal() {
+    let pane = Pane::start(80, 24);
+    pane.line(&format!("clear; {}", launch_line("stdin-none", "--seed 4")));
+    pane.wait_for("the view", PATIENCE, |s| {
+        generation(s).is_some_and(|n| n > 0)
+    });
+    let mpirun = mpirun_pid(&pane);
+    rustix::process::kill_process(
+        rustix::process::Pid::from_raw(mpirun as i32).unwrap(),
+        rustix::process::Signal::TERM,
+    )
+    .expect("kill -TERM mpirun");
+    let screen = pane.wait_for("the shell back", Duration::from_secs(5), |s| {
+        exit_code(s).is_some()
+    });
+    assert_ne!(exit_code(&screen), Some(0), "{screen}");
+    assert_sane_terminal(&pane);
+}
+
+#[test]
+fn a_panic_on_rank_0_restores_the_terminal_then_aborts_the_job() {
+    let pane = Pane::start(80, 24);
+    pane.line(&format!(
+        "clear; LIFE_TUI_TEST_PANIC=1 {}",
+        launch_line("mpirun", "--seed 5")
+    ));
+    let screen = pane.wait_for("the shell back", PATIENCE, |s| exit_code(s).is_some());
+    assert_ne!(exit_code(&screen), Some(0), "{screen}");
+    let history = pane.tmux(&["capture-pane", "-p", "-S", "-200"]);
+    assert!(
+        history.contains("test panic"),
+        "the panic message is shown:\n{history}"
+    );
     assert_sane_terminal(&pane);
 }
 

@@ -115,21 +115,22 @@ pub fn run<B: Backend, E: Engine>(
             anchor = now;
             since_anchor = 0;
         }
+        // The generations that fit in one frame's time: at least one, so
+        // a huge grid still moves, one generation per frame.
+        let affordable = (frame_gap.mul_f64(0.75).as_secs_f64()
+            / generation_time.as_secs_f64().max(1e-9))
+        .clamp(1.0, 1e6) as u64;
         let steps = if app.paused {
             app.pending.steps
         } else {
             match app.target_speed() {
-                None => {
-                    let budget = frame_gap.mul_f64(0.75);
-                    (budget.as_secs_f64() / generation_time.as_secs_f64().max(1e-9)).clamp(1.0, 1e6)
-                        as u64
-                }
+                None => affordable,
                 Some(rate) => {
                     let due = (now - anchor).as_secs_f64() * f64::from(rate);
                     let due = (due as u64).saturating_sub(since_anchor);
                     // Far behind (a slow grid): drop the debt rather than
                     // stall the frames catching up.
-                    let most = (u64::from(rate) / 4).max(1);
+                    let most = (u64::from(rate) / 4).clamp(1, affordable);
                     if due > most {
                         anchor = now;
                         since_anchor = 0;

@@ -128,6 +128,12 @@ fn lead(cluster: &Cluster, cli: &Cli) -> i32 {
             return 2;
         }
     };
+    if std::env::var_os("LIFE_TUI_TEST_PANIC").is_some() {
+        // For the tests of the panic path: the hook must restore the
+        // terminal and the job must end (main aborts it).
+        let _ = terminal.draw(|frame| frame.render_widget("about to panic", frame.area()));
+        panic!("test panic on rank 0 (LIFE_TUI_TEST_PANIC)");
+    }
     let mut app = App::new(info, seed, screen);
     let mut engine = MpiEngine { cluster, state };
     let exit = event_loop::run(

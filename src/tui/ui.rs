@@ -338,7 +338,14 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
         sep.clone(),
         Span::styled(format!("{:.0}/{target} gen/s", app.gens_per_second), plain),
         sep.clone(),
-        Span::styled(format!("{:.0} fps", app.frames_per_second), plain),
+        Span::styled(
+            if app.frames_per_second < 9.95 {
+                format!("{:.1} fps", app.frames_per_second)
+            } else {
+                format!("{:.0} fps", app.frames_per_second)
+            },
+            plain,
+        ),
         sep.clone(),
         Span::styled(
             format!(
