@@ -437,8 +437,10 @@ fn a_glider_drawn_with_the_mouse_moves_as_a_glider() {
     let pane = Pane::start(80, 24);
     // 40x22 cells fill the 80x22 grid area exactly in blocks mode; four
     // ranks own 6, 6, 5 and 5 rows, so the glider crosses a seam.
+    let dir = common::temp_dir();
     pane.line(&format!(
-        "clear; {}",
+        "clear; cd {}; {}",
+        dir.path().display(),
         launch_line("mpirun", "--seed 3 --width 40 --height 22")
     ));
     pane.wait_for("the view", PATIENCE, |s| generation(s).is_some());
@@ -471,6 +473,43 @@ fn a_glider_drawn_with_the_mouse_moves_as_a_glider() {
         .chain(blinker.iter().copied())
         .collect();
     assert_eq!(block_cells(&screen, 22), moved, "{screen}");
+    // `s` gathers the whole grid from every rank and saves it as RLE.
+    pane.keys("s");
+    let name = format!("life-{}.rle", start + 4);
+    pane.wait_for("the saved message", PATIENCE, |s| {
+        s.contains(&format!("saved {name}"))
+    });
+    let rle = std::fs::read_to_string(dir.path().join(&name)).expect("the saved file");
+    assert!(rle.contains("x = 40, y = 22, rule = B3/S23"), "{rle}");
+    let body: String = rle
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with('x'))
+        .collect();
+    // Decode the runs and compare with the cells on screen.
+    let (mut x, mut y, mut count) = (0usize, 0usize, 0usize);
+    let mut cells = BTreeSet::new();
+    for c in body.chars() {
+        match c {
+            '0'..='9' => count = count * 10 + c.to_digit(10).unwrap() as usize,
+            'b' | 'o' | '$' => {
+                let n = count.max(1);
+                match c {
+                    'b' => x += n,
+                    'o' => {
+                        cells.extend((x..x + n).map(|cx| (cx, y)));
+                        x += n;
+                    }
+                    _ => {
+                        y += n;
+                        x = 0;
+                    }
+                }
+                count = 0;
+            }
+            _ => break,
+        }
+    }
+    assert_eq!(cells, moved, "{rle}");
     pane.keys("q");
     let screen = pane.wait_for("the shell back", PATIENCE, |s| exit_code(s).is_some());
     assert_eq!(exit_code(&screen), Some(0));
