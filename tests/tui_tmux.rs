@@ -172,6 +172,11 @@ fn launch_line(mode: &str, args: &str) -> String {
         "stdin-none" => {
             format!("mpirun --stdin none --bind-to none -np 4 {BIN} {args}; echo EXIT=$?")
         }
+        // As under MPICH's Hydra: no rank has a controlling terminal, so
+        // rank 0 is told which terminal to use.
+        "detached" => format!(
+            "setsid -w mpirun --stdin none --bind-to none -np 2 {BIN} --tty $(tty) {args} </dev/null; echo EXIT=$?"
+        ),
         _ => unreachable!(),
     }
 }
@@ -273,6 +278,11 @@ fn mpirun_stdin_none_80x24() {
 #[test]
 fn mpirun_stdin_none_200x60() {
     play("stdin-none", 200, 60);
+}
+
+#[test]
+fn no_controlling_terminal_with_tty_option_80x24() {
+    play("detached", 80, 24);
 }
 
 /// Pids of the processes below `pid`.

@@ -100,7 +100,10 @@ fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
             .map(|j| owner_of_dot_row(app, j))
             .collect();
         let first_owner = owners.iter().flatten().next().copied();
-        let seam = owners.iter().flatten().any(|&o| Some(o) != first_owner);
+        // A strip starting exactly at this character row is a seam too.
+        let above = top.checked_sub(1).and_then(|j| owner_of_dot_row(app, j));
+        let seam = owners.iter().flatten().any(|&o| Some(o) != first_owner)
+            || (above.is_some() && first_owner.is_some() && above != first_owner);
         for column in 0..area.width {
             let cell = &mut buf[(area.x + column, area.y + row)];
             let (c, r) = (usize::from(column), top);
