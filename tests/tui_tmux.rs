@@ -386,8 +386,7 @@ fn mpirun_pid(pane: &Pane) -> u32 {
         .expect("mpirun runs under the pane")
 }
 
-#[test]
-fn sigterm_to_mpirun_restores_the_terminal() {
+fn signal_to_mpirun_restores_the_terminal(signal: rustix::process::Signal) {
     let pane = Pane::start(80, 24);
     pane.line(&format!("clear; {}", launch_line("stdin-none", "--seed 4")));
     pane.wait_for("the view", PATIENCE, |s| {
@@ -396,14 +395,24 @@ fn sigterm_to_mpirun_restores_the_terminal() {
     let mpirun = mpirun_pid(&pane);
     rustix::process::kill_process(
         rustix::process::Pid::from_raw(mpirun as i32).unwrap(),
-        rustix::process::Signal::TERM,
+        signal,
     )
-    .expect("kill -TERM mpirun");
+    .expect("signal mpirun");
     let screen = pane.wait_for("the shell back", Duration::from_secs(5), |s| {
         exit_code(s).is_some()
     });
     assert_ne!(exit_code(&screen), Some(0), "{screen}");
     assert_sane_terminal(&pane);
+}
+
+#[test]
+fn sigterm_to_mpirun_restores_the_terminal() {
+    signal_to_mpirun_restores_the_terminal(rustix::process::Signal::TERM);
+}
+
+#[test]
+fn sighup_to_mpirun_restores_the_terminal() {
+    signal_to_mpirun_restores_the_terminal(rustix::process::Signal::HUP);
 }
 
 #[test]
