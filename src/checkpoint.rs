@@ -3,7 +3,7 @@
 //! bounded-grid rule suffix (`B3/S23:T512,512`) carries the size and edge.
 
 use crate::config::RunConfig;
-use crate::engine::BitGrid;
+use crate::engine::{BitGrid, Edge, Rule};
 use crate::pattern::{Bounds, Pattern};
 
 /// The generation number in a pattern's `#CXRLE ... Gen=N` line, if any.
@@ -19,29 +19,42 @@ pub fn generation_of(pattern: &Pattern) -> Option<u64> {
 /// The whole grid at `generation` as a pattern that reads back as this
 /// very grid: full size, rule, edge and generation number.
 pub fn snapshot(config: &RunConfig, generation: u64, grid: BitGrid) -> Pattern {
-    let mut comments = vec![
-        format!("XRLE Pos=0,0 Gen={generation}"),
-        format!(
-            "Generation {generation} of a {}x{} {} grid, written by life-tui",
-            config.width, config.height, config.edge
-        ),
-    ];
-    match &config.pattern {
-        Some(placed) => comments.push(format!("Started from pattern {}", placed.name)),
-        None => comments.push(format!(
+    let origin = match &config.pattern {
+        Some(placed) => format!("Started from pattern {}", placed.name),
+        None => format!(
             "Started from seed {} at density {}",
             config.seed, config.density
-        )),
-    }
+        ),
+    };
+    let name = config.pattern.as_ref().map(|p| p.name.clone());
+    saved_grid(grid, config.rule, config.edge, generation, name, origin)
+}
+
+/// A whole grid (as gathered on rank 0) as a savable, resumable pattern.
+pub fn saved_grid(
+    grid: BitGrid,
+    rule: Rule,
+    edge: Edge,
+    generation: u64,
+    name: Option<String>,
+    origin: String,
+) -> Pattern {
+    let (width, height) = (grid.width(), grid.height());
     Pattern {
-        name: config.pattern.as_ref().map(|p| p.name.clone()),
+        name,
         author: None,
-        comments,
-        rule: Some(config.rule),
+        comments: vec![
+            format!("XRLE Pos=0,0 Gen={generation}"),
+            format!(
+                "Generation {generation} of a {width}x{height} {edge} grid, written by life-tui"
+            ),
+            origin,
+        ],
+        rule: Some(rule),
         bounds: Some(Bounds {
-            width: config.width,
-            height: config.height,
-            edge: config.edge,
+            width,
+            height,
+            edge,
         }),
         cells: grid,
     }
@@ -50,7 +63,6 @@ pub fn snapshot(config: &RunConfig, generation: u64, grid: BitGrid) -> Pattern {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Edge, Rule};
     use crate::pattern;
 
     #[test]

@@ -82,6 +82,11 @@ pub struct Cli {
     /// Add per-rank compute and exchange times to the headless summary
     #[arg(long)]
     pub timing: bool,
+
+    /// Terminal to draw the live view on [default: /dev/tty]; for launchers
+    /// that give ranks no controlling terminal (MPICH): --tty $(tty)
+    #[arg(long, value_name = "DEVICE")]
+    pub tty: Option<PathBuf>,
 }
 
 const AFTER_HELP: &str = "\

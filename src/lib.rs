@@ -9,3 +9,4 @@ pub mod files;
 pub mod headless;
 pub mod launch;
 pub mod pattern;
+pub mod tui;

@@ -20,7 +20,7 @@ fn main() -> ExitCode {
     let cluster = Cluster::init();
     cluster::abort_on_panic();
     let code = match run(&cluster, &cli) {
-        Ok(()) => 0,
+        Ok(code) => code,
         Err(err) => {
             if cluster.is_root() {
                 eprintln!("error: {err}");
@@ -32,7 +32,8 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-fn run(cluster: &Cluster, cli: &Cli) -> Result<(), ConfigError> {
+/// Runs headless or live; returns the exit status.
+fn run(cluster: &Cluster, cli: &Cli) -> Result<u8, ConfigError> {
     let source = cli.resume.as_deref().or(cli.pattern.as_deref());
     let pattern = config::load_pattern(cluster, source)?;
     if cli.headless {
@@ -46,11 +47,12 @@ fn run(cluster: &Cluster, cli: &Cli) -> Result<(), ConfigError> {
             checkpoint: cli.checkpoint.clone().zip(cli.checkpoint_every),
         };
         let mut stdout = std::io::stdout().lock();
-        headless::run(cluster, &config, &options, &mut stdout)
+        headless::run(cluster, &config, &options, &mut stdout)?;
+        Ok(0)
     } else {
-        Err(ConfigError::Unsupported(
-            "the live view is not built yet; run with --headless".into(),
-        ))
+        // A panic on any rank ends the whole job: the panic hooks restore
+        // the terminal (rank 0), print, and MPI_Abort; waiting peers would hang.
+        Ok(life_tui::tui::run(cluster, cli, pattern))
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod decomp;
 mod faults;
+pub mod live;
 mod share;
 
 pub use faults::abort_on_panic;

@@ -1,0 +1,520 @@
+//! The live view's state on rank 0: what is shown, where, how fast, and
+//! what the user asked for since the last round. Input events change it;
+//! each round's result updates it; `ui` draws it.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use ratatui::layout::Rect;
+use termina::event::{
+    KeyCode, KeyEvent, KeyEventKind, Modifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+
+use crate::cluster::Decomposition;
+use crate::cluster::live::{Command, Control, Edit, MAX_EDITS, RankStats, RoundResult, Viewport};
+use crate::engine::{Edge, Rule};
+
+/// Target generations per second, `+`/`-` move along; 0 is unlimited.
+pub const SPEEDS: [u32; 13] = [1, 2, 5, 10, 15, 30, 60, 120, 250, 500, 1000, 2000, 0];
+const DEFAULT_SPEED: usize = 5;
+/// Width of the rank side panel.
+pub const PANEL_WIDTH: u16 = 30;
+/// The side panel is shown at start when the terminal is at least this wide.
+pub const PANEL_MIN_COLUMNS: u16 = 100;
+
+/// How dots become characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RenderMode {
+    /// 2x4 dots per character, alive if any cell of the dot is.
+    Braille,
+    /// 1x2 dots per character, coloured by density.
+    HalfBlock,
+    /// One dot per two characters (square), shaded by density: for drawing.
+    Blocks,
+}
+
+impl RenderMode {
+    pub fn next(self) -> RenderMode {
+        match self {
+            RenderMode::Braille => RenderMode::HalfBlock,
+            RenderMode::HalfBlock => RenderMode::Blocks,
+            RenderMode::Blocks => RenderMode::Braille,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RenderMode::Braille => "braille",
+            RenderMode::HalfBlock => "half blocks",
+            RenderMode::Blocks => "blocks",
+        }
+    }
+
+    /// Dots across and down for an area of `columns` x `rows` characters.
+    pub fn dots(self, columns: u16, rows: u16) -> (usize, usize) {
+        let (c, r) = (usize::from(columns), usize::from(rows));
+        match self {
+            RenderMode::Braille => (2 * c, 4 * r),
+            RenderMode::HalfBlock => (c, 2 * r),
+            RenderMode::Blocks => (c / 2, r),
+        }
+    }
+
+    /// The dot under character (`column`, `row`) of the grid area (its
+    /// top-left dot when a character holds several).
+    pub fn dot_at(self, column: u16, row: u16) -> (usize, usize) {
+        let (c, r) = (usize::from(column), usize::from(row));
+        match self {
+            RenderMode::Braille => (2 * c, 4 * r),
+            RenderMode::HalfBlock => (c, 2 * r),
+            RenderMode::Blocks => (c / 2, r),
+        }
+    }
+
+    fn density(self) -> bool {
+        !matches!(self, RenderMode::Braille)
+    }
+}
+
+/// Facts about the run that do not change while it is shown.
+#[derive(Clone, Debug)]
+pub struct RunInfo {
+    pub width: usize,
+    pub height: usize,
+    pub rule: Rule,
+    pub edge: Edge,
+    pub decomp: Decomposition,
+}
+
+impl RunInfo {
+    pub fn ranks(&self) -> usize {
+        self.decomp.ranks()
+    }
+}
+
+/// One rank's row in the side panel, smoothed over recent rounds.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RankPanel {
+    pub rows: std::ops::Range<usize>,
+    pub population: u64,
+    /// Seconds computing per generation.
+    pub compute: f64,
+    /// Seconds waiting for halos per generation.
+    pub wait: f64,
+}
+
+/// Where the areas of the screen are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Areas {
+    pub grid: Rect,
+    pub panel: Option<Rect>,
+    pub status: Rect,
+    pub hint: Rect,
+}
+
+/// What the user asked for, waiting for the next round.
+#[derive(Debug, Default)]
+pub struct Pending {
+    pub command: Command,
+    pub edits: VecDeque<Edit>,
+    pub steps: u64,
+}
+
+pub struct App {
+    pub info: RunInfo,
+    pub seed: u64,
+    /// The pattern the run started from, shown instead of the seed.
+    pub pattern: Option<String>,
+    pub mode: RenderMode,
+    /// Cells per dot along each side.
+    pub scale: u64,
+    /// The cell at the centre of the view.
+    pub center: (i64, i64),
+    pub paused: bool,
+    pub speed: usize,
+    pub overlay: bool,
+    pub panel: bool,
+    pub help: bool,
+    pub quit: bool,
+    pub generation: u64,
+    pub population: u64,
+    pub gens_per_second: f64,
+    pub frames_per_second: f64,
+    pub message: Option<String>,
+    /// The picture of the last round and the viewport it was made for.
+    pub view: Viewport,
+    pub dots: Vec<u8>,
+    pub ranks: Vec<RankPanel>,
+    /// The layout of the last frame (for the mouse).
+    pub areas: Areas,
+    pub pending: Pending,
+    /// While the left button is held: the state being drawn.
+    drawing: Option<bool>,
+    /// Something changed that the next frame must show.
+    pub dirty: bool,
+}
+
+impl App {
+    pub fn new(info: RunInfo, seed: u64, screen: Rect) -> App {
+        let center = (info.width as i64 / 2, info.height as i64 / 2);
+        let mut app = App {
+            info,
+            seed,
+            pattern: None,
+            mode: RenderMode::Braille,
+            scale: 1,
+            center,
+            paused: false,
+            speed: DEFAULT_SPEED,
+            overlay: false,
+            panel: screen.width >= PANEL_MIN_COLUMNS,
+            help: false,
+            quit: false,
+            generation: 0,
+            population: 0,
+            gens_per_second: 0.0,
+            frames_per_second: 0.0,
+            message: None,
+            view: Viewport::EMPTY,
+            dots: Vec::new(),
+            ranks: Vec::new(),
+            areas: Areas {
+                grid: Rect::default(),
+                panel: None,
+                status: Rect::default(),
+                hint: Rect::default(),
+            },
+            pending: Pending::default(),
+            drawing: None,
+            dirty: true,
+        };
+        app.areas = app.layout(screen);
+        app
+    }
+
+    /// The grid area a screen of this size gives at start, in characters:
+    /// the default grid fills it at one cell per braille dot.
+    pub fn initial_grid_dots(screen: Rect) -> (usize, usize) {
+        let panel = screen.width >= PANEL_MIN_COLUMNS;
+        let grid = split(screen, panel).grid;
+        let (w, h) = RenderMode::Braille.dots(grid.width, grid.height);
+        (w.max(1), h.max(1))
+    }
+
+    pub fn layout(&self, screen: Rect) -> Areas {
+        split(screen, self.panel)
+    }
+
+    /// Target generations per second; None for unlimited.
+    pub fn target_speed(&self) -> Option<u32> {
+        match SPEEDS[self.speed] {
+            0 => None,
+            n => Some(n),
+        }
+    }
+
+    /// The viewport for a grid area, with the view clamped to the grid.
+    pub fn viewport(&mut self, grid: Rect) -> Viewport {
+        let (dots_w, dots_h) = self.mode.dots(grid.width, grid.height);
+        let s = self.scale as i64;
+        let place = |center: &mut i64, dots: usize, cells: usize| -> i64 {
+            let span = dots as i64 * s;
+            let cells = cells as i64;
+            if span >= cells {
+                *center = cells / 2;
+                // Centre the grid on screen, on a whole dot.
+                -((span - cells) / 2 / s) * s
+            } else {
+                let x0 = (*center - span / 2).clamp(0, cells - span);
+                *center = x0 + span / 2;
+                x0
+            }
+        };
+        let (mut cx, mut cy) = self.center;
+        let x0 = place(&mut cx, dots_w, self.info.width);
+        let y0 = place(&mut cy, dots_h, self.info.height);
+        self.center = (cx, cy);
+        Viewport {
+            x0,
+            y0,
+            scale: self.scale,
+            dots_w,
+            dots_h,
+            density: self.mode.density(),
+        }
+    }
+
+    /// The smallest scale at which the whole grid fits the grid area.
+    fn fit_scale(&self) -> u64 {
+        let (w, h) = self
+            .mode
+            .dots(self.areas.grid.width, self.areas.grid.height);
+        let need = |cells: usize, dots: usize| cells.div_ceil(dots.max(1)) as u64;
+        need(self.info.width, w)
+            .max(need(self.info.height, h))
+            .max(1)
+    }
+
+    fn max_scale(&self) -> u64 {
+        self.fit_scale().next_power_of_two().max(1)
+    }
+
+    /// The control message for the next round, taking what is pending.
+    pub fn control(&mut self, steps: u64) -> Control {
+        let view = self.viewport(self.areas.grid);
+        let take = self.pending.edits.len().min(MAX_EDITS);
+        let edits: Vec<Edit> = self.pending.edits.drain(..take).collect();
+        let command = std::mem::take(&mut self.pending.command);
+        if let Command::Reseed(seed) = command {
+            self.seed = seed;
+            self.pattern = None;
+            self.generation = 0;
+        }
+        Control {
+            command,
+            steps,
+            view,
+            edits,
+        }
+    }
+
+    /// Whether the user asked for something the next round must carry.
+    pub fn has_pending(&self) -> bool {
+        self.pending.command != Command::None
+            || !self.pending.edits.is_empty()
+            || self.pending.steps > 0
+    }
+
+    /// Takes in what a round produced.
+    pub fn absorb(&mut self, control: &Control, result: RoundResult) {
+        self.generation += control.steps;
+        self.view = control.view;
+        self.dots = result.dots;
+        self.population = result.stats.iter().map(|s| s.population).sum();
+        let fresh: Vec<RankPanel> = result.stats.iter().map(panel_of).collect();
+        if self.ranks.len() != fresh.len() {
+            self.ranks = fresh;
+        } else {
+            for (old, new) in self.ranks.iter_mut().zip(fresh) {
+                let steps = result.stats.first().map_or(0, |s| s.steps);
+                if steps > 0 {
+                    // Smooth the times so the bars move, but do not flicker.
+                    old.compute = 0.7 * old.compute + 0.3 * new.compute;
+                    old.wait = 0.7 * old.wait + 0.3 * new.wait;
+                }
+                old.rows = new.rows;
+                old.population = new.population;
+            }
+        }
+        self.dirty = false;
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        if key.kind != KeyEventKind::Press {
+            return;
+        }
+        self.dirty = true;
+        let control = key.modifiers.contains(Modifiers::CONTROL);
+        if self.help && !matches!(key.code, KeyCode::Char('c') if control) {
+            // Any key closes the help; q still quits.
+            self.help = false;
+            if !matches!(key.code, KeyCode::Char('q')) {
+                return;
+            }
+        }
+        let pan = |app: &App| (app.view.dots_w.max(8) as i64 / 8) * app.scale as i64;
+        match key.code {
+            KeyCode::Char('c') if control => self.quit = true,
+            KeyCode::Char('q') | KeyCode::Escape => self.quit = true,
+            KeyCode::Char(' ') => self.paused = !self.paused,
+            KeyCode::Char('n') | KeyCode::Char('.') => {
+                if self.paused {
+                    self.pending.steps += 1;
+                } else {
+                    self.paused = true;
+                }
+            }
+            KeyCode::Char('+') | KeyCode::Char('=') => {
+                self.speed = (self.speed + 1).min(SPEEDS.len() - 1)
+            }
+            KeyCode::Char('-') | KeyCode::Char('_') => self.speed = self.speed.saturating_sub(1),
+            KeyCode::Left | KeyCode::Char('h') => self.center.0 -= pan(self),
+            KeyCode::Right | KeyCode::Char('l') => self.center.0 += pan(self),
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.center.1 -= (self.view.dots_h.max(8) as i64 / 8) * self.scale as i64
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.center.1 += (self.view.dots_h.max(8) as i64 / 8) * self.scale as i64
+            }
+            KeyCode::Char('z') | KeyCode::Char(']') => self.zoom_in(),
+            KeyCode::Char('Z') | KeyCode::Char('[') => self.zoom_out(),
+            KeyCode::Char('f') => {
+                self.scale = self.fit_scale();
+                self.center = (self.info.width as i64 / 2, self.info.height as i64 / 2);
+            }
+            KeyCode::Char('r') => {
+                let seed = crate::engine::seed::fresh_seed();
+                self.pending.command = Command::Reseed(seed);
+                self.message = Some(format!("reseeded: seed {seed}"));
+            }
+            KeyCode::Char('c') => {
+                self.pending.command = Command::Clear;
+                self.message = Some("cleared".into());
+            }
+            KeyCode::Char('s') => self.pending.command = Command::Save,
+            KeyCode::Char('o') => self.overlay = !self.overlay,
+            KeyCode::Char('p') => self.panel = !self.panel,
+            KeyCode::Char('m') => {
+                self.mode = self.mode.next();
+                self.message = Some(format!("render mode: {}", self.mode.name()));
+            }
+            KeyCode::Char('?') => self.help = true,
+            _ => self.dirty = false,
+        }
+    }
+
+    fn zoom_in(&mut self) {
+        self.scale = (self.scale / 2).max(1);
+    }
+
+    fn zoom_out(&mut self) {
+        self.scale = (self.scale * 2).min(self.max_scale().max(self.scale));
+    }
+
+    /// The cell under a character of the screen, if it shows one.
+    pub fn cell_at(&self, column: u16, row: u16) -> Option<(u64, u64)> {
+        let grid = self.areas.grid;
+        if column < grid.x || row < grid.y || column >= grid.right() || row >= grid.bottom() {
+            return None;
+        }
+        let (i, j) = self.mode.dot_at(column - grid.x, row - grid.y);
+        if i >= self.view.dots_w || j >= self.view.dots_h {
+            return None;
+        }
+        let s = self.view.scale as i64;
+        let x = self.view.x0 + i as i64 * s;
+        let y = self.view.y0 + j as i64 * s;
+        let inside =
+            (0..self.info.width as i64).contains(&x) && (0..self.info.height as i64).contains(&y);
+        inside.then_some((x as u64, y as u64))
+    }
+
+    fn dot_alive(&self, column: u16, row: u16) -> bool {
+        let grid = self.areas.grid;
+        let (i, j) = self.mode.dot_at(column - grid.x, row - grid.y);
+        self.dots
+            .get(j * self.view.dots_w + i)
+            .is_some_and(|&d| d > 0)
+    }
+
+    pub fn handle_mouse(&mut self, mouse: MouseEvent) {
+        match mouse.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                if let Some((x, y)) = self.cell_at(mouse.column, mouse.row) {
+                    let alive = !self.dot_alive(mouse.column, mouse.row);
+                    self.drawing = Some(alive);
+                    self.edit(x, y, alive);
+                }
+            }
+            MouseEventKind::Drag(MouseButton::Left) => {
+                if let (Some(alive), Some((x, y))) =
+                    (self.drawing, self.cell_at(mouse.column, mouse.row))
+                {
+                    self.edit(x, y, alive);
+                }
+            }
+            MouseEventKind::Up(_) => self.drawing = None,
+            MouseEventKind::ScrollUp => {
+                self.zoom_in();
+                self.dirty = true;
+            }
+            MouseEventKind::ScrollDown => {
+                self.zoom_out();
+                self.dirty = true;
+            }
+            _ => {}
+        }
+    }
+
+    fn edit(&mut self, x: u64, y: u64, alive: bool) {
+        if self.pending.edits.back() != Some(&Edit { x, y, alive }) {
+            self.pending.edits.push_back(Edit { x, y, alive });
+        }
+        // Show it at once, before the round confirms it.
+        if self.view.scale == 1 {
+            let i = (x as i64 - self.view.x0) as usize;
+            let j = (y as i64 - self.view.y0) as usize;
+            if i < self.view.dots_w
+                && let Some(dot) = self.dots.get_mut(j * self.view.dots_w + i)
+            {
+                *dot = if alive { 255 } else { 0 };
+            }
+        }
+        self.dirty = true;
+    }
+}
+
+fn panel_of(stats: &RankStats) -> RankPanel {
+    let per = |d: Duration| {
+        if stats.steps == 0 {
+            0.0
+        } else {
+            d.as_secs_f64() / stats.steps as f64
+        }
+    };
+    RankPanel {
+        rows: stats.rows.clone(),
+        population: stats.population,
+        compute: per(stats.compute),
+        wait: per(stats.exchange),
+    }
+}
+
+fn split(screen: Rect, panel: bool) -> Areas {
+    let body_height = screen.height.saturating_sub(2);
+    let status = Rect::new(
+        screen.x,
+        screen.y + body_height,
+        screen.width,
+        screen.height.min(1),
+    );
+    let hint = Rect::new(
+        screen.x,
+        screen.y + body_height + 1,
+        screen.width,
+        screen.height.saturating_sub(body_height + 1).min(1),
+    );
+    let panel_width = if panel {
+        PANEL_WIDTH.min(screen.width / 2)
+    } else {
+        0
+    };
+    let grid = Rect::new(screen.x, screen.y, screen.width - panel_width, body_height);
+    let panel = (panel_width > 0)
+        .then(|| Rect::new(screen.x + grid.width, screen.y, panel_width, body_height));
+    Areas {
+        grid,
+        panel,
+        status,
+        hint,
+    }
+}
+
+/// The keys, as the help overlay and the README list them.
+pub const KEYS: &[(&str, &str)] = &[
+    ("space", "pause / resume"),
+    ("n  .", "one generation (pauses first)"),
+    ("+  -", "faster / slower (1 gen/s to unlimited)"),
+    ("arrows  hjkl", "pan"),
+    ("z ]  Z [", "zoom in / out (wheel too)"),
+    ("f", "fit the whole grid"),
+    ("m", "mode: braille, half blocks, blocks"),
+    ("o", "rank overlay: strips and seams"),
+    ("p", "rank side panel"),
+    ("r", "reseed randomly"),
+    ("c", "clear"),
+    ("s", "save the grid as life-<gen>.rle"),
+    ("mouse", "click toggles, drag draws (1:1 in blocks)"),
+    ("?", "this help"),
+    ("q  Esc  Ctrl-C", "quit"),
+];

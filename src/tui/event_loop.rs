@@ -1,0 +1,229 @@
+//! The main loop on rank 0, generic over the ratatui backend and the
+//! engine, so that tests run it on `TestBackend` with in-process ranks.
+//!
+//! The simulation runs at its target rate while frames are drawn at most
+//! `max_fps` times a second: at high speed several generations pass per
+//! round. Paused and idle, the loop sleeps on its event channel, and the
+//! other ranks sleep in their polled broadcast.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use ratatui::layout::Rect;
+
+use super::app::App;
+use super::input::Event;
+use super::save;
+use super::sim::Engine;
+
+pub struct LoopOptions {
+    pub max_fps: f64,
+    /// Where `s` writes `life-<gen>.rle`.
+    pub save_dir: PathBuf,
+    /// How long a message stays on the hint line.
+    pub message_for: Duration,
+}
+
+impl Default for LoopOptions {
+    fn default() -> LoopOptions {
+        LoopOptions {
+            max_fps: 60.0,
+            save_dir: PathBuf::from("."),
+            message_for: Duration::from_secs(4),
+        }
+    }
+}
+
+/// Why the loop ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// The user quit; every rank was told.
+    Quit,
+    /// The terminal was restored under us (a signal, a dying rank).
+    TerminalGone,
+}
+
+/// Frame timing and measured rates.
+#[derive(Debug, Default, Clone)]
+pub struct Meter {
+    pub frames: u64,
+    pub generations: u64,
+    pub rounds: u64,
+    /// Total gathered bytes and time spent in rounds and in drawing.
+    pub round_bytes: u64,
+    pub round_time: Duration,
+    pub draw_time: Duration,
+}
+
+pub fn handle(app: &mut App, event: Event) {
+    match event {
+        Event::Key(key) => app.handle_key(key),
+        Event::Mouse(mouse) => app.handle_mouse(mouse),
+        Event::InputClosed => {}
+    }
+}
+
+/// Runs the view until the user quits. `size` reads the terminal's size
+/// (polled every frame: SIGWINCH never reaches rank 0 under mpirun);
+/// `gone` says the terminal was taken from us.
+pub fn run<B: Backend, E: Engine>(
+    terminal: &mut Terminal<B>,
+    engine: &mut E,
+    app: &mut App,
+    events: &Receiver<Event>,
+    mut size: impl FnMut() -> Option<(u16, u16)>,
+    gone: impl Fn() -> bool,
+    options: &LoopOptions,
+) -> Result<(Exit, Meter), B::Error> {
+    let mut meter = Meter::default();
+    let frame_gap = Duration::from_secs_f64(1.0 / options.max_fps.max(1.0));
+    let mut last_frame: Option<Instant> = None;
+    let mut anchor = Instant::now();
+    let mut since_anchor = 0u64;
+    let mut anchor_key = (app.paused, app.speed);
+    // Wall time per generation, measured, for unlimited speed.
+    let mut generation_time = Duration::from_micros(100);
+    let mut window = (Instant::now(), 0u64, 0u64);
+    let mut message: Option<(String, Instant)> = None;
+    let mut screen = Rect::default();
+    loop {
+        if gone() {
+            return Ok((Exit::TerminalGone, meter));
+        }
+        if let Some((w, h)) = size() {
+            let area = Rect::new(0, 0, w, h);
+            if area != screen {
+                screen = area;
+                terminal.resize(area)?;
+                app.dirty = true;
+            }
+        }
+        app.areas = app.layout(screen);
+        while let Ok(event) = events.try_recv() {
+            handle(app, event);
+        }
+        if app.quit {
+            engine.quit();
+            return Ok((Exit::Quit, meter));
+        }
+        let now = Instant::now();
+        if (app.paused, app.speed) != anchor_key {
+            anchor_key = (app.paused, app.speed);
+            anchor = now;
+            since_anchor = 0;
+        }
+        // The generations that fit in one frame's time: at least one, so
+        // a huge grid still moves, one generation per frame.
+        let affordable = (frame_gap.mul_f64(0.75).as_secs_f64()
+            / generation_time.as_secs_f64().max(1e-9))
+        .clamp(1.0, 1e6) as u64;
+        let steps = if app.paused {
+            app.pending.steps
+        } else {
+            match app.target_speed() {
+                None => affordable,
+                Some(rate) => {
+                    let due = (now - anchor).as_secs_f64() * f64::from(rate);
+                    let due = (due as u64).saturating_sub(since_anchor);
+                    // Far behind (a slow grid): drop the debt rather than
+                    // stall the frames catching up.
+                    let most = (u64::from(rate) / 4).clamp(1, affordable);
+                    if due > most {
+                        anchor = now;
+                        since_anchor = 0;
+                        most
+                    } else {
+                        due
+                    }
+                }
+            }
+        };
+        if let Some((text, since)) = &message
+            && (app.message.as_ref() != Some(text) || now - *since > options.message_for)
+        {
+            if app.message.as_ref() == Some(text) {
+                app.message = None;
+                app.dirty = true;
+            }
+            message = None;
+        }
+        if message.is_none()
+            && let Some(text) = &app.message
+        {
+            message = Some((text.clone(), now));
+        }
+        let wanted = steps > 0 || app.dirty || app.has_pending();
+        let frame_due = last_frame.is_none_or(|t| now - t >= frame_gap);
+        if wanted && frame_due {
+            if app.paused {
+                app.pending.steps = 0;
+            }
+            let control = app.control(steps);
+            let started = Instant::now();
+            let mut result = engine.round(&control);
+            let took = started.elapsed();
+            meter.rounds += 1;
+            meter.round_bytes += result.bytes as u64;
+            meter.round_time += took;
+            if steps > 0 {
+                since_anchor += steps;
+                let per = took / steps.min(u64::from(u32::MAX)) as u32;
+                generation_time = (generation_time * 3 + per) / 4;
+            }
+            let saved = result.grid.take().map(|grid| {
+                save::save(
+                    &options.save_dir,
+                    grid,
+                    &app.info,
+                    app.pattern.as_deref(),
+                    app.generation + steps,
+                )
+            });
+            app.absorb(&control, result);
+            if let Some(text) = saved {
+                app.message = Some(text);
+            }
+            meter.generations += steps;
+            meter.frames += 1;
+            window.1 += steps;
+            window.2 += 1;
+            let span = (now - window.0).as_secs_f64();
+            if span >= 0.5 {
+                app.gens_per_second = window.1 as f64 / span;
+                app.frames_per_second = window.2 as f64 / span;
+                window = (now, 0, 0);
+            }
+            if app.paused {
+                app.gens_per_second = 0.0;
+            }
+            let drawing = Instant::now();
+            terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
+            meter.draw_time += drawing.elapsed();
+            last_frame = Some(now);
+            continue;
+        }
+        let timeout = if wanted {
+            frame_gap.saturating_sub(now - last_frame.unwrap_or(now))
+        } else if app.paused {
+            Duration::from_millis(100)
+        } else {
+            match app.target_speed() {
+                Some(rate) => {
+                    let next = anchor
+                        + Duration::from_secs_f64((since_anchor + 1) as f64 / f64::from(rate));
+                    next.saturating_duration_since(now)
+                        .min(Duration::from_millis(100))
+                }
+                None => Duration::ZERO,
+            }
+        };
+        match events.recv_timeout(timeout.max(Duration::from_micros(200))) {
+            Ok(event) => handle(app, event),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => std::thread::sleep(timeout),
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! The live view. Rank 0 owns the terminal and leads the rounds; the other
+//! ranks follow rank 0's control messages and never touch the terminal.
+
+pub mod app;
+pub mod event_loop;
+pub mod input;
+pub mod raster;
+pub mod save;
+pub mod sim;
+pub mod terminal;
+pub mod ui;
+
+use std::io::BufWriter;
+use std::sync::mpsc;
+
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+
+use crate::cli::Cli;
+use crate::cluster::Cluster;
+use crate::cluster::live::RankState;
+use crate::config::RunConfig;
+use crate::pattern::Pattern;
+use app::{App, RunInfo};
+use event_loop::{Exit, LoopOptions, Meter};
+use sim::MpiEngine;
+use terminal::Tty;
+
+/// Words of the set-up message: status (0 to go on, else the exit code),
+/// width, height, seed.
+const SETUP_WORDS: usize = 4;
+
+/// Runs the live view on this rank; returns the exit code.
+pub fn run(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 {
+    if cluster.is_root() {
+        lead(cluster, cli, pattern)
+    } else {
+        follow(cluster, cli, pattern)
+    }
+}
+
+/// What rank 0 settles before anyone starts.
+struct Prepared {
+    tty: Tty,
+    config: RunConfig,
+    screen: Rect,
+}
+
+fn prepare(
+    cluster: &Cluster,
+    cli: &Cli,
+    pattern: Option<(String, Pattern)>,
+) -> Result<Prepared, String> {
+    let tty = Tty::open(cli.tty.as_deref()).map_err(|e| e.to_string())?;
+    let (columns, rows) = match tty.size() {
+        Ok((c, r)) if c > 0 && r > 0 => (c, r),
+        _ => (80, 24),
+    };
+    let screen = Rect::new(0, 0, columns, rows);
+    let config = RunConfig::resolve(cli, pattern, Some(App::initial_grid_dots(screen)))
+        .map_err(|e| e.to_string())?;
+    config
+        .decomposition(cluster.size())
+        .map_err(|e| e.to_string())?;
+    Ok(Prepared {
+        tty,
+        config,
+        screen,
+    })
+}
+
+fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 {
+    let mut setup = [0u64; SETUP_WORDS];
+    let Prepared {
+        mut tty,
+        config,
+        screen,
+    } = match prepare(cluster, cli, pattern) {
+        Ok(prepared) => prepared,
+        Err(message) => {
+            setup[0] = 2;
+            cluster.live_setup(&mut setup);
+            eprintln!("error: {message}");
+            return 2;
+        }
+    };
+    setup = [0, config.width as u64, config.height as u64, config.seed];
+    cluster.live_setup(&mut setup);
+    let decomp = config
+        .decomposition(cluster.size())
+        .expect("checked in prepare");
+    let info = RunInfo {
+        width: config.width,
+        height: config.height,
+        rule: config.rule,
+        edge: config.edge,
+        decomp,
+    };
+    let seed = config.seed;
+    let pattern_name = config.pattern.as_ref().map(|p| p.name.clone());
+    let start_generation = config.start_generation;
+    let state = RankState::new(config, decomp, 0);
+
+    let started = (|| -> Result<_, String> {
+        let input = tty.input().map_err(|e| e.to_string())?;
+        let writer = tty.writer().map_err(|e| e.to_string())?;
+        tty.enter().map_err(|e| e.to_string())?;
+        Ok((input, writer))
+    })();
+    let (input, writer) = match started {
+        Ok(started) => started,
+        Err(message) => {
+            tty.restore();
+            cluster.live_quit();
+            eprintln!("error: {message}");
+            return 2;
+        }
+    };
+    let (sender, events) = mpsc::channel();
+    let input = input::Input::spawn(input, sender);
+    let backend = CrosstermBackend::new(BufWriter::with_capacity(1 << 16, writer));
+    let terminal = Terminal::with_options(
+        backend,
+        TerminalOptions {
+            viewport: Viewport::Fixed(screen),
+        },
+    );
+    let mut terminal = match terminal {
+        Ok(terminal) => terminal,
+        Err(err) => {
+            input.stop();
+            tty.restore();
+            cluster.live_quit();
+            eprintln!("error: cannot draw on the terminal: {err}");
+            return 2;
+        }
+    };
+    if std::env::var_os("LIFE_TUI_TEST_PANIC").is_some() {
+        // For the tests of the panic path: the hook must restore the
+        // terminal and the job must end (main aborts it).
+        let _ = terminal.draw(|frame| frame.render_widget("about to panic", frame.area()));
+        panic!("test panic on rank 0 (LIFE_TUI_TEST_PANIC)");
+    }
+    let mut app = App::new(info, seed, screen);
+    app.pattern = pattern_name;
+    app.generation = start_generation;
+    let mut engine = MpiEngine { cluster, state };
+    let exit = event_loop::run(
+        &mut terminal,
+        &mut engine,
+        &mut app,
+        &events,
+        || tty.size().ok().filter(|&(c, r)| c > 0 && r > 0),
+        terminal::gone,
+        &LoopOptions::default(),
+    );
+    input.stop();
+    drop(terminal);
+    tty.restore();
+    match exit {
+        Ok((Exit::Quit, meter)) => {
+            if std::env::var_os("LIFE_TUI_STATS").is_some() {
+                eprintln!("{}", stats_line(&meter, &app));
+            }
+            0
+        }
+        Ok((Exit::TerminalGone, _)) => cluster.abort(1),
+        Err(err) => {
+            eprintln!("error: drawing failed: {err}");
+            cluster.abort(1)
+        }
+    }
+}
+
+/// Measured numbers of the run, one JSON line (with LIFE_TUI_STATS set).
+fn stats_line(meter: &Meter, app: &App) -> String {
+    let rounds = meter.rounds.max(1) as f64;
+    serde_json::json!({
+        "live_stats": {
+            "rounds": meter.rounds,
+            "generations": meter.generations,
+            "bytes_per_round": meter.round_bytes as f64 / rounds,
+            "round_ms": meter.round_time.as_secs_f64() * 1e3 / rounds,
+            "draw_ms": meter.draw_time.as_secs_f64() * 1e3 / rounds,
+            "width": app.info.width,
+            "height": app.info.height,
+            "ranks": app.info.ranks(),
+        }
+    })
+    .to_string()
+}
+
+fn follow(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 {
+    let mut setup = [0u64; SETUP_WORDS];
+    cluster.live_setup(&mut setup);
+    if setup[0] != 0 {
+        return setup[0] as u8;
+    }
+    let (width, height) = (setup[1] as usize, setup[2] as usize);
+    // The same resolution as rank 0's, with rank 0's grid size and seed.
+    let mut config = match RunConfig::resolve(cli, pattern, Some((width, height))) {
+        Ok(config) => config,
+        Err(_) => cluster.abort(2),
+    };
+    config.width = width;
+    config.height = height;
+    config.seed = setup[3];
+    let decomp = config
+        .decomposition(cluster.size())
+        .expect("rank 0 checked the decomposition");
+    let mut state = RankState::new(config, decomp, cluster.rank());
+    cluster.live_follow(&mut state);
+    0
+}

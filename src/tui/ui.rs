@@ -1,0 +1,457 @@
+//! Drawing the [`App`]: the grid (three render modes, the rank overlay),
+//! the rank side panel, the status bar, the hint line and the help.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
+
+use super::app::{App, KEYS, RenderMode};
+use super::raster::dot_inside;
+
+/// Live cells when the overlay is off.
+const ALIVE: Color = Color::Rgb(120, 235, 150);
+/// Cells beyond the grid's edges.
+const OUTSIDE: Color = Color::Rgb(28, 28, 34);
+const DIM: Color = Color::Rgb(120, 120, 130);
+
+/// Each rank's colour in the overlay and the panel.
+const RANK_COLOURS: [(u8, u8, u8); 8] = [
+    (86, 182, 234),
+    (240, 190, 90),
+    (200, 120, 230),
+    (130, 220, 110),
+    (240, 110, 120),
+    (90, 220, 200),
+    (230, 150, 90),
+    (180, 180, 200),
+];
+
+pub fn rank_rgb(rank: usize) -> (u8, u8, u8) {
+    RANK_COLOURS[rank % RANK_COLOURS.len()]
+}
+
+fn scaled((r, g, b): (u8, u8, u8), f: f32) -> Color {
+    let c = |v: u8| (f32::from(v) * f).round().clamp(0.0, 255.0) as u8;
+    Color::Rgb(c(r), c(g), c(b))
+}
+
+pub fn rank_colour(rank: usize) -> Color {
+    scaled(rank_rgb(rank), 1.0)
+}
+
+fn rank_tint(rank: usize) -> Color {
+    scaled(rank_rgb(rank), 0.16)
+}
+
+/// The colour of a live dot of density `v` (1 to 255) without the overlay:
+/// sparse blocks deep teal, full ones bright green.
+fn density_colour(v: u8) -> Color {
+    let t = f32::from(v) / 255.0;
+    let lerp = |a: f32, b: f32| (a + (b - a) * t).round() as u8;
+    Color::Rgb(lerp(20.0, 120.0), lerp(90.0, 235.0), lerp(110.0, 150.0))
+}
+
+impl Widget for &App {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let areas = self.layout(area);
+        render_grid(self, areas.grid, buf);
+        if let Some(panel) = areas.panel {
+            render_panel(self, panel, buf);
+        }
+        render_status(self, areas.status, buf);
+        render_hint(self, areas.hint, buf);
+        if self.help {
+            render_help(area, buf);
+        }
+    }
+}
+
+/// Which rank owns the cells of dot row `j`, if the row shows the grid.
+fn owner_of_dot_row(app: &App, j: usize) -> Option<usize> {
+    let y = app.view.y0 + j as i64 * app.view.scale as i64;
+    let height = app.info.height as i64;
+    // A zoomed-out dot row may start above the grid: use its first real row.
+    let y = y.max(0);
+    (y < height && y < app.view.y0 + (j as i64 + 1) * app.view.scale as i64)
+        .then(|| app.info.decomp.owner_of(y as usize))
+}
+
+fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
+    let view = &app.view;
+    if view.dots_w == 0 || app.dots.len() != view.dots_w * view.dots_h {
+        return;
+    }
+    let (w, h) = (app.info.width, app.info.height);
+    let dot = |i: usize, j: usize| -> Option<u8> {
+        (i < view.dots_w && j < view.dots_h && dot_inside(view, w, h, i, j))
+            .then(|| app.dots[j * view.dots_w + i])
+    };
+    let rows_per_char = match app.mode {
+        RenderMode::Braille => 4,
+        RenderMode::HalfBlock => 2,
+        RenderMode::Blocks => 1,
+    };
+    let mut labelled = vec![false; app.info.ranks()];
+    for row in 0..area.height {
+        let top = usize::from(row) * rows_per_char;
+        let owners: Vec<Option<usize>> = (top..top + rows_per_char)
+            .map(|j| owner_of_dot_row(app, j))
+            .collect();
+        let first_owner = owners.iter().flatten().next().copied();
+        // A strip starting exactly at this character row is a seam too.
+        let above = top.checked_sub(1).and_then(|j| owner_of_dot_row(app, j));
+        let seam = owners.iter().flatten().any(|&o| Some(o) != first_owner)
+            || (above.is_some() && first_owner.is_some() && above != first_owner);
+        for column in 0..area.width {
+            let cell = &mut buf[(area.x + column, area.y + row)];
+            let (c, r) = (usize::from(column), top);
+            match app.mode {
+                RenderMode::Braille => {
+                    const BITS: [[u32; 4]; 2] =
+                        [[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]];
+                    let mut bits = 0u32;
+                    let mut any_inside = false;
+                    for (dx, column_bits) in BITS.iter().enumerate() {
+                        for (dy, bit) in column_bits.iter().enumerate() {
+                            if let Some(v) = dot(2 * c + dx, r + dy) {
+                                any_inside = true;
+                                if v > 0 {
+                                    bits |= bit;
+                                }
+                            }
+                        }
+                    }
+                    let symbol = char::from_u32(0x2800 + bits).unwrap_or(' ');
+                    let mut style = Style::default();
+                    if !any_inside {
+                        style = style.bg(OUTSIDE);
+                    } else if app.overlay {
+                        let owner = first_owner.unwrap_or(0);
+                        style = style.fg(rank_colour(owner)).bg(if seam {
+                            scaled(rank_rgb(owner), 0.45)
+                        } else {
+                            rank_tint(owner)
+                        });
+                    } else {
+                        style = style.fg(ALIVE);
+                    }
+                    if bits == 0 {
+                        cell.set_char(' ');
+                    } else {
+                        cell.set_char(symbol);
+                    }
+                    cell.set_style(style);
+                }
+                RenderMode::HalfBlock => {
+                    let colour = |j: usize| -> Color {
+                        match dot(c, j) {
+                            None => OUTSIDE,
+                            Some(v) if app.overlay => {
+                                let owner = owner_of_dot_row(app, j).unwrap_or(0);
+                                if v == 0 {
+                                    rank_tint(owner)
+                                } else {
+                                    scaled(rank_rgb(owner), 0.35 + 0.65 * f32::from(v) / 255.0)
+                                }
+                            }
+                            Some(0) => Color::Reset,
+                            Some(v) => density_colour(v),
+                        }
+                    };
+                    // Terminal-default cells stay blank, so the default
+                    // foreground never shows as a block.
+                    let (top, bottom) = (colour(r), colour(r + 1));
+                    let (symbol, style) = match (top, bottom) {
+                        (Color::Reset, Color::Reset) => (' ', Style::default()),
+                        (Color::Reset, b) => ('▄', Style::default().fg(b)),
+                        (t, b) => ('▀', Style::default().fg(t).bg(b)),
+                    };
+                    cell.set_char(symbol);
+                    cell.set_style(style);
+                }
+                RenderMode::Blocks => {
+                    let symbol = match dot(c / 2, r) {
+                        None => ' ',
+                        Some(0) => ' ',
+                        Some(v) if v < 64 => '░',
+                        Some(v) if v < 128 => '▒',
+                        Some(v) if v < 192 => '▓',
+                        Some(_) => '█',
+                    };
+                    let inside = dot(c / 2, r).is_some();
+                    let mut style = Style::default();
+                    if !inside || c / 2 >= view.dots_w {
+                        style = style.bg(OUTSIDE);
+                    } else if app.overlay {
+                        let owner = first_owner.unwrap_or(0);
+                        style = style.fg(rank_colour(owner)).bg(rank_tint(owner));
+                    } else {
+                        style = style.fg(ALIVE);
+                    }
+                    cell.set_char(symbol);
+                    cell.set_style(style);
+                }
+            }
+        }
+        // Label each strip where it first appears.
+        if app.overlay
+            && let Some(owner) = owners.iter().flatten().find(|&&o| !labelled[o]).copied()
+        {
+            labelled[owner] = true;
+            let label = format!(" rank {owner} ");
+            let style = Style::default()
+                .fg(Color::Black)
+                .bg(rank_colour(owner))
+                .add_modifier(Modifier::BOLD);
+            if area.width as usize > label.len() + 2 {
+                buf.set_string(
+                    area.right() - label.len() as u16 - 1,
+                    area.y + row,
+                    &label,
+                    style,
+                );
+            }
+        }
+    }
+}
+
+/// A bar of `width` characters, `fraction` of it filled, in eighths.
+pub fn bar(fraction: f64, width: usize) -> String {
+    const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    let eighths = (fraction.clamp(0.0, 1.0) * (width * 8) as f64).round() as usize;
+    let mut text: String = "█".repeat(eighths / 8);
+    if eighths / 8 < width {
+        text.push(PARTS[eighths % 8]);
+    }
+    while text.chars().count() < width {
+        text.push(' ');
+    }
+    text
+}
+
+/// A duration in seconds, short.
+pub fn short_time(seconds: f64) -> String {
+    if seconds <= 0.0 {
+        "-".into()
+    } else if seconds < 1e-3 {
+        format!("{:.1}µs", seconds * 1e6)
+    } else if seconds < 1.0 {
+        format!("{:.2}ms", seconds * 1e3)
+    } else {
+        format!("{seconds:.2}s")
+    }
+}
+
+fn short_count(n: u64) -> String {
+    match n {
+        0..10_000 => n.to_string(),
+        10_000..10_000_000 => format!("{:.1}k", n as f64 / 1e3),
+        _ => format!("{:.1}M", n as f64 / 1e6),
+    }
+}
+
+fn render_panel(app: &App, area: Rect, buf: &mut Buffer) {
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(Style::default().fg(DIM))
+        .title(Span::styled(
+            " ranks ",
+            Style::default().add_modifier(Modifier::BOLD),
+        ));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let longest = app
+        .ranks
+        .iter()
+        .map(|r| r.compute + r.wait)
+        .fold(0.0f64, f64::max);
+    let bar_width = usize::from(inner.width).saturating_sub(14).max(4);
+    let roomy = usize::from(inner.height) >= app.ranks.len() * 4 + 2;
+    let mut lines: Vec<Line> = Vec::new();
+    for (rank, r) in app.ranks.iter().enumerate() {
+        let colour = rank_colour(rank);
+        let rows = if r.rows.is_empty() {
+            "-".to_string()
+        } else {
+            format!("{}-{}", r.rows.start, r.rows.end - 1)
+        };
+        lines.push(Line::from(vec![
+            Span::styled("● ", Style::default().fg(colour)),
+            Span::styled(
+                format!("rank {rank}"),
+                Style::default().fg(colour).add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(format!(" rows {rows}"), Style::default().fg(DIM)),
+        ]));
+        let share = |t: f64| if longest > 0.0 { t / longest } else { 0.0 };
+        lines.push(Line::from(vec![
+            Span::styled(" cpu  ", Style::default().fg(DIM)),
+            Span::styled(
+                bar(share(r.compute), bar_width),
+                Style::default().fg(colour),
+            ),
+            Span::raw(format!(" {:>7}", short_time(r.compute))),
+        ]));
+        lines.push(Line::from(vec![
+            Span::styled(" wait ", Style::default().fg(DIM)),
+            Span::styled(
+                bar(share(r.wait), bar_width),
+                Style::default().fg(Color::Rgb(230, 110, 90)),
+            ),
+            Span::raw(format!(" {:>7}", short_time(r.wait))),
+        ]));
+        if roomy {
+            lines.push(Line::from(vec![
+                Span::styled(" pop  ", Style::default().fg(DIM)),
+                Span::raw(short_count(r.population)),
+            ]));
+        }
+    }
+    if usize::from(inner.height) > lines.len() + 1 {
+        lines.push(Line::default());
+        lines.push(Line::styled(
+            " times are per generation",
+            Style::default().fg(DIM).add_modifier(Modifier::ITALIC),
+        ));
+    }
+    Paragraph::new(lines).render(inner, buf);
+}
+
+fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
+    let key = Style::default()
+        .fg(Color::Black)
+        .bg(ALIVE)
+        .add_modifier(Modifier::BOLD);
+    let plain = Style::default().fg(Color::White).bg(Color::Rgb(40, 40, 50));
+    let sep = Span::styled(" │ ", Style::default().fg(DIM).bg(Color::Rgb(40, 40, 50)));
+    let target = match app.target_speed() {
+        Some(n) => format!("{n}"),
+        None => "max".into(),
+    };
+    let zoom = if app.view.scale == 1 {
+        "1:1".to_string()
+    } else {
+        format!("1:{}", app.view.scale)
+    };
+    let mut spans = vec![
+        Span::styled(format!(" gen {} ", app.generation), key),
+        Span::styled(format!(" pop {}", app.population), plain),
+        sep.clone(),
+        Span::styled(format!("{:.0}/{target} gen/s", app.gens_per_second), plain),
+        sep.clone(),
+        Span::styled(
+            if app.frames_per_second < 9.95 {
+                format!("{:.1} fps", app.frames_per_second)
+            } else {
+                format!("{:.0} fps", app.frames_per_second)
+            },
+            plain,
+        ),
+        sep.clone(),
+        Span::styled(
+            format!(
+                "{} rank{}",
+                app.info.ranks(),
+                if app.info.ranks() == 1 { "" } else { "s" }
+            ),
+            plain,
+        ),
+        sep.clone(),
+        Span::styled(format!("{}x{}", app.info.width, app.info.height), plain),
+        sep.clone(),
+        Span::styled(format!("{} {}", app.info.rule, app.info.edge), plain),
+        sep.clone(),
+        Span::styled(
+            match &app.pattern {
+                Some(name) => name.clone(),
+                None => format!("seed {}", app.seed),
+            },
+            plain,
+        ),
+        sep.clone(),
+        Span::styled(format!("{} {zoom} ", app.mode.name()), plain),
+    ];
+    if app.paused {
+        spans.insert(
+            1,
+            Span::styled(
+                " PAUSED ",
+                Style::default()
+                    .fg(Color::Black)
+                    .bg(Color::Rgb(240, 110, 120))
+                    .add_modifier(Modifier::BOLD),
+            ),
+        );
+    }
+    buf.set_style(area, plain);
+    Paragraph::new(Line::from(spans)).render(area, buf);
+}
+
+fn render_hint(app: &App, area: Rect, buf: &mut Buffer) {
+    let line = match &app.message {
+        Some(message) => Line::styled(
+            format!(" {message}"),
+            Style::default().fg(Color::Rgb(240, 190, 90)),
+        ),
+        None => {
+            let keys = [
+                ("space", "pause"),
+                ("n", "step"),
+                ("+-", "speed"),
+                ("hjkl", "pan"),
+                ("zZ", "zoom"),
+                ("f", "fit"),
+                ("m", "mode"),
+                ("o", "ranks"),
+                ("s", "save"),
+                ("?", "help"),
+                ("q", "quit"),
+            ];
+            let mut spans = vec![Span::raw(" ")];
+            for (k, what) in keys {
+                spans.push(Span::styled(
+                    k,
+                    Style::default().fg(ALIVE).add_modifier(Modifier::BOLD),
+                ));
+                spans.push(Span::styled(format!(" {what}  "), Style::default().fg(DIM)));
+            }
+            Line::from(spans)
+        }
+    };
+    Paragraph::new(line).render(area, buf);
+}
+
+fn render_help(screen: Rect, buf: &mut Buffer) {
+    let width = 64.min(screen.width);
+    let height = (KEYS.len() as u16 + 4).min(screen.height);
+    let area = Rect::new(
+        screen.x + (screen.width - width) / 2,
+        screen.y + (screen.height - height) / 2,
+        width,
+        height,
+    );
+    Clear.render(area, buf);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(Style::default().fg(ALIVE))
+        .title(Span::styled(
+            " keys ",
+            Style::default().add_modifier(Modifier::BOLD),
+        ))
+        .title_bottom(Line::styled(" any key closes ", Style::default().fg(DIM)).right_aligned());
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let mut lines = vec![Line::default()];
+    for (key, what) in KEYS {
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("  {key:<16}"),
+                Style::default().fg(ALIVE).add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(*what),
+        ]));
+    }
+    Paragraph::new(lines).render(inner, buf);
+}

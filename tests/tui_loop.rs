@@ -1,0 +1,148 @@
+//! The main loop itself on ratatui's TestBackend with in-process ranks:
+//! scripted keys and mouse events go through the same event channel as the
+//! input thread's, and the grid that results is checked against the serial
+//! engine.
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use life_tui::config::RunConfig;
+use life_tui::engine::{Edge, Life, Rule};
+use life_tui::tui::app::{App, RunInfo};
+use life_tui::tui::event_loop::{self, Exit, LoopOptions};
+use life_tui::tui::input::{Event, decode};
+use life_tui::tui::sim::LocalEngine;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+
+fn keys(bytes: &[u8]) -> Vec<Event> {
+    decode(&mut termina::Parser::default(), bytes)
+}
+
+#[test]
+fn pause_step_and_quit_drive_the_ranks_like_the_serial_engine() {
+    let config = RunConfig {
+        width: 64,
+        height: 40,
+        rule: Rule::LIFE,
+        edge: Edge::Torus,
+        seed: 11,
+        density: 0.4,
+        pattern: None,
+        start_generation: 0,
+    };
+    let mut engine = LocalEngine::new(&config, 3);
+    let start = engine.grid();
+    let screen = Rect::new(0, 0, 40, 14);
+    let info = RunInfo {
+        width: config.width,
+        height: config.height,
+        rule: config.rule,
+        edge: config.edge,
+        decomp: engine.decomposition(),
+    };
+    let mut app = App::new(info, config.seed, screen);
+    let mut terminal = Terminal::new(TestBackend::new(screen.width, screen.height)).unwrap();
+    let (sender, events) = mpsc::channel();
+    let script = std::thread::spawn(move || {
+        let pause = Duration::from_millis(150);
+        std::thread::sleep(pause);
+        for event in keys(b" ") {
+            sender.send(event).unwrap();
+        }
+        for _ in 0..3 {
+            std::thread::sleep(pause);
+            for event in keys(b"n") {
+                sender.send(event).unwrap();
+            }
+        }
+        std::thread::sleep(pause);
+        for event in keys(b"q") {
+            sender.send(event).unwrap();
+        }
+    });
+    let (exit, meter) = event_loop::run(
+        &mut terminal,
+        &mut engine,
+        &mut app,
+        &events,
+        || Some((40, 14)),
+        || false,
+        &LoopOptions::default(),
+    )
+    .unwrap();
+    script.join().unwrap();
+    assert_eq!(exit, Exit::Quit);
+    assert!(app.paused);
+    assert!(meter.frames >= 4, "{meter:?}");
+    // Every generation the loop reports, the ranks really stepped.
+    let mut life = Life::new(&start, Rule::LIFE, Edge::Torus);
+    life.run(app.generation);
+    assert_eq!(
+        engine.grid(),
+        life.grid(),
+        "after {} generations",
+        app.generation
+    );
+    assert_eq!(meter.generations, app.generation);
+    let text = terminal.backend().to_string();
+    assert!(
+        text.contains(&format!("gen {}", app.generation)) && text.contains("PAUSED"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_mouse_click_toggles_the_cell_under_it() {
+    let config = RunConfig {
+        width: 20,
+        height: 12,
+        rule: Rule::LIFE,
+        edge: Edge::Dead,
+        seed: 1,
+        density: 0.0,
+        pattern: None,
+        start_generation: 0,
+    };
+    let mut engine = LocalEngine::new(&config, 2);
+    let screen = Rect::new(0, 0, 40, 14);
+    let info = RunInfo {
+        width: config.width,
+        height: config.height,
+        rule: config.rule,
+        edge: config.edge,
+        decomp: engine.decomposition(),
+    };
+    let mut app = App::new(info, config.seed, screen);
+    let mut terminal = Terminal::new(TestBackend::new(screen.width, screen.height)).unwrap();
+    let (sender, events) = mpsc::channel();
+    let script = std::thread::spawn(move || {
+        let send = |bytes: &[u8]| {
+            for event in keys(bytes) {
+                sender.send(event).unwrap();
+            }
+            std::thread::sleep(Duration::from_millis(120));
+        };
+        send(b" ");
+        send(b"mm");
+        // Blocks mode: cell (x, y) is at column 2x, row y (SGR is 1-based).
+        send(b"\x1b[<0;11;4M\x1b[<0;11;4m");
+        send(b"\x1b[<0;13;8M\x1b[<0;13;8m");
+        send(b"\x1b[<0;13;8M\x1b[<0;13;8m");
+        send(b"q");
+    });
+    event_loop::run(
+        &mut terminal,
+        &mut engine,
+        &mut app,
+        &events,
+        || Some((40, 14)),
+        || false,
+        &LoopOptions::default(),
+    )
+    .unwrap();
+    script.join().unwrap();
+    let grid = engine.grid();
+    assert_eq!(grid.live_cells().collect::<Vec<_>>(), vec![(5, 3)]);
+}

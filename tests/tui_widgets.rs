@@ -1,0 +1,187 @@
+//! The live view's widgets on ratatui's TestBackend, as insta snapshots:
+//! each render mode, zoomed out, the rank overlay and panel, the status bar
+//! and the help overlay. The ranks run in-process (no MPI) through the same
+//! per-rank code as under mpirun.
+
+use life_tui::cluster::live::{Command, Control, Edit};
+use life_tui::config::RunConfig;
+use life_tui::engine::{BitGrid, Edge, Rule};
+use life_tui::tui::app::{App, RankPanel, RenderMode, RunInfo};
+use life_tui::tui::sim::{Engine, LocalEngine};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+
+const SEED: u64 = 7;
+
+fn config(width: usize, height: usize) -> RunConfig {
+    RunConfig {
+        width,
+        height,
+        rule: Rule::LIFE,
+        edge: Edge::Torus,
+        seed: SEED,
+        density: 0.3,
+        pattern: None,
+        start_generation: 0,
+    }
+}
+
+/// An app over `ranks` in-process ranks on a screen, after one round.
+fn app_after_round(
+    screen: (u16, u16),
+    grid: (usize, usize),
+    ranks: usize,
+    set: impl FnOnce(&mut App),
+) -> (App, LocalEngine) {
+    let screen = Rect::new(0, 0, screen.0, screen.1);
+    let config = config(grid.0, grid.1);
+    let mut engine = LocalEngine::new(&config, ranks);
+    let info = RunInfo {
+        width: config.width,
+        height: config.height,
+        rule: config.rule,
+        edge: config.edge,
+        decomp: engine.decomposition(),
+    };
+    let mut app = App::new(info, SEED, screen);
+    set(&mut app);
+    app.areas = app.layout(screen);
+    let control = app.control(0);
+    let result = engine.round(&control);
+    app.absorb(&control, result);
+    // Times and rates vary from run to run: pin them for the snapshot.
+    app.generation = 1234;
+    app.gens_per_second = 30.0;
+    app.frames_per_second = 30.0;
+    for (rank, panel) in app.ranks.iter_mut().enumerate() {
+        *panel = RankPanel {
+            compute: 40e-6 + 10e-6 * rank as f64,
+            wait: 5e-6 * (ranks - rank) as f64,
+            ..panel.clone()
+        };
+    }
+    (app, engine)
+}
+
+fn draw(app: &App) -> TestBackend {
+    let area = app.areas.grid.union(app.areas.hint);
+    let mut terminal = Terminal::new(TestBackend::new(area.width, area.height)).unwrap();
+    terminal
+        .draw(|frame| frame.render_widget(app, frame.area()))
+        .unwrap();
+    terminal.backend().clone()
+}
+
+#[test]
+fn braille_fills_the_screen_one_cell_per_dot() {
+    let screen = Rect::new(0, 0, 60, 16);
+    let grid = App::initial_grid_dots(screen);
+    assert_eq!(grid, (120, 56));
+    let (app, _) = app_after_round((60, 16), grid, 1, |_| {});
+    assert_eq!(app.view.x0, 0);
+    assert_eq!(app.view.y0, 0);
+    insta::assert_snapshot!(draw(&app));
+}
+
+#[test]
+fn half_blocks() {
+    let (app, _) = app_after_round((60, 16), (60, 28), 2, |app| {
+        app.mode = RenderMode::HalfBlock
+    });
+    insta::assert_snapshot!(draw(&app));
+}
+
+#[test]
+fn blocks_show_one_cell_per_two_characters() {
+    let (app, _) = app_after_round((60, 16), (30, 14), 2, |app| app.mode = RenderMode::Blocks);
+    insta::assert_snapshot!(draw(&app));
+}
+
+#[test]
+fn zoomed_out_blocks_are_shaded_by_density() {
+    let (app, _) = app_after_round((60, 16), (240, 112), 3, |app| {
+        app.mode = RenderMode::Blocks;
+        app.scale = 8;
+    });
+    assert_eq!(app.view.scale, 8);
+    let text = draw(&app).to_string();
+    assert!(text.contains('░') || text.contains('▒'), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn zoomed_out_braille_shows_any_live_cell() {
+    let (app, _) = app_after_round((60, 16), (960, 448), 4, |app| app.scale = 8);
+    insta::assert_snapshot!(draw(&app));
+}
+
+#[test]
+fn rank_overlay_and_side_panel() {
+    let (app, _) = app_after_round((110, 24), (160, 88), 4, |app| {
+        app.overlay = true;
+        app.panel = true;
+    });
+    assert!(app.areas.panel.is_some());
+    let backend = draw(&app);
+    let text = backend.to_string();
+    for rank in 0..4 {
+        assert!(text.contains(&format!("rank {rank}")), "{text}");
+    }
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn status_bar_when_paused_and_hint_message() {
+    let (mut app, _) = app_after_round((100, 6), (40, 16), 4, |app| {
+        app.paused = true;
+        app.panel = false;
+    });
+    app.message = Some("saved life-1234.rle (321 live cells)".into());
+    let backend = draw(&app);
+    let text = backend.to_string();
+    assert!(
+        text.contains("gen 1234") && text.contains("PAUSED"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn help_overlay_lists_the_keys() {
+    let (app, _) = app_after_round((80, 24), (160, 88), 2, |app| app.help = true);
+    let text = draw(&app).to_string();
+    for key in ["space", "save", "quit", "zoom", "overlay"] {
+        assert!(text.contains(key), "{key} missing:\n{text}");
+    }
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn edits_land_on_the_owning_rank_and_save_gathers_the_grid() {
+    let config = config(20, 12);
+    let mut engine = LocalEngine::new(&config, 3);
+    let clear = Control {
+        command: Command::Clear,
+        steps: 0,
+        view: life_tui::cluster::live::Viewport::EMPTY,
+        edits: [(1, 3), (2, 4), (0, 5), (1, 5), (2, 5)]
+            .iter()
+            .map(|&(x, y)| Edit { x, y, alive: true })
+            .collect(),
+    };
+    engine.round(&clear);
+    let saved = engine
+        .round(&Control {
+            command: Command::Save,
+            steps: 4,
+            ..clear.clone()
+        })
+        .grid
+        .expect("save gathers the grid");
+    let mut expected = BitGrid::new(20, 12);
+    for (x, y) in [(2, 4), (3, 5), (1, 6), (2, 6), (3, 6)] {
+        expected.set(x, y, true);
+    }
+    assert_eq!(saved, expected, "a glider across rank seams moves by (1,1)");
+}
