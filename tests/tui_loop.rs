@@ -12,6 +12,7 @@ use life_tui::tui::app::{App, RunInfo};
 use life_tui::tui::event_loop::{self, Exit, LoopOptions};
 use life_tui::tui::input::{Event, decode};
 use life_tui::tui::sim::LocalEngine;
+use life_tui::{checkpoint, pattern};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
@@ -145,4 +146,96 @@ fn a_mouse_click_toggles_the_cell_under_it() {
     script.join().unwrap();
     let grid = engine.grid();
     assert_eq!(grid.live_cells().collect::<Vec<_>>(), vec![(5, 3)]);
+}
+
+/// `--checkpoint-every K`: at unlimited speed, paused stepping and a user
+/// save in between, the checkpoint file always holds a generation that is
+/// a multiple of K, and exactly the grid the serial engine has there.
+#[test]
+fn checkpoints_land_on_multiples_of_k_with_the_right_grid() {
+    const K: u64 = 7;
+    let config = RunConfig {
+        width: 48,
+        height: 30,
+        rule: Rule::LIFE,
+        edge: Edge::Torus,
+        seed: 5,
+        density: 0.35,
+        pattern: None,
+        start_generation: 0,
+    };
+    let mut engine = LocalEngine::new(&config, 3);
+    let start = engine.grid();
+    let screen = Rect::new(0, 0, 40, 14);
+    let info = RunInfo {
+        width: config.width,
+        height: config.height,
+        rule: config.rule,
+        edge: config.edge,
+        decomp: engine.decomposition(),
+    };
+    let mut app = App::new(info, config.seed, screen);
+    app.speed = life_tui::tui::app::SPEEDS.len() - 1;
+    let mut terminal = Terminal::new(TestBackend::new(screen.width, screen.height)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ck.rle");
+    let (sender, events) = mpsc::channel();
+    let script = std::thread::spawn(move || {
+        let send = |bytes: &[u8], wait: u64| {
+            for event in keys(bytes) {
+                sender.send(event).unwrap();
+            }
+            std::thread::sleep(Duration::from_millis(wait));
+        };
+        std::thread::sleep(Duration::from_millis(300));
+        // Paused: ten single steps cross a multiple of K at least once.
+        send(b" ", 100);
+        for _ in 0..10 {
+            send(b"n", 30);
+        }
+        send(b"s", 100);
+        send(b" ", 300);
+        send(b"q", 0);
+    });
+    let options = LoopOptions {
+        checkpoint: Some((path.clone(), K)),
+        save_dir: dir.path().to_path_buf(),
+        ..LoopOptions::default()
+    };
+    let (exit, meter) = event_loop::run(
+        &mut terminal,
+        &mut engine,
+        &mut app,
+        &events,
+        || Some((40, 14)),
+        || false,
+        &options,
+    )
+    .unwrap();
+    script.join().unwrap();
+    assert_eq!(exit, Exit::Quit);
+    assert!(meter.generations > 5 * K, "{meter:?}");
+    let saved = pattern::read_file(&path).expect("the checkpoint reads back");
+    let generation = checkpoint::generation_of(&saved).expect("Gen= in the file");
+    assert_eq!(generation % K, 0, "checkpoint at gen {generation}");
+    assert!(
+        generation + K > app.generation && generation <= app.generation,
+        "the last multiple of K before gen {}: {generation}",
+        app.generation
+    );
+    let mut life = Life::new(&start, Rule::LIFE, Edge::Torus);
+    life.run(generation);
+    assert_eq!(saved.cells, life.grid(), "the grid of gen {generation}");
+    let bounds = saved.bounds.expect("resumable: size and edge");
+    assert_eq!((bounds.width, bounds.height), (48, 30));
+    // `s` wrote its own file as well.
+    let saves = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("life-") && name.ends_with(".rle")
+        })
+        .count();
+    assert_eq!(saves, 1);
 }

@@ -169,6 +169,7 @@ fn edits_land_on_the_owning_rank_and_save_gathers_the_grid() {
             .iter()
             .map(|&(x, y)| Edit { x, y, alive: true })
             .collect(),
+        checkpoint: false,
     };
     engine.round(&clear);
     let saved = engine
@@ -184,4 +185,91 @@ fn edits_land_on_the_owning_rank_and_save_gathers_the_grid() {
         expected.set(x, y, true);
     }
     assert_eq!(saved, expected, "a glider across rank seams moves by (1,1)");
+}
+
+/// The status bar row of a drawn app.
+fn status_line(app: &App) -> String {
+    let backend = draw(app);
+    let buffer = backend.buffer();
+    let row = app.areas.status.y;
+    (0..buffer.area.width)
+        .map(|x| buffer[(x, row)].symbol().to_string())
+        .collect()
+}
+
+#[test]
+fn status_bar_drops_whole_fields_least_important_first() {
+    // A 20-digit seed, as `r` picks them, is the hardest case.
+    let seed = 18_446_744_073_709_551_557u64;
+    let fields = [
+        "30/max gen/s",
+        "30 fps",
+        "4 ranks",
+        "40x16",
+        "B3/S23 torus",
+        "seed 18446744073709551557",
+        "braille 1:1",
+    ];
+    let mut dropped_before = 0;
+    for width in (27..=130).rev() {
+        let (app, _) = app_after_round((width, 6), (40, 16), 4, |app| {
+            app.paused = true;
+            app.panel = false;
+            app.speed = life_tui::tui::app::SPEEDS.len() - 1;
+        });
+        let mut app = app;
+        app.seed = seed;
+        let line = status_line(&app);
+        assert!(
+            line.starts_with(" gen 1234  PAUSED  pop "),
+            "{width}: {line}"
+        );
+        let shown: Vec<bool> = fields.iter().map(|f| line.contains(f)).collect();
+        // Whole fields or none: the bar ends with a complete one.
+        let end = line.trim_end();
+        assert!(
+            end.ends_with("pop 190") || fields.iter().any(|f| end.ends_with(f)),
+            "{width}: a field is cut: {line}"
+        );
+        let dropped = shown.iter().filter(|s| !**s).count();
+        assert!(
+            dropped >= dropped_before,
+            "{width}: fields came back: {line}"
+        );
+        dropped_before = dropped;
+        if width >= 80 {
+            assert!(
+                shown[0] && shown[2] && shown[5],
+                "{width}: rate, ranks and the seed fit in 80 columns: {line}"
+            );
+        }
+        if width >= 55 {
+            assert!(shown[5], "{width}: the seed goes last: {line}");
+        }
+        if width == 130 {
+            assert!(shown.iter().all(|s| *s), "{width}: {line}");
+        }
+        if width == 80 {
+            insta::assert_snapshot!("status_bar_at_80_columns", line);
+        }
+    }
+    // With a short seed, 80 columns keep the mode too; fps goes first.
+    let (app, _) = app_after_round((80, 6), (40, 16), 4, |app| app.panel = false);
+    let line = status_line(&app);
+    assert!(
+        line.contains("seed 7") && line.contains("braille 1:1") && !line.contains("fps"),
+        "{line}"
+    );
+}
+
+#[test]
+fn status_bar_shows_the_pattern_name() {
+    let (app, _) = app_after_round((80, 12), (40, 32), 2, |app| {
+        app.pattern = Some("gosper_glider_gun".into());
+        app.panel = false;
+    });
+    let text = draw(&app).to_string();
+    assert!(status_line(&app).contains("gosper_glider_gun"), "{text}");
+    assert!(!text.contains("seed"), "the name replaces the seed: {text}");
+    insta::assert_snapshot!(text);
 }

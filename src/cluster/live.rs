@@ -19,12 +19,15 @@ use mpi::traits::*;
 use super::{Cluster, Decomposition};
 use crate::config::RunConfig;
 use crate::engine::{BitGrid, Strip};
+use crate::headless::TEST_PANIC_VAR;
 use crate::tui::raster;
 
 /// Words in one control message.
 pub const CONTROL_WORDS: usize = 32;
 /// Cell edits carried by one control message; more wait for the next round.
 pub const MAX_EDITS: usize = 10;
+// The edits, then the checkpoint flag, fit in one message.
+const _: () = assert!(10 + 2 * MAX_EDITS < CONTROL_WORDS);
 /// Words of per-rank stats at the head of each rank's gathered bytes.
 const STAT_WORDS: usize = 8;
 const STAT_BYTES: usize = STAT_WORDS * 8;
@@ -85,6 +88,10 @@ pub struct Control {
     pub steps: u64,
     pub view: Viewport,
     pub edits: Vec<Edit>,
+    /// Gather the whole grid on rank 0 after the steps, for a checkpoint
+    /// (independent of the command, so a user's `s` and a due checkpoint
+    /// can share a round).
+    pub checkpoint: bool,
 }
 
 impl Control {
@@ -94,7 +101,13 @@ impl Control {
             steps: 0,
             view: Viewport::EMPTY,
             edits: Vec::new(),
+            checkpoint: false,
         }
+    }
+
+    /// Whether this round gathers the whole grid on rank 0.
+    pub fn gathers_grid(&self) -> bool {
+        self.command == Command::Save || self.checkpoint
     }
 
     pub fn encode(&self) -> [u64; CONTROL_WORDS] {
@@ -124,6 +137,7 @@ impl Control {
             words[10 + 2 * k] = edit.x;
             words[11 + 2 * k] = edit.y << 1 | u64::from(edit.alive);
         }
+        words[10 + 2 * MAX_EDITS] = u64::from(self.checkpoint);
         words
     }
 
@@ -154,6 +168,7 @@ impl Control {
                 density: words[8] == 1,
             },
             edits,
+            checkpoint: words[10 + 2 * MAX_EDITS] == 1,
         }
     }
 }
@@ -225,17 +240,38 @@ pub struct RankState {
     pub decomp: Decomposition,
     pub rank: usize,
     pub strip: Strip,
+    /// The generation of the strip (as rank 0's status bar counts it).
+    pub generation: u64,
+    /// The test-only switch: panic before stepping to this generation.
+    panic_at: Option<u64>,
 }
 
 impl RankState {
     pub fn new(config: RunConfig, decomp: Decomposition, rank: usize) -> RankState {
         let strip = config.initial_strip(&decomp, rank);
+        let generation = config.start_generation;
+        let panic_at = test_panic_at().filter(|&(r, _)| r == rank).map(|(_, g)| g);
         RankState {
             config,
             decomp,
             rank,
             strip,
+            generation,
+            panic_at,
         }
+    }
+
+    /// Counts one more generation; panics first if the test-only switch
+    /// asks for it here (the same switch and form as headless runs).
+    pub fn count_step(&mut self) {
+        if self.panic_at == Some(self.generation + 1) {
+            panic!(
+                "test-only panic on rank {} at generation {} ({TEST_PANIC_VAR})",
+                self.rank,
+                self.generation + 1
+            );
+        }
+        self.generation += 1;
     }
 
     pub fn rows(&self) -> Range<usize> {
@@ -249,6 +285,7 @@ impl RankState {
                 self.config.seed = seed;
                 self.config.pattern = None;
                 self.strip = self.config.initial_strip(&self.decomp, self.rank);
+                self.generation = 0;
             }
             Command::Clear => self.strip.fill_rows(|_, row| row.fill(0)),
             Command::None | Command::Quit | Command::Save => {}
@@ -328,6 +365,7 @@ impl Cluster {
         let mut compute = Duration::ZERO;
         let mut exchange = Duration::ZERO;
         for _ in 0..control.steps {
+            state.count_step();
             let timing = self.step(
                 &mut state.strip,
                 &state.decomp,
@@ -337,9 +375,10 @@ impl Cluster {
             compute += timing.compute;
             exchange += timing.exchange;
         }
-        let grid = match control.command {
-            Command::Save => self.gather_grid(&state.strip, &state.decomp),
-            _ => None,
+        let grid = if control.gathers_grid() {
+            self.gather_grid(&state.strip, &state.decomp)
+        } else {
+            None
         };
         let started = Instant::now();
         let part = state.render(&control.view);
@@ -413,6 +452,15 @@ impl Cluster {
     }
 }
 
+/// `LIFE_TUI_TEST_PANIC=<rank>:<generation>`, as in headless runs: that
+/// rank panics before stepping to that generation. Hidden, for the tests
+/// of the fault paths.
+fn test_panic_at() -> Option<(usize, u64)> {
+    let value = std::env::var(TEST_PANIC_VAR).ok()?;
+    let (rank, generation) = value.split_once(':')?;
+    Some((rank.trim().parse().ok()?, generation.trim().parse().ok()?))
+}
+
 /// Splits the gathered bytes into stats and merges the dot parts.
 pub fn assemble(
     view: &Viewport,
@@ -479,6 +527,7 @@ mod tests {
                     alive: false,
                 },
             ],
+            checkpoint: true,
         };
         assert_eq!(Control::decode(&control.encode()), control);
         assert_eq!(

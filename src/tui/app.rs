@@ -275,6 +275,7 @@ impl App {
             steps,
             view,
             edits,
+            checkpoint: false,
         }
     }
 

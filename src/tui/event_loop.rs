@@ -18,6 +18,8 @@ use super::app::App;
 use super::input::Event;
 use super::save;
 use super::sim::Engine;
+use crate::cluster::live::{Command, Control};
+use crate::engine::BitGrid;
 
 pub struct LoopOptions {
     pub max_fps: f64,
@@ -25,6 +27,9 @@ pub struct LoopOptions {
     pub save_dir: PathBuf,
     /// How long a message stays on the hint line.
     pub message_for: Duration,
+    /// `--checkpoint FILE` and `--checkpoint-every K`: the whole grid is
+    /// written to FILE at every generation that is a multiple of K.
+    pub checkpoint: Option<(PathBuf, u64)>,
 }
 
 impl Default for LoopOptions {
@@ -33,6 +38,7 @@ impl Default for LoopOptions {
             max_fps: 60.0,
             save_dir: PathBuf::from("."),
             message_for: Duration::from_secs(4),
+            checkpoint: None,
         }
     }
 }
@@ -63,6 +69,28 @@ pub fn handle(app: &mut App, event: Event) {
         Event::Key(key) => app.handle_key(key),
         Event::Mouse(mouse) => app.handle_mouse(mouse),
         Event::InputClosed => {}
+    }
+}
+
+/// Writes what a round gathered: the user's save, a due checkpoint, or
+/// both; says what happened.
+fn save_grid(grid: BitGrid, control: &Control, app: &App, options: &LoopOptions) -> String {
+    let generation = app.generation + control.steps;
+    let user = control.command == Command::Save;
+    let checkpoint = options
+        .checkpoint
+        .as_ref()
+        .filter(|_| control.checkpoint)
+        .map(|(path, _)| path);
+    match (user, checkpoint) {
+        (true, Some(path)) => {
+            let first = save::checkpoint(path, grid.clone(), app, generation);
+            let second = save::save(&options.save_dir, grid, app, generation);
+            format!("{second}; {first}")
+        }
+        (true, None) => save::save(&options.save_dir, grid, app, generation),
+        (false, Some(path)) => save::checkpoint(path, grid, app, generation),
+        (false, None) => String::new(),
     }
 }
 
@@ -161,7 +189,19 @@ pub fn run<B: Backend, E: Engine>(
             if app.paused {
                 app.pending.steps = 0;
             }
-            let control = app.control(steps);
+            let mut control = app.control(steps);
+            if let Some((_, every)) = &options.checkpoint {
+                // Stop exactly on the next multiple of K and gather it.
+                let to_next = every - app.generation % every;
+                if control.steps >= to_next {
+                    if app.paused {
+                        app.pending.steps += control.steps - to_next;
+                    }
+                    control.steps = to_next;
+                    control.checkpoint = true;
+                }
+            }
+            let steps = control.steps;
             let started = Instant::now();
             let mut result = engine.round(&control);
             let took = started.elapsed();
@@ -173,15 +213,10 @@ pub fn run<B: Backend, E: Engine>(
                 let per = took / steps.min(u64::from(u32::MAX)) as u32;
                 generation_time = (generation_time * 3 + per) / 4;
             }
-            let saved = result.grid.take().map(|grid| {
-                save::save(
-                    &options.save_dir,
-                    grid,
-                    &app.info,
-                    app.pattern.as_deref(),
-                    app.generation + steps,
-                )
-            });
+            let saved = result
+                .grid
+                .take()
+                .map(|grid| save_grid(grid, &control, app, options));
             app.absorb(&control, result);
             if let Some(text) = saved {
                 app.message = Some(text);

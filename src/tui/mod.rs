@@ -63,6 +63,10 @@ fn prepare(
     config
         .decomposition(cluster.size())
         .map_err(|e| e.to_string())?;
+    if let Some(path) = &cli.checkpoint {
+        // Before the view is up, as headless runs check it.
+        crate::files::check_writable(path).map_err(|e| e.to_string())?;
+    }
     Ok(Prepared {
         tty,
         config,
@@ -136,12 +140,6 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
             return 2;
         }
     };
-    if std::env::var_os("LIFE_TUI_TEST_PANIC").is_some() {
-        // For the tests of the panic path: the hook must restore the
-        // terminal and the job must end (main aborts it).
-        let _ = terminal.draw(|frame| frame.render_widget("about to panic", frame.area()));
-        panic!("test panic on rank 0 (LIFE_TUI_TEST_PANIC)");
-    }
     let mut app = App::new(info, seed, screen);
     app.pattern = pattern_name;
     app.generation = start_generation;
@@ -153,7 +151,10 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
         &events,
         || tty.size().ok().filter(|&(c, r)| c > 0 && r > 0),
         terminal::gone,
-        &LoopOptions::default(),
+        &LoopOptions {
+            checkpoint: cli.checkpoint.clone().zip(cli.checkpoint_every),
+            ..LoopOptions::default()
+        },
     );
     input.stop();
     drop(terminal);

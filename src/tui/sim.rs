@@ -3,9 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::cluster::live::{
-    Command, Control, RankState, RankStats, RoundResult, assemble, rank_bytes,
-};
+use crate::cluster::live::{Control, RankState, RankStats, RoundResult, assemble, rank_bytes};
 use crate::cluster::{Cluster, Decomposition};
 use crate::config::RunConfig;
 use crate::engine::BitGrid;
@@ -123,6 +121,9 @@ impl Engine for LocalEngine {
         }
         let started = Instant::now();
         for _ in 0..control.steps {
+            for state in &mut self.states {
+                state.count_step();
+            }
             self.step();
         }
         let per_rank = started.elapsed() / self.states.len().max(1) as u32;
@@ -143,7 +144,7 @@ impl Engine for LocalEngine {
             all.extend_from_slice(&state.render(&control.view));
             counts.push(rank_bytes(&control.view, &decomp, height, state.rank));
         }
-        let grid = (control.command == Command::Save).then(|| self.grid());
+        let grid = control.gathers_grid().then(|| self.grid());
         assemble(&control.view, &decomp, height, &all, &counts, grid)
     }
 

@@ -319,13 +319,10 @@ fn render_panel(app: &App, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines).render(inner, buf);
 }
 
-fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
-    let key = Style::default()
-        .fg(Color::Black)
-        .bg(ALIVE)
-        .add_modifier(Modifier::BOLD);
-    let plain = Style::default().fg(Color::White).bg(Color::Rgb(40, 40, 50));
-    let sep = Span::styled(" │ ", Style::default().fg(DIM).bg(Color::Rgb(40, 40, 50)));
+/// The status bar's fields after the always-kept head (`gen`, `PAUSED`,
+/// population), in display order, each with its rank: when the bar does
+/// not fit, the lowest rank goes first.
+fn status_fields(app: &App) -> Vec<(u8, String)> {
     let target = match app.target_speed() {
         Some(n) => format!("{n}"),
         None => "max".into(),
@@ -335,56 +332,78 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         format!("1:{}", app.view.scale)
     };
-    let mut spans = vec![
-        Span::styled(format!(" gen {} ", app.generation), key),
-        Span::styled(format!(" pop {}", app.population), plain),
-        sep.clone(),
-        Span::styled(format!("{:.0}/{target} gen/s", app.gens_per_second), plain),
-        sep.clone(),
-        Span::styled(
-            if app.frames_per_second < 9.95 {
-                format!("{:.1} fps", app.frames_per_second)
-            } else {
-                format!("{:.0} fps", app.frames_per_second)
-            },
-            plain,
+    let fps = if app.frames_per_second < 9.95 {
+        format!("{:.1} fps", app.frames_per_second)
+    } else {
+        format!("{:.0} fps", app.frames_per_second)
+    };
+    let ranks = app.info.ranks();
+    vec![
+        (6, format!("{:.0}/{target} gen/s", app.gens_per_second)),
+        (1, fps),
+        (
+            5,
+            format!("{ranks} rank{}", if ranks == 1 { "" } else { "s" }),
         ),
-        sep.clone(),
-        Span::styled(
-            format!(
-                "{} rank{}",
-                app.info.ranks(),
-                if app.info.ranks() == 1 { "" } else { "s" }
-            ),
-            plain,
-        ),
-        sep.clone(),
-        Span::styled(format!("{}x{}", app.info.width, app.info.height), plain),
-        sep.clone(),
-        Span::styled(format!("{} {}", app.info.rule, app.info.edge), plain),
-        sep.clone(),
-        Span::styled(
+        (3, format!("{}x{}", app.info.width, app.info.height)),
+        (2, format!("{} {}", app.info.rule, app.info.edge)),
+        (
+            7,
             match &app.pattern {
                 Some(name) => name.clone(),
                 None => format!("seed {}", app.seed),
             },
-            plain,
         ),
-        sep.clone(),
-        Span::styled(format!("{} {zoom} ", app.mode.name()), plain),
-    ];
+        (4, format!("{} {zoom}", app.mode.name())),
+    ]
+}
+
+fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
+    let key = Style::default()
+        .fg(Color::Black)
+        .bg(ALIVE)
+        .add_modifier(Modifier::BOLD);
+    let plain = Style::default().fg(Color::White).bg(Color::Rgb(40, 40, 50));
+    let sep = Span::styled(" │ ", Style::default().fg(DIM).bg(Color::Rgb(40, 40, 50)));
+    let mut head = vec![Span::styled(format!(" gen {} ", app.generation), key)];
     if app.paused {
-        spans.insert(
-            1,
-            Span::styled(
-                " PAUSED ",
-                Style::default()
-                    .fg(Color::Black)
-                    .bg(Color::Rgb(240, 110, 120))
-                    .add_modifier(Modifier::BOLD),
-            ),
-        );
+        head.push(Span::styled(
+            " PAUSED ",
+            Style::default()
+                .fg(Color::Black)
+                .bg(Color::Rgb(240, 110, 120))
+                .add_modifier(Modifier::BOLD),
+        ));
     }
+    head.push(Span::styled(format!(" pop {}", app.population), plain));
+    // Degrade gracefully: drop whole fields, least important first, until
+    // the bar fits; never cut one in the middle.
+    let mut fields = status_fields(app);
+    let width = |fields: &[(u8, String)]| -> usize {
+        head.iter().map(Span::width).sum::<usize>()
+            + fields
+                .iter()
+                .map(|(_, text)| sep.width() + Span::raw(text.as_str()).width())
+                .sum::<usize>()
+            + 1
+    };
+    while width(&fields) > usize::from(area.width) {
+        let Some(least) = fields
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, (rank, _))| *rank)
+            .map(|(k, _)| k)
+        else {
+            break;
+        };
+        fields.remove(least);
+    }
+    let mut spans = head;
+    for (_, text) in fields {
+        spans.push(sep.clone());
+        spans.push(Span::styled(text, plain));
+    }
+    spans.push(Span::styled(" ", plain));
     buf.set_style(area, plain);
     Paragraph::new(Line::from(spans)).render(area, buf);
 }
@@ -409,6 +428,18 @@ fn render_hint(app: &App, area: Rect, buf: &mut Buffer) {
                 ("?", "help"),
                 ("q", "quit"),
             ];
+            // Whole hints only: drop from the middle of the list until the
+            // line fits, keeping `? help` and `q quit` at its end.
+            let width = |keys: &[(&str, &str)]| -> usize {
+                1 + keys
+                    .iter()
+                    .map(|(k, what)| k.chars().count() + what.chars().count() + 3)
+                    .sum::<usize>()
+            };
+            let mut keys = keys.to_vec();
+            while width(&keys) > usize::from(area.width) + 2 && keys.len() > 2 {
+                keys.remove(keys.len() - 3);
+            }
             let mut spans = vec![Span::raw(" ")];
             for (k, what) in keys {
                 spans.push(Span::styled(
