@@ -4,182 +4,17 @@
 //! bounded; the tmux server is killed when the test ends, pass or fail.
 
 mod common;
+mod tui_pane;
 
 use std::collections::BTreeSet;
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use common::{BIN, mpi_env, run_with_timeout, stderr_of};
-
-/// Longest wait for anything to show up on screen (a loaded 2-core box).
-const PATIENCE: Duration = Duration::from_secs(30);
-
-struct Pane {
-    socket: String,
-}
-
-impl Pane {
-    fn start(width: u16, height: u16) -> Pane {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let socket = format!(
-            "life-tui-test-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        );
-        let pane = Pane { socket };
-        let mut command = Command::new("tmux");
-        mpi_env(&mut command);
-        command
-            .env("PS1", "$ ")
-            .env_remove("TMUX")
-            .env_remove("RUST_BACKTRACE")
-            .args([
-                "-L",
-                &pane.socket,
-                "-f",
-                "/dev/null",
-                "new-session",
-                "-d",
-                "-x",
-                &width.to_string(),
-                "-y",
-                &height.to_string(),
-                "bash --norc --noprofile",
-            ]);
-        let status = command.status().expect("tmux runs (run `make deps`)");
-        assert!(status.success(), "tmux new-session failed");
-        pane
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let output = Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .expect("tmux");
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &str) {
-        self.tmux(&["send-keys", "-l", keys]);
-    }
-
-    fn line(&self, text: &str) {
-        self.tmux(&["send-keys", "-l", text]);
-        self.tmux(&["send-keys", "Enter"]);
-    }
-
-    fn bytes(&self, bytes: &[u8]) {
-        let hex: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let mut args = vec!["send-keys", "-H"];
-        args.extend(hex.iter().map(String::as_str));
-        self.tmux(&args);
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p"])
-    }
-
-    fn alternate_on(&self) -> bool {
-        self.tmux(&["display-message", "-p", "#{alternate_on}"])
-            .trim()
-            == "1"
-    }
-
-    fn pid(&self) -> u32 {
-        self.tmux(&["display-message", "-p", "#{pane_pid}"])
-            .trim()
-            .parse()
-            .expect("pane pid")
-    }
-
-    /// Waits until `check` accepts the screen; fails with the screen.
-    fn wait_for(&self, what: &str, limit: Duration, check: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if check(&screen) {
-                return screen;
-            }
-            if start.elapsed() > limit {
-                panic!("timed out after {limit:?} waiting for {what}; the screen:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(40));
-        }
-    }
-}
-
-impl Drop for Pane {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-    }
-}
-
-/// The generation in the status bar, if the view is up.
-fn generation(screen: &str) -> Option<u64> {
-    let at = screen.find(" gen ")? + 5;
-    let digits: String = screen[at..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    digits.parse().ok()
-}
-
-fn exit_code(screen: &str) -> Option<i32> {
-    let at = screen.find("EXIT=")? + 5;
-    let digits: String = screen[at..]
-        .chars()
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
-    digits.parse().ok()
-}
-
-fn has_braille(screen: &str) -> bool {
-    screen
-        .chars()
-        .filter(|c| ('\u{2801}'..='\u{28ff}').contains(c))
-        .count()
-        > 20
-}
-
-/// After the program ended: `stty -a` shows cooked mode with echo, and the
-/// pane is on the main screen.
-fn assert_sane_terminal(pane: &Pane) {
-    assert!(!pane.alternate_on(), "still on the alternate screen");
-    pane.line(r#"clear; echo "MODES $(stty -a | tr -s ' ;' '\n\n' | grep -E -x -- '-?(icanon|echo)' | paste -sd,)""#);
-    let screen = pane.wait_for("stty output", PATIENCE, |s| {
-        s.lines()
-            .any(|l| l.starts_with("MODES ") && !l.contains('$'))
-    });
-    let line = screen
-        .lines()
-        .find(|l| l.starts_with("MODES ") && !l.contains('$'))
-        .unwrap_or_default();
-    assert_eq!(
-        line.trim_end(),
-        "MODES icanon,echo",
-        "terminal modes not restored:\n{screen}"
-    );
-}
-
-fn launch_line(mode: &str, args: &str) -> String {
-    match mode {
-        "alone" => format!("{BIN} {args}; echo EXIT=$?"),
-        "mpirun" => format!("mpirun --bind-to none -np 4 {BIN} {args}; echo EXIT=$?"),
-        "stdin-none" => {
-            format!("mpirun --stdin none --bind-to none -np 4 {BIN} {args}; echo EXIT=$?")
-        }
-        // As under MPICH's Hydra: no rank has a controlling terminal, so
-        // rank 0 is told which terminal to use.
-        "detached" => format!(
-            "setsid -w mpirun --stdin none --bind-to none -np 2 {BIN} --tty $(tty) {args} </dev/null; echo EXIT=$?"
-        ),
-        _ => unreachable!(),
-    }
-}
+use tui_pane::{
+    PATIENCE, Pane, assert_sane_terminal, descendants, exit_code, generation, has_braille,
+    launch_line,
+};
 
 /// The whole interactive contract in one launch mode and terminal size.
 fn play(mode: &str, width: u16, height: u16) {
@@ -285,38 +120,6 @@ fn no_controlling_terminal_with_tty_option_80x24() {
     play("detached", 80, 24);
 }
 
-/// Pids of the processes below `pid`.
-fn descendants(pid: u32) -> Vec<u32> {
-    let mut parents = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{child}/stat")) else {
-            continue;
-        };
-        // The fields after the command name (which may hold spaces).
-        let rest = &stat[stat.rfind(')').map_or(0, |i| i + 2)..];
-        if let Some(ppid) = rest.split(' ').nth(1).and_then(|p| p.parse::<u32>().ok()) {
-            parents.push((child, ppid));
-        }
-    }
-    let mut found = vec![pid];
-    let mut k = 0;
-    while k < found.len() {
-        let parent = found[k];
-        found.extend(
-            parents
-                .iter()
-                .filter(|(_, p)| *p == parent)
-                .map(|(c, _)| *c),
-        );
-        k += 1;
-    }
-    found.remove(0);
-    found
-}
-
 /// CPU time (user + system) of everything below the pane's shell over
 /// `span`, as a share of one core.
 fn cpu_share(pane: &Pane, span: Duration) -> f64 {
@@ -419,17 +222,160 @@ fn sighup_to_mpirun_restores_the_terminal() {
 fn a_panic_on_rank_0_restores_the_terminal_then_aborts_the_job() {
     let pane = Pane::start(80, 24);
     pane.line(&format!(
-        "clear; LIFE_TUI_TEST_PANIC=1 {}",
+        "clear; LIFE_TUI_TEST_PANIC=0:20 {}",
         launch_line("mpirun", "--seed 5")
     ));
     let screen = pane.wait_for("the shell back", PATIENCE, |s| exit_code(s).is_some());
     assert_ne!(exit_code(&screen), Some(0), "{screen}");
     let history = pane.tmux(&["capture-pane", "-p", "-S", "-200"]);
     assert!(
-        history.contains("test panic"),
+        history.contains("test-only panic on rank 0 at generation 20"),
         "the panic message is shown:\n{history}"
     );
     assert_sane_terminal(&pane);
+}
+
+/// The grid a headless run on `np` ranks reaches at `generation`.
+fn headless_grid(np: usize, args: &[&str], generation: u64) -> life_tui::engine::BitGrid {
+    let dir = common::temp_dir();
+    let out = dir.path().join("out.rle");
+    let generations = generation.to_string();
+    let mut all = vec!["--headless", "--generations", &generations];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--output", out.to_str().unwrap()]);
+    let output = common::mpirun(np, &all);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    life_tui::pattern::read_file(&out)
+        .expect("headless output")
+        .cells
+}
+
+/// A checkpoint file: its generation and grid.
+fn read_checkpoint(path: &std::path::Path) -> (u64, life_tui::engine::BitGrid) {
+    let saved = life_tui::pattern::read_file(path)
+        .unwrap_or_else(|e| panic!("{}: the checkpoint reads back: {e}", path.display()));
+    let generation = life_tui::checkpoint::generation_of(&saved).expect("Gen= in the checkpoint");
+    (generation, saved.cells)
+}
+
+#[test]
+fn checkpoints_in_the_live_view_and_resume_continues_from_them() {
+    const K: u64 = 50;
+    let pane = Pane::start(80, 24);
+    let dir = common::temp_dir();
+    let start = "--seed 9 --width 64 --height 40";
+    pane.line(&format!(
+        "clear; cd {}; {}",
+        dir.path().display(),
+        launch_line(
+            "mpirun",
+            &format!("{start} --checkpoint-every {K} --checkpoint ck.rle")
+        )
+    ));
+    pane.wait_for("the view", PATIENCE, |s| generation(s).is_some());
+    // Faster: 1000 gen/s.
+    pane.keys("++++");
+    pane.wait_for("a checkpoint message", PATIENCE, |s| {
+        s.contains("checkpoint: gen ") && s.contains(" written to ck.rle")
+    });
+    pane.wait_for("gen 300", PATIENCE, |s| {
+        generation(s).is_some_and(|n| n >= 300)
+    });
+    pane.keys("q");
+    let screen = pane.wait_for("the shell back", PATIENCE, |s| exit_code(s).is_some());
+    assert_eq!(exit_code(&screen), Some(0), "{screen}");
+    assert_sane_terminal(&pane);
+    let (saved_at, cells) = read_checkpoint(&dir.path().join("ck.rle"));
+    assert!(saved_at >= 300 && saved_at % K == 0, "gen {saved_at}");
+    let args = ["--seed", "9", "--width", "64", "--height", "40"];
+    assert_eq!(
+        cells,
+        headless_grid(2, &args, saved_at),
+        "the live view saved the grid of gen {saved_at}"
+    );
+
+    // Resumed on another number of ranks, the view starts at the file's
+    // generation and goes on exactly as an uninterrupted run.
+    pane.line(&format!(
+        "clear; {}",
+        launch_line(
+            "stdin-none",
+            &format!("--resume ck.rle --checkpoint-every {K} --checkpoint ck2.rle")
+        )
+        .replace("-np 4", "-np 3")
+    ));
+    let screen = pane.wait_for("the resumed view", PATIENCE, |s| generation(s).is_some());
+    let first = generation(&screen).unwrap();
+    assert!(
+        first >= saved_at && first < saved_at + 100,
+        "resumed at gen {first}, the file is gen {saved_at}: {screen}"
+    );
+    pane.wait_for("a checkpoint of the resumed run", PATIENCE, |s| {
+        generation(s).is_some_and(|n| n >= saved_at + 2 * K)
+    });
+    pane.keys("q");
+    let screen = pane.wait_for("the shell back", PATIENCE, |s| exit_code(s).is_some());
+    assert_eq!(exit_code(&screen), Some(0), "{screen}");
+    assert_sane_terminal(&pane);
+    let (resumed_at, cells) = read_checkpoint(&dir.path().join("ck2.rle"));
+    assert!(
+        resumed_at > saved_at && resumed_at % K == 0,
+        "gen {resumed_at}"
+    );
+    assert_eq!(
+        cells,
+        headless_grid(1, &args, resumed_at),
+        "resumed at {saved_at}, gen {resumed_at} is the uninterrupted run's"
+    );
+}
+
+#[test]
+fn a_panic_on_a_worker_rank_ends_the_job_within_5_seconds_and_keeps_the_checkpoint() {
+    let pane = Pane::start(80, 24);
+    let dir = common::temp_dir();
+    // 30 gen/s by default: gen 100 comes about 3 s in; checkpoints every 30.
+    pane.line(&format!(
+        "clear; cd {}; LIFE_TUI_TEST_PANIC=2:100 {}",
+        dir.path().display(),
+        launch_line(
+            "mpirun",
+            "--seed 6 --width 64 --height 40 --checkpoint-every 30 --checkpoint ck.rle"
+        )
+    ));
+    pane.wait_for("gen 95", PATIENCE, |s| {
+        generation(s).is_some_and(|n| n >= 95) || exit_code(s).is_some()
+    });
+    let near = Instant::now();
+    let screen = pane.wait_for("the shell back", Duration::from_secs(6), |s| {
+        exit_code(s).is_some()
+    });
+    let took = near.elapsed();
+    eprintln!("worker panic: shell back {took:?} after gen 95 was on screen");
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+    assert_ne!(
+        exit_code(&screen),
+        Some(0),
+        "a panic is a failure: {screen}"
+    );
+    // -J: lines the terminal wrapped, joined.
+    let history = pane.tmux(&["capture-pane", "-p", "-J", "-S", "-200"]);
+    assert!(
+        history.contains("rank 2 panicked")
+            && history.contains("test-only panic on rank 2 at generation 100"),
+        "the worker's panic message is shown:\n{history}"
+    );
+    assert_sane_terminal(&pane);
+    let (saved_at, cells) = read_checkpoint(&dir.path().join("ck.rle"));
+    assert_eq!(saved_at, 90, "the last checkpoint before the panic");
+    assert_eq!(
+        cells,
+        headless_grid(2, &["--seed", "6", "--width", "64", "--height", "40"], 90)
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers, ["ck.rle"], "no temporary files left");
 }
 
 /// Cells shown in blocks mode (one cell per two characters, at 1:1).

@@ -28,8 +28,8 @@ use sim::MpiEngine;
 use terminal::Tty;
 
 /// Words of the set-up message: status (0 to go on, else the exit code),
-/// width, height, seed.
-const SETUP_WORDS: usize = 4;
+/// width, height, seed, rank 0's pid.
+const SETUP_WORDS: usize = 5;
 
 /// Runs the live view on this rank; returns the exit code.
 pub fn run(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 {
@@ -89,7 +89,15 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
             return 2;
         }
     };
-    setup = [0, config.width as u64, config.height as u64, config.seed];
+    let leader = u64::from(std::process::id());
+    terminal::watch_worker_reports(&terminal::worker_report_path(leader));
+    setup = [
+        0,
+        config.width as u64,
+        config.height as u64,
+        config.seed,
+        leader,
+    ];
     cluster.live_setup(&mut setup);
     let decomp = config
         .decomposition(cluster.size())
@@ -198,6 +206,7 @@ fn follow(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u
     if setup[0] != 0 {
         return setup[0] as u8;
     }
+    report_panics_to(terminal::worker_report_path(setup[4]), cluster.rank());
     let (width, height) = (setup[1] as usize, setup[2] as usize);
     // The same resolution as rank 0's, with rank 0's grid size and seed.
     let mut config = match RunConfig::resolve(cli, pattern, Some((width, height))) {
@@ -213,4 +222,36 @@ fn follow(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u
     let mut state = RankState::new(config, decomp, cluster.rank());
     cluster.live_follow(&mut state);
     0
+}
+
+/// On a worker rank: a panic also leaves its message in `path`, for rank 0
+/// to show once the terminal is restored (what the worker prints itself
+/// lands on the alternate screen, which the restore wipes). Then the
+/// hooks installed before run: print, and MPI_Abort.
+fn report_panics_to(path: std::path::PathBuf, rank: usize) {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = match (
+            info.payload().downcast_ref::<&str>(),
+            info.payload().downcast_ref::<String>(),
+        ) {
+            (Some(text), _) => text.to_string(),
+            (_, Some(text)) => text.clone(),
+            _ => "(no message)".to_string(),
+        };
+        let place = info
+            .location()
+            .map_or(String::new(), |l| format!(" at {}:{}", l.file(), l.line()));
+        let report = format!("error: rank {rank} panicked{place}: {message}\n");
+        // create_new: never follow a planted link, never clobber a report.
+        if let Ok(mut file) = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            use std::io::Write;
+            let _ = file.write_all(report.as_bytes());
+        }
+        previous(info);
+    }));
 }

@@ -69,6 +69,73 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 /// The terminal was restored behind the main loop's back (signal, panic):
 /// stop drawing and leave.
 static GONE: AtomicBool = AtomicBool::new(false);
+/// Where a worker rank on this host leaves its panic message (see
+/// [`worker_report_path`]), shown once the terminal is restored.
+static WORKER_REPORT: OnceLock<std::ffi::CString> = OnceLock::new();
+
+/// The file a worker rank writes its panic message to, for rank 0 (whose
+/// pid is `leader`) to show on the restored terminal: whatever a worker
+/// prints itself lands on the alternate screen, which the restore wipes.
+pub fn worker_report_path(leader: u64) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("life-tui-{leader}.panic"))
+}
+
+/// On rank 0, before the view is up: show the workers' panic report when
+/// the job is torn down.
+pub fn watch_worker_reports(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    if let Ok(path) = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()) {
+        let _ = WORKER_REPORT.set(path);
+    }
+}
+
+/// Copies a worker's panic report, if there is one, to the (restored)
+/// terminal and removes it. Async-signal-safe: open, read, write, close and
+/// unlink system calls on a path stored before the view was up.
+fn show_worker_report() {
+    let (Some(path), fd) = (WORKER_REPORT.get(), TTY_FD.load(Ordering::SeqCst)) else {
+        return;
+    };
+    if fd < 0 {
+        return;
+    }
+    let Ok(file) = rustix::fs::open(
+        path.as_c_str(),
+        rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    ) else {
+        return;
+    };
+    // SAFETY: as in `restore`: TTY_FD is the Tty's file, open for the life
+    // of the process.
+    let tty = unsafe { BorrowedFd::borrow_raw(fd) };
+    let mut buffer = [0u8; 2048];
+    let mut start = true;
+    while let Ok(n) = rustix::io::read(&file, &mut buffer) {
+        if n == 0 {
+            break;
+        }
+        if start {
+            let _ = rustix::io::write(tty, b"\r\n");
+            start = false;
+        }
+        // Raw output processing may be off: one line feed at a time, with
+        // its carriage return.
+        for line in buffer[..n].split_inclusive(|&b| b == b'\n') {
+            match line.strip_suffix(b"\n") {
+                Some(text) => {
+                    let _ = rustix::io::write(tty, text);
+                    let _ = rustix::io::write(tty, b"\r\n");
+                }
+                None => {
+                    let _ = rustix::io::write(tty, line);
+                }
+            }
+        }
+    }
+    drop(file);
+    let _ = rustix::fs::unlink(path.as_c_str());
+}
 
 /// The terminal rank 0 draws on.
 pub struct Tty {
@@ -223,13 +290,17 @@ fn install_handlers() -> io::Result<()> {
     ONCE.call_once(|| {
         result = (|| {
             // SAFETY: the handlers call only async-signal-safe functions:
-            // `restore` (write, tcsetattr, tcsetpgrp, atomics), an atomic
-            // store and `_exit`.
+            // `restore` (write, tcsetattr, tcsetpgrp, atomics),
+            // `show_worker_report` (open, read, write, close, unlink), an
+            // atomic store and `_exit`.
             unsafe {
                 signal_hook::low_level::register(libc::SIGCONT, || {
                     if ACTIVE.load(Ordering::SeqCst) {
                         restore();
                         GONE.store(true, Ordering::SeqCst);
+                        // mpirun sends SIGCONT when a rank died: say why,
+                        // if a worker left a report.
+                        show_worker_report();
                     }
                 })?;
                 for signal in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT, libc::SIGQUIT] {
