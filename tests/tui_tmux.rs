@@ -413,8 +413,9 @@ fn a_glider_drawn_with_the_mouse_moves_as_a_glider() {
     pane.keys("c");
     pane.keys("m");
     pane.keys("m");
+    // The status bar's mode field: "half blocks" must not pass for it.
     pane.wait_for("paused, cleared, blocks", PATIENCE, |s| {
-        s.contains("PAUSED") && s.contains("pop 0 ") && s.contains("blocks")
+        s.contains("PAUSED") && s.contains("pop 0 ") && s.contains("│ blocks 1:1")
     });
     let glider = [(11, 4), (12, 5), (10, 6), (11, 6), (12, 6)];
     for &(x, y) in &glider {
