@@ -130,12 +130,8 @@ impl Cluster {
                 });
                 compute_interior();
                 let waiting = Instant::now();
-                for request in [receive_above, receive_below, send_up, send_down]
-                    .into_iter()
-                    .flatten()
-                {
-                    request.wait();
-                }
+                let mut pending = [receive_above, receive_below, send_up, send_down];
+                wait_politely(&mut pending, waiting);
                 timing.exchange = waiting.elapsed();
             });
         });
@@ -193,6 +189,43 @@ impl Cluster {
             root.gather_varcount_into_root(mine, &mut partition);
         }
         Some(BitGrid::from_words(strip.width(), decomp.height(), all))
+    }
+}
+
+/// How long a rank polls flat out for halos before it starts yielding its
+/// core, and when it starts sleeping between polls instead.
+const SPIN: Duration = Duration::from_micros(50);
+const YIELD: Duration = Duration::from_micros(500);
+const NAP: Duration = Duration::from_micros(20);
+
+/// Waits until every request has completed. A halo that is late is late
+/// because its sender is not running: on a machine with more runnable
+/// processes than cores (more ranks than cores, or other work), a waiting
+/// rank that busy-polls (as `MPI_Wait` does) burns the time slice the
+/// sender needs. So: poll briefly (halos due any moment arrive with no
+/// added latency), then poll while yielding the core, then nap between
+/// polls.
+fn wait_politely<'a, S: mpi::request::Scope<'a>>(
+    pending: &mut [Option<mpi::request::Request<'a, [u64], S>>],
+    since: Instant,
+) {
+    loop {
+        for slot in pending.iter_mut() {
+            if let Some(request) = slot.take() {
+                *slot = request.test().err();
+            }
+        }
+        if pending.iter().all(Option::is_none) {
+            return;
+        }
+        let waited = since.elapsed();
+        if waited < SPIN {
+            std::hint::spin_loop();
+        } else if waited < YIELD {
+            std::thread::yield_now();
+        } else {
+            std::thread::sleep(NAP);
+        }
     }
 }
 
