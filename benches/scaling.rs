@@ -212,7 +212,15 @@ fn run(paths: &Paths, case: &Case) -> Result<Run, String> {
         let _ = std::fs::remove_file(entry.map_err(|e| e.to_string())?.path());
     }
     let output = Command::new(&paths.mpi_env)
-        .args(["mpirun", "-q", "--stdin", "none", "--bind-to", "none", "-np"])
+        .args([
+            "mpirun",
+            "-q",
+            "--stdin",
+            "none",
+            "--bind-to",
+            "none",
+            "-np",
+        ])
         .arg(case.np.to_string())
         .arg(&paths.me)
         .arg("--rank-wrapper")
@@ -325,12 +333,10 @@ fn bgolly(paths: &Paths, runs: usize) -> Option<Golly> {
     let strip = config.initial_strip(&Decomposition::new(side, 1).ok()?, 0);
     let soup = paths.out.join("soup-4096.rle");
     std::fs::write(&soup, rle(&strip)).ok()?;
-    let rule = format!("B3/S23:T{side},{side}");
     let time = |m: u64| -> Option<(f64, Option<u64>)> {
         let start = Instant::now();
         let out = Command::new("bgolly")
-            .args(["-a", "QuickLife", "-r", &rule, "-m", &m.to_string(), "-i"])
-            .arg(m.to_string())
+            .args(["-a", "QuickLife", "-m", &m.to_string()])
             .arg(&soup)
             .stderr(Stdio::null())
             .output()
@@ -341,7 +347,7 @@ fn bgolly(paths: &Paths, runs: usize) -> Option<Golly> {
             .lines()
             .filter_map(|l| l.split_once(": "))
             .filter(|(g, _)| g.trim() == m.to_string())
-            .filter_map(|(_, p)| p.trim().parse().ok())
+            .filter_map(|(_, p)| p.trim().replace(',', "").parse().ok())
             .next_back();
         Some((seconds, population))
     };
@@ -365,13 +371,11 @@ fn bgolly(paths: &Paths, runs: usize) -> Option<Golly> {
     })
 }
 
-/// A strip as an RLE pattern (Golly's format).
+/// A strip as an RLE pattern (Golly's format) on a torus of its size.
 fn rle(strip: &life_tui::engine::Strip) -> String {
-    let mut out = format!(
-        "x = {}, y = {}, rule = B3/S23\n",
-        strip.width(),
-        strip.rows()
-    );
+    // The bounded-grid rule makes Golly centre the pattern on its torus.
+    let (w, h) = (strip.width(), strip.rows());
+    let mut out = format!("x = {w}, y = {h}, rule = B3/S23:T{w},{h}\n");
     let mut line = String::new();
     let mut push = |out: &mut String, token: String| {
         if line.len() + token.len() > 70 {
@@ -400,7 +404,10 @@ fn rle(strip: &life_tui::engine::Strip) -> String {
                 push(&mut out, token(x - start, if alive { 'o' } else { 'b' }));
             }
         }
-        push(&mut out, if y + 1 == strip.rows() { "!" } else { "$" }.into());
+        push(
+            &mut out,
+            if y + 1 == strip.rows() { "!" } else { "$" }.into(),
+        );
     }
     out.push_str(&line);
     out.push('\n');
@@ -430,9 +437,19 @@ fn load_average() -> String {
         .unwrap_or_default()
 }
 
-fn find<'a>(outcomes: &'a [Outcome], w: usize, np: usize, rule: &str, edge: &str) -> Option<&'a Outcome> {
+fn find<'a>(
+    outcomes: &'a [Outcome],
+    w: usize,
+    np: usize,
+    rule: &str,
+    edge: &str,
+) -> Option<&'a Outcome> {
     outcomes.iter().find(|o| {
-        o.case.width == w && o.case.height == w && o.case.np == np && o.case.rule == rule && o.case.edge == edge
+        o.case.width == w
+            && o.case.height == w
+            && o.case.np == np
+            && o.case.rule == rule
+            && o.case.edge == edge
     })
 }
 
@@ -475,7 +492,10 @@ fn report(
         let (speedup, efficiency) = match base {
             Some(b) if c.np > 1 => (
                 format!("{:.2}x", o.median_gcells / b.median_gcells),
-                format!("{:.0}%", 100.0 * o.median_gcells / b.median_gcells / c.np as f64),
+                format!(
+                    "{:.0}%",
+                    100.0 * o.median_gcells / b.median_gcells / c.np as f64
+                ),
             ),
             _ => ("".into(), "".into()),
         };
@@ -508,7 +528,10 @@ fn report(
                 == (b.width, b.height, &b.rule, &b.edge, b.generations)
                 && o.hash != other.hash
             {
-                mismatches.push(format!("{}x{} np={} vs np={}", a.width, a.height, a.np, b.np));
+                mismatches.push(format!(
+                    "{}x{} np={} vs np={}",
+                    a.width, a.height, a.np, b.np
+                ));
             }
         }
     }
@@ -525,8 +548,14 @@ fn report(
     let _ = writeln!(r, "## Targets (issue 5)\n");
     let _ = writeln!(r, "| figure | target | measured | met |");
     let _ = writeln!(r, "|---|---|---|---|");
-    let rate = |w: usize, np: usize, rule: &str, edge: &str| find(outcomes, w, np, rule, edge).map(|o| o.median_gcells);
-    let mut target = |name: &str, goal: &str, value: Option<f64>, shown: &dyn Fn(f64) -> String, ok: &dyn Fn(f64) -> bool| {
+    let rate = |w: usize, np: usize, rule: &str, edge: &str| {
+        find(outcomes, w, np, rule, edge).map(|o| o.median_gcells)
+    };
+    let mut target = |name: &str,
+                      goal: &str,
+                      value: Option<f64>,
+                      shown: &dyn Fn(f64) -> String,
+                      ok: &dyn Fn(f64) -> bool| {
         let (measured, met) = match value {
             Some(v) => (shown(v), if ok(v) { "yes" } else { "**no**" }),
             None => ("not run".into(), "?"),
@@ -535,16 +564,58 @@ fn report(
     };
     let gcells = |v: f64| format!("{v:.2} Gcell/s");
     let ratio = |v: f64| format!("{v:.2}x");
-    target("one rank, 4096x4096", ">= 20 Gcell/s", rate(4096, 1, LIFE, "torus"), &gcells, &|v| v >= 20.0);
-    target("one rank, 1024x1024", ">= 15 Gcell/s", rate(1024, 1, LIFE, "torus"), &gcells, &|v| v >= 15.0);
-    target("one rank, 16384x16384", ">= 15 Gcell/s", rate(16384, 1, LIFE, "torus"), &gcells, &|v| v >= 15.0);
+    target(
+        "one rank, 4096x4096",
+        ">= 20 Gcell/s",
+        rate(4096, 1, LIFE, "torus"),
+        &gcells,
+        &|v| v >= 20.0,
+    );
+    target(
+        "one rank, 1024x1024",
+        ">= 15 Gcell/s",
+        rate(1024, 1, LIFE, "torus"),
+        &gcells,
+        &|v| v >= 15.0,
+    );
+    target(
+        "one rank, 16384x16384",
+        ">= 15 Gcell/s",
+        rate(16384, 1, LIFE, "torus"),
+        &gcells,
+        &|v| v >= 15.0,
+    );
     for rule in ["B36/S23", "B3678/S34678"] {
-        target(&format!("{rule}, one rank, 4096x4096"), ">= 8 Gcell/s", rate(4096, 1, rule, "torus"), &gcells, &|v| v >= 8.0);
+        target(
+            &format!("{rule}, one rank, 4096x4096"),
+            ">= 8 Gcell/s",
+            rate(4096, 1, rule, "torus"),
+            &gcells,
+            &|v| v >= 8.0,
+        );
     }
     let div = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| a / b);
-    target("np=2 vs np=1, 4096x4096", ">= 1.8x", div(rate(4096, 2, LIFE, "torus"), rate(4096, 1, LIFE, "torus")), &ratio, &|v| v >= 1.8);
-    target("np=4 vs np=2, 4096x4096 (oversubscribed)", ">= 0.8x", div(rate(4096, 4, LIFE, "torus"), rate(4096, 2, LIFE, "torus")), &ratio, &|v| v >= 0.8);
-    target("dead edges vs torus, one rank, 4096x4096", "within 10%", div(rate(4096, 1, LIFE, "dead"), rate(4096, 1, LIFE, "torus")), &ratio, &|v| v >= 0.9);
+    target(
+        "np=2 vs np=1, 4096x4096",
+        ">= 1.8x",
+        div(rate(4096, 2, LIFE, "torus"), rate(4096, 1, LIFE, "torus")),
+        &ratio,
+        &|v| v >= 1.8,
+    );
+    target(
+        "np=4 vs np=2, 4096x4096 (oversubscribed)",
+        ">= 0.8x",
+        div(rate(4096, 4, LIFE, "torus"), rate(4096, 2, LIFE, "torus")),
+        &ratio,
+        &|v| v >= 0.8,
+    );
+    target(
+        "dead edges vs torus, one rank, 4096x4096",
+        "within 10%",
+        div(rate(4096, 1, LIFE, "dead"), rate(4096, 1, LIFE, "torus")),
+        &ratio,
+        &|v| v >= 0.9,
+    );
     let memory = find(outcomes, 16384, 2, LIFE, "torus").map(|o| o.peak_rss_mib);
     let budget = 0.3 * (16384.0 * 16384.0) / 1048576.0 + 40.0 * 2.0;
     target(
@@ -558,7 +629,13 @@ fn report(
         .iter()
         .find(|o| o.case.width == 4096 && o.case.height == 4 && o.case.np == 2)
         .map(|o| o.exchange_us);
-    target("halo exchange, 4096 wide, np=2 (2 rows a rank)", "reported, us per generation", exchange, &|v| format!("{v:.1} us"), &|_| true);
+    target(
+        "halo exchange, 4096 wide, np=2 (2 rows a rank)",
+        "reported, us per generation",
+        exchange,
+        &|v| format!("{v:.1} us"),
+        &|_| true,
+    );
     if let Some(o) = find(outcomes, 4096, 2, LIFE, "torus") {
         let _ = writeln!(
             r,
@@ -573,7 +650,7 @@ fn report(
             let ours = rate(4096, 1, LIFE, "torus").unwrap_or(0.0);
             let _ = writeln!(
                 r,
-                "bgolly (QuickLife), same 4096x4096 soup on a 4096x4096 torus (`-r B3/S23:T4096,4096`), one core: \
+                "bgolly (QuickLife), same 4096x4096 soup on a 4096x4096 torus (rule `B3/S23:T4096,4096`), one core: \
                  **{:.2} Gcell/s** (median); life-tui one rank: {:.2} Gcell/s ({:.0}x). Population after {} generations: \
                  bgolly {}, life-tui {} ({}).",
                 g.gcells,
@@ -582,11 +659,18 @@ fn report(
                 g.generations,
                 g.population.map_or("?".into(), |p| p.to_string()),
                 g.ours,
-                if g.population == Some(g.ours) { "equal" } else { "DIFFERENT" }
+                if g.population == Some(g.ours) {
+                    "equal"
+                } else {
+                    "DIFFERENT"
+                }
             );
         }
         None => {
-            let _ = writeln!(r, "bgolly is not installed (Debian package `golly`): no comparison.");
+            let _ = writeln!(
+                r,
+                "bgolly is not installed (Debian package `golly`): no comparison."
+            );
         }
     }
     let _ = writeln!(r, "\n![Gcell/s against ranks](scaling.svg)");
@@ -598,13 +682,12 @@ fn plot(path: &Path, outcomes: &[Outcome]) -> Result<(), String> {
     let err = |e: &dyn std::fmt::Display| e.to_string();
     let root = SVGBackend::new(path, (720, 440)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| err(&e))?;
-    let top = outcomes
-        .iter()
-        .map(|o| o.max_gcells)
-        .fold(1.0f64, f64::max)
-        * 1.1;
+    let top = outcomes.iter().map(|o| o.max_gcells).fold(1.0f64, f64::max) * 1.1;
     let mut chart = ChartBuilder::on(&root)
-        .caption("life-tui: Gcell/s against ranks (B3/S23, torus)", ("sans-serif", 20))
+        .caption(
+            "life-tui: Gcell/s against ranks (B3/S23, torus)",
+            ("sans-serif", 20),
+        )
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(50)
@@ -621,15 +704,23 @@ fn plot(path: &Path, outcomes: &[Outcome]) -> Result<(), String> {
     for (side, colour) in [1024, 4096, 16384].into_iter().zip(colours) {
         let points: Vec<(f64, f64)> = [1, 2, 4]
             .into_iter()
-            .filter_map(|np| find(outcomes, side, np, LIFE, "torus").map(|o| (np as f64, o.median_gcells)))
+            .filter_map(|np| {
+                find(outcomes, side, np, LIFE, "torus").map(|o| (np as f64, o.median_gcells))
+            })
             .collect();
         chart
             .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))
             .map_err(|e| err(&e))?
             .label(format!("{side}x{side}"))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2)));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
+            });
         chart
-            .draw_series(points.into_iter().map(|p| Circle::new(p, 4, colour.filled())))
+            .draw_series(
+                points
+                    .into_iter()
+                    .map(|p| Circle::new(p, 4, colour.filled())),
+            )
             .map_err(|e| err(&e))?;
     }
     chart

@@ -531,10 +531,20 @@ fn step_rows_with<W: Bits, T: Transition>(rule: T, shape: Shape, src: &[u64], ou
         None => (0..words).chain(None),
     };
     let last_mask = last_word_mask(shape.width);
+    let tile_count = tiles.clone().count();
     let mut y0 = 0;
     while y0 < rows {
         let y1 = (y0 + band).min(rows);
-        for j in tiles.clone() {
+        // The next band's new source rows, fetched a slice per tile while
+        // this band is computed: the walks down a band jump a row at a
+        // time, a pattern the hardware prefetchers do not follow.
+        let ahead =
+            &src[((y1 + 2) * words).min(src.len())..((y1 + band + 2) * words).min(src.len())];
+        let per_tile = ahead.len().div_ceil(tile_count.max(1)).next_multiple_of(8);
+        for (t, j) in tiles.clone().enumerate() {
+            if let Some(part) = ahead.get(t * per_tile..) {
+                prefetch(&part[..per_tile.min(part.len())]);
+            }
             let column = Interior { src, words, j };
             walk::<W, T>(rule, y0..y1, out, (words, j), u64::MAX, &column);
         }
@@ -545,6 +555,20 @@ fn step_rows_with<W: Bits, T: Transition>(rule: T, shape: Shape, src: &[u64], ou
         }
         y0 = y1;
     }
+}
+
+/// Asks the CPU to bring `words` into its L2 cache, one request a line.
+#[inline(always)]
+fn prefetch(words: &[u64]) {
+    #[cfg(target_arch = "x86_64")]
+    for line in words.chunks(8) {
+        use std::arch::x86_64::{_MM_HINT_T1, _mm_prefetch};
+        // SAFETY: a prefetch is only a hint: it never faults and changes
+        // no memory; the pointer is into a live slice; SSE is baseline.
+        unsafe { _mm_prefetch::<_MM_HINT_T1>(line.as_ptr().cast()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = words;
 }
 
 #[inline(always)]
