@@ -535,15 +535,25 @@ fn step_rows_with<W: Bits, T: Transition>(rule: T, shape: Shape, src: &[u64], ou
     let mut y0 = 0;
     while y0 < rows {
         let y1 = (y0 + band).min(rows);
-        // The next band's new source rows, fetched a slice per tile while
-        // this band is computed: the walks down a band jump a row at a
-        // time, a pattern the hardware prefetchers do not follow.
+        // The next band's new source rows and its output rows, fetched a
+        // slice per tile while this band is computed: the walks down a
+        // band jump a row at a time, which the hardware prefetchers do
+        // not follow, and each output line is otherwise read on its
+        // first store.
         let ahead =
             &src[((y1 + 2) * words).min(src.len())..((y1 + band + 2) * words).min(src.len())];
         let per_tile = ahead.len().div_ceil(tile_count.max(1)).next_multiple_of(8);
+        let out_ahead = (y1 * words).min(out.len())..((y1 + band) * words).min(out.len());
+        let out_per_tile = out_ahead
+            .len()
+            .div_ceil(tile_count.max(1))
+            .next_multiple_of(8);
         for (t, j) in tiles.clone().enumerate() {
             if let Some(part) = ahead.get(t * per_tile..) {
                 prefetch(&part[..per_tile.min(part.len())]);
+            }
+            if let Some(part) = out[out_ahead.clone()].get(t * out_per_tile..) {
+                prefetch(&part[..out_per_tile.min(part.len())]);
             }
             let column = Interior { src, words, j };
             walk::<W, T>(rule, y0..y1, out, (words, j), u64::MAX, &column);
