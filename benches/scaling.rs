@@ -131,10 +131,12 @@ fn study() -> Result<(), String> {
     eprintln!("bench: {machine}; load average {load_before}; {runs} runs a case");
 
     let mut cases = Vec::new();
+    // About half a second to a second a run: long enough that a moment
+    // of someone else's work on the machine is averaged out.
     let generations = |side: usize| match side {
-        s if s <= 1024 => 3000,
-        s if s <= 4096 => 300,
-        _ => 24,
+        s if s <= 1024 => 10_000,
+        s if s <= 4096 => 1000,
+        _ => 48,
     };
     for side in [1024, 4096, 16384] {
         for np in [1, 2, 4] {
@@ -142,20 +144,26 @@ fn study() -> Result<(), String> {
         }
     }
     for rule in ["B36/S23", "B3678/S34678"] {
-        cases.push(case(4096, 4096, 1, rule, "torus", 300));
+        cases.push(case(4096, 4096, 1, rule, "torus", 1000));
     }
-    cases.push(case(4096, 4096, 1, LIFE, "dead", 300));
-    cases.push(case(4096, 4096, 2, LIFE, "dead", 300));
+    cases.push(case(4096, 4096, 1, LIFE, "dead", 1000));
+    cases.push(case(4096, 4096, 2, LIFE, "dead", 1000));
     // Two rows a rank: almost nothing to compute, so the exchange+wait
     // time is the halo exchange itself.
-    cases.push(case(4096, 4, 2, LIFE, "torus", 20000));
+    cases.push(case(4096, 4, 2, LIFE, "torus", 50_000));
 
-    let mut outcomes = Vec::new();
-    for case in cases {
-        let mut done = Vec::new();
-        for _ in 0..runs {
-            done.push(run(&paths, &case)?);
+    // Round after round over all cases, rather than all runs of one case
+    // in a row: a spell of other work on the machine then hits every case
+    // alike, and the comparisons between cases stay fair.
+    let mut done: Vec<Vec<Run>> = cases.iter().map(|_| Vec::new()).collect();
+    for round in 1..=runs {
+        eprintln!("bench: round {round} of {runs}");
+        for (case, done) in cases.iter().zip(&mut done) {
+            done.push(run(&paths, case)?);
         }
+    }
+    let mut outcomes = Vec::new();
+    for (case, done) in cases.into_iter().zip(done) {
         let outcome = summarise(case, done);
         eprintln!(
             "bench: {}x{} np={} {} {}: {:.2} Gcell/s (median), compute {:.0} us, exchange+wait {:.0} us per generation, RSS {:.1} MiB",
@@ -472,7 +480,7 @@ fn report(
     let _ = writeln!(
         r,
         "Headless runs under `mpirun --bind-to none`, random soup (seed 1, density 0.5), median of \
-         {runs} runs; Gcell/s = cell updates per wall-clock second. Compute and exchange+wait are \
+         {runs} runs (taken in rounds over all cases); Gcell/s = cell updates per wall-clock second. Compute and exchange+wait are \
          microseconds per generation (compute: mean over ranks; exchange+wait: the slowest rank's \
          wait for its halos after computing the interior). Efficiency = Gcell/s / (np x the np=1 \
          figure of the same grid). RSS = peak resident memory of all ranks together.\n"

@@ -26,6 +26,10 @@ pub struct Cluster {
     // Dropping the universe finalizes MPI; it must outlive every use of `world`.
     _universe: Universe,
     world: SimpleCommunicator,
+    /// How long a rank busy-polls for late halos before yielding its core:
+    /// zero when this node runs more ranks than it has cores, where the
+    /// rank being waited for cannot run until the waiter gives way.
+    spin: Duration,
 }
 
 /// Where one generation's time went on this rank.
@@ -49,9 +53,17 @@ impl Cluster {
     pub fn init() -> Cluster {
         let universe = mpi::initialize().expect("MPI is initialised once, here");
         let world = universe.world();
+        let ranks_here = world.split_shared(0).size() as usize;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let spin = if ranks_here > cores {
+            Duration::ZERO
+        } else {
+            SPIN
+        };
         Cluster {
             _universe: universe,
             world,
+            spin,
         }
     }
 
@@ -131,7 +143,7 @@ impl Cluster {
                 compute_interior();
                 let waiting = Instant::now();
                 let mut pending = [receive_above, receive_below, send_up, send_down];
-                wait_politely(&mut pending, waiting);
+                wait_politely(&mut pending, waiting, self.spin);
                 timing.exchange = waiting.elapsed();
             });
         });
@@ -193,7 +205,7 @@ impl Cluster {
 }
 
 /// How long a rank polls flat out for halos before it starts yielding its
-/// core, and when it starts sleeping between polls instead.
+/// core (unless oversubscribed), and when it starts sleeping between polls.
 const SPIN: Duration = Duration::from_micros(50);
 const YIELD: Duration = Duration::from_micros(500);
 const NAP: Duration = Duration::from_micros(20);
@@ -202,12 +214,13 @@ const NAP: Duration = Duration::from_micros(20);
 /// because its sender is not running: on a machine with more runnable
 /// processes than cores (more ranks than cores, or other work), a waiting
 /// rank that busy-polls (as `MPI_Wait` does) burns the time slice the
-/// sender needs. So: poll briefly (halos due any moment arrive with no
+/// sender needs. So: poll for `spin` (halos due any moment arrive with no
 /// added latency), then poll while yielding the core, then nap between
 /// polls.
 fn wait_politely<'a, S: mpi::request::Scope<'a>>(
     pending: &mut [Option<mpi::request::Request<'a, [u64], S>>],
     since: Instant,
+    spin: Duration,
 ) {
     loop {
         for slot in pending.iter_mut() {
@@ -219,7 +232,7 @@ fn wait_politely<'a, S: mpi::request::Scope<'a>>(
             return;
         }
         let waited = since.elapsed();
-        if waited < SPIN {
+        if waited < spin {
             std::hint::spin_loop();
         } else if waited < YIELD {
             std::thread::yield_now();
