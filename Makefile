@@ -31,6 +31,20 @@ lint: deps
 test: deps lint
 	$(CARGO) test --profile ci -- --test-threads=2
 
+# The performance study of issue 5 (minutes, not part of `make test`):
+# criterion micro-benchmarks of the kernel, then headless runs under mpirun
+# over grid sizes, rank counts, rules and edges (median of $(BENCH_RUNS)),
+# compared with bgolly when installed. Writes target/bench/report.md and
+# target/bench/scaling.svg. Measure on an otherwise idle machine.
+BENCH_RUNS ?= 5
+bench: deps
+	@command -v bgolly >/dev/null 2>&1 || { \
+		echo "bench: installing golly for bgolly (optional comparison)"; \
+		$$([ "$$(id -u)" -eq 0 ] || echo sudo) apt-get install -y -qq golly >/dev/null 2>&1 || \
+		echo "bench: golly not installable here; the bgolly comparison is skipped"; }
+	$(CARGO) bench --bench kernel
+	LIFE_BENCH_RUNS=$(BENCH_RUNS) $(CARGO) bench --bench scaling
+
 clean:
 	$(CARGO) clean
 

@@ -1,6 +1,6 @@
 //! The engine against hand-checked patterns and the naive reference.
 
-use life_tui::engine::{BitGrid, Edge, Life, Rule, reference};
+use life_tui::engine::{BitGrid, Edge, Isa, Life, Rule, Strip, reference};
 use proptest::prelude::*;
 
 fn grid_from(width: usize, height: usize, cells: &[(usize, usize)]) -> BitGrid {
@@ -147,5 +147,77 @@ proptest! {
     ) {
         let edge = if torus { Edge::Torus } else { Edge::Dead };
         prop_assert_eq!(run(&grid, rule, edge, generations), reference_run(&grid, rule, edge, generations));
+    }
+}
+
+/// Steps `grid` with the kernel compiled for `isa`.
+fn run_with(grid: &BitGrid, rule: Rule, edge: Edge, generations: u64, isa: Isa) -> BitGrid {
+    let mut strip = Strip::from_grid(grid);
+    strip.set_isa(isa);
+    for _ in 0..generations {
+        strip.fill_halos_alone(edge);
+        strip.step(&rule, edge);
+    }
+    strip.to_grid()
+}
+
+#[test]
+fn the_cpu_has_the_kernel_variants_it_reports() {
+    let available = Isa::available();
+    assert_eq!(available[0], Isa::Portable);
+    assert!(available.contains(&Isa::detect()));
+}
+
+#[test]
+fn every_kernel_variant_matches_the_reference_across_bands_and_tiles() {
+    // Wide rows make short bands (a few rows each): 21 rows span several
+    // bands, and the widths exercise whole tiles, an overlapping last tile
+    // and a partial last word.
+    let highlife = Rule::parse("B36/S23").unwrap();
+    for width in [16384, 16383, 8256 + 37] {
+        let grid = pseudo_random_grid(width, 21, width as u64);
+        for edge in [Edge::Torus, Edge::Dead] {
+            for rule in [Rule::LIFE, highlife] {
+                let slow = reference_run(&grid, rule, edge, 2);
+                for isa in Isa::available() {
+                    let fast = run_with(&grid, rule, edge, 2, isa);
+                    assert!(fast == slow, "width {width}, {edge}, {rule}, {isa:?}");
+                }
+            }
+        }
+    }
+}
+
+fn wide_grid() -> impl Strategy<Value = BitGrid> {
+    // Up to 22 words a row: every tile layout of both variants (4 and 8
+    // words a tile, overlapping or not) and rows too short for any tile.
+    (1usize..=1400, 1usize..=5).prop_flat_map(|(w, h)| {
+        proptest::collection::vec(any::<u64>(), h * w.div_ceil(64)).prop_map(move |words| {
+            let mut grid = BitGrid::new(w, h);
+            for y in 0..h {
+                for x in 0..w {
+                    let word = words[y * w.div_ceil(64) + x / 64];
+                    grid.set(x, y, word >> (x % 64) & 1 == 1);
+                }
+            }
+            grid
+        })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    #[test]
+    fn every_kernel_variant_equals_the_reference(
+        grid in wide_grid(),
+        rule in arbitrary_rule(),
+        torus in any::<bool>(),
+        generations in 1u64..3,
+    ) {
+        let edge = if torus { Edge::Torus } else { Edge::Dead };
+        let expected = reference_run(&grid, rule, edge, generations);
+        for isa in Isa::available() {
+            prop_assert!(run_with(&grid, rule, edge, generations, isa) == expected, "{:?}", isa);
+        }
     }
 }

@@ -31,6 +31,10 @@ pub struct Cluster {
     // Dropping the universe finalizes MPI; it must outlive every use of `world`.
     _universe: Universe,
     world: SimpleCommunicator,
+    /// How long a rank busy-polls for late halos before yielding its core:
+    /// zero when this node runs more ranks than it has cores, where the
+    /// rank being waited for cannot run until the waiter gives way.
+    spin: Duration,
 }
 
 /// Where one generation's time went on this rank.
@@ -54,9 +58,17 @@ impl Cluster {
     pub fn init() -> Cluster {
         let universe = mpi::initialize().expect("MPI is initialised once, here");
         let world = universe.world();
+        let ranks_here = world.split_shared(0).size() as usize;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let spin = if ranks_here > cores {
+            Duration::ZERO
+        } else {
+            SPIN
+        };
         Cluster {
             _universe: universe,
             world,
+            spin,
         }
     }
 
@@ -135,12 +147,8 @@ impl Cluster {
                 });
                 compute_interior();
                 let waiting = Instant::now();
-                for request in [receive_above, receive_below, send_up, send_down]
-                    .into_iter()
-                    .flatten()
-                {
-                    request.wait();
-                }
+                let mut pending = [receive_above, receive_below, send_up, send_down];
+                wait_politely(&mut pending, waiting, self.spin);
                 timing.exchange = waiting.elapsed();
             });
         });
@@ -198,6 +206,44 @@ impl Cluster {
             root.gather_varcount_into_root(mine, &mut partition);
         }
         Some(BitGrid::from_words(strip.width(), decomp.height(), all))
+    }
+}
+
+/// How long a rank polls flat out for halos before it starts yielding its
+/// core (unless oversubscribed), and when it starts sleeping between polls.
+const SPIN: Duration = Duration::from_micros(50);
+const YIELD: Duration = Duration::from_micros(500);
+const NAP: Duration = Duration::from_micros(20);
+
+/// Waits until every request has completed. A halo that is late is late
+/// because its sender is not running: on a machine with more runnable
+/// processes than cores (more ranks than cores, or other work), a waiting
+/// rank that busy-polls (as `MPI_Wait` does) burns the time slice the
+/// sender needs. So: poll for `spin` (halos due any moment arrive with no
+/// added latency), then poll while yielding the core, then nap between
+/// polls.
+fn wait_politely<'a, S: mpi::request::Scope<'a>>(
+    pending: &mut [Option<mpi::request::Request<'a, [u64], S>>],
+    since: Instant,
+    spin: Duration,
+) {
+    loop {
+        for slot in pending.iter_mut() {
+            if let Some(request) = slot.take() {
+                *slot = request.test().err();
+            }
+        }
+        if pending.iter().all(Option::is_none) {
+            return;
+        }
+        let waited = since.elapsed();
+        if waited < spin {
+            std::hint::spin_loop();
+        } else if waited < YIELD {
+            std::thread::yield_now();
+        } else {
+            std::thread::sleep(NAP);
+        }
     }
 }
 

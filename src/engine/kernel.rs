@@ -1,47 +1,340 @@
 //! The bit-sliced step kernel: 64 cells per word, neighbour counts summed
 //! with full adders so that the loop is branch-free and vectorises.
+//!
+//! Each source row's horizontal sums are computed once and reused by the
+//! three output rows that need them: the kernel walks down a column of
+//! words (a tile of `N` words side by side, which the compiler turns into
+//! SIMD registers) keeping the previous rows' sums in registers. Rows are
+//! processed in bands so that a band's source rows stay in cache while the
+//! tiles walk down it one after another.
+//!
+//! One binary runs everywhere: [`Isa::detect`] picks, at run time, the
+//! widest instruction set the CPU has, and the same generic code is
+//! compiled once per instruction set.
 
 use super::bitgrid::last_word_mask;
 use super::{Edge, Rule};
 
+/// An instruction set the kernel can be compiled for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Isa {
+    /// Whatever the target's baseline is (SSE2 on x86-64): runs anywhere.
+    Portable,
+    /// x86-64 with AVX2: 256-bit registers, four words per operation.
+    Avx2,
+}
+
+impl Isa {
+    /// The fastest instruction set this CPU supports.
+    pub fn detect() -> Isa {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            return Isa::Avx2;
+        }
+        Isa::Portable
+    }
+
+    /// Every instruction set this CPU supports, the portable one first.
+    pub fn available() -> Vec<Isa> {
+        let mut all = vec![Isa::Portable];
+        if Isa::detect() == Isa::Avx2 {
+            all.push(Isa::Avx2);
+        }
+        all
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Isa::Portable => "portable",
+            Isa::Avx2 => "avx2",
+        }
+    }
+}
+
+/// A bundle of words the kernel works on at once: one `u64`, or a SIMD
+/// register of several, or an array of those. Every cell-wise operation of
+/// the kernel is a bitwise operation on bundles.
+trait Bits: Copy {
+    /// Words in a bundle.
+    const LANES: usize;
+    fn splat(word: u64) -> Self;
+    /// The first `LANES` words of `words`.
+    fn load(words: &[u64]) -> Self;
+    /// Into the first `LANES` words of `words`.
+    fn store(self, words: &mut [u64]);
+    fn and(self, o: Self) -> Self;
+    fn or(self, o: Self) -> Self;
+    fn xor(self, o: Self) -> Self;
+    /// `self & !o`
+    fn and_not(self, o: Self) -> Self;
+    /// Each cell's left neighbour: the words shifted towards higher bits,
+    /// the top bit of the word before each (`before`) coming in at bit 0.
+    fn left(self, before: Self) -> Self;
+    /// Each cell's right neighbour: shifted towards lower bits, bit 0 of
+    /// the word after each (`after`) coming in at the top.
+    fn right(self, after: Self) -> Self;
+
+    #[inline(always)]
+    fn not(self) -> Self {
+        Self::splat(u64::MAX).and_not(self)
+    }
+}
+
+impl Bits for u64 {
+    const LANES: usize = 1;
+
+    #[inline(always)]
+    fn splat(word: u64) -> Self {
+        word
+    }
+
+    #[inline(always)]
+    fn load(words: &[u64]) -> Self {
+        words[0]
+    }
+
+    #[inline(always)]
+    fn store(self, words: &mut [u64]) {
+        words[0] = self;
+    }
+
+    #[inline(always)]
+    fn and(self, o: Self) -> Self {
+        self & o
+    }
+
+    #[inline(always)]
+    fn or(self, o: Self) -> Self {
+        self | o
+    }
+
+    #[inline(always)]
+    fn xor(self, o: Self) -> Self {
+        self ^ o
+    }
+
+    #[inline(always)]
+    fn and_not(self, o: Self) -> Self {
+        self & !o
+    }
+
+    #[inline(always)]
+    fn left(self, before: Self) -> Self {
+        (self << 1) | (before >> 63)
+    }
+
+    #[inline(always)]
+    fn right(self, after: Self) -> Self {
+        (self >> 1) | (after << 63)
+    }
+}
+
+/// `K` bundles side by side: more independent work per loop iteration.
+impl<B: Bits, const K: usize> Bits for [B; K] {
+    const LANES: usize = K * B::LANES;
+
+    #[inline(always)]
+    fn splat(word: u64) -> Self {
+        [B::splat(word); K]
+    }
+
+    #[inline(always)]
+    fn load(words: &[u64]) -> Self {
+        let words = &words[..Self::LANES];
+        std::array::from_fn(|k| B::load(&words[k * B::LANES..]))
+    }
+
+    #[inline(always)]
+    fn store(self, words: &mut [u64]) {
+        let words = &mut words[..Self::LANES];
+        for (k, bundle) in self.into_iter().enumerate() {
+            bundle.store(&mut words[k * B::LANES..]);
+        }
+    }
+
+    #[inline(always)]
+    fn and(self, o: Self) -> Self {
+        std::array::from_fn(|k| self[k].and(o[k]))
+    }
+
+    #[inline(always)]
+    fn or(self, o: Self) -> Self {
+        std::array::from_fn(|k| self[k].or(o[k]))
+    }
+
+    #[inline(always)]
+    fn xor(self, o: Self) -> Self {
+        std::array::from_fn(|k| self[k].xor(o[k]))
+    }
+
+    #[inline(always)]
+    fn and_not(self, o: Self) -> Self {
+        std::array::from_fn(|k| self[k].and_not(o[k]))
+    }
+
+    #[inline(always)]
+    fn left(self, before: Self) -> Self {
+        std::array::from_fn(|k| self[k].left(before[k]))
+    }
+
+    #[inline(always)]
+    fn right(self, after: Self) -> Self {
+        std::array::from_fn(|k| self[k].right(after[k]))
+    }
+}
+
+/// Four words in a 256-bit AVX2 register. Only ever used inside functions
+/// compiled with AVX2 enabled, which are only called once the CPU is known
+/// to have it; the wrappers below inline into them.
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use std::arch::x86_64::*;
+
+    use super::Bits;
+
+    #[derive(Clone, Copy)]
+    pub(super) struct Ymm(__m256i);
+
+    impl Bits for Ymm {
+        const LANES: usize = 4;
+
+        #[inline(always)]
+        fn splat(word: u64) -> Self {
+            // SAFETY: only reached from AVX2-enabled code on an AVX2 CPU.
+            Ymm(unsafe { _mm256_set1_epi64x(word as i64) })
+        }
+
+        #[inline(always)]
+        fn load(words: &[u64]) -> Self {
+            let words = &words[..4];
+            // SAFETY: `words` holds 4 u64s (32 bytes); the load is unaligned; AVX2 CPU.
+            Ymm(unsafe { _mm256_loadu_si256(words.as_ptr().cast()) })
+        }
+
+        #[inline(always)]
+        fn store(self, words: &mut [u64]) {
+            let words = &mut words[..4];
+            // SAFETY: `words` holds 4 u64s (32 bytes); the store is unaligned; AVX2 CPU.
+            unsafe { _mm256_storeu_si256(words.as_mut_ptr().cast(), self.0) }
+        }
+
+        #[inline(always)]
+        fn and(self, o: Self) -> Self {
+            // SAFETY: only reached from AVX2-enabled code on an AVX2 CPU.
+            Ymm(unsafe { _mm256_and_si256(self.0, o.0) })
+        }
+
+        #[inline(always)]
+        fn or(self, o: Self) -> Self {
+            // SAFETY: only reached from AVX2-enabled code on an AVX2 CPU.
+            Ymm(unsafe { _mm256_or_si256(self.0, o.0) })
+        }
+
+        #[inline(always)]
+        fn xor(self, o: Self) -> Self {
+            // SAFETY: only reached from AVX2-enabled code on an AVX2 CPU.
+            Ymm(unsafe { _mm256_xor_si256(self.0, o.0) })
+        }
+
+        #[inline(always)]
+        fn and_not(self, o: Self) -> Self {
+            // SAFETY: only reached from AVX2-enabled code on an AVX2 CPU.
+            Ymm(unsafe { _mm256_andnot_si256(o.0, self.0) })
+        }
+
+        #[inline(always)]
+        fn left(self, before: Self) -> Self {
+            // SAFETY: only reached from AVX2-enabled code on an AVX2 CPU.
+            Ymm(unsafe {
+                _mm256_or_si256(
+                    _mm256_slli_epi64::<1>(self.0),
+                    _mm256_srli_epi64::<63>(before.0),
+                )
+            })
+        }
+
+        #[inline(always)]
+        fn right(self, after: Self) -> Self {
+            // SAFETY: only reached from AVX2-enabled code on an AVX2 CPU.
+            Ymm(unsafe {
+                _mm256_or_si256(
+                    _mm256_srli_epi64::<1>(self.0),
+                    _mm256_slli_epi64::<63>(after.0),
+                )
+            })
+        }
+    }
+}
+
+#[inline(always)]
+fn full_add<B: Bits>(x: B, y: B, z: B) -> (B, B) {
+    let xy = x.xor(y);
+    (xy.xor(z), x.and(y).or(z.and(xy)))
+}
+
+/// One source row's horizontal sums around each cell: `e` counts the left
+/// and right neighbours (two bits), the row's own cells kept beside.
+#[derive(Clone, Copy)]
+struct RowSums<B> {
+    cells: B,
+    e0: B,
+    e1: B,
+}
+
+/// The horizontal sums plus the cells themselves: what a row contributes
+/// to the counts of the rows above and below it.
+#[derive(Clone, Copy)]
+struct Triples<B> {
+    h0: B,
+    h1: B,
+}
+
+impl<B: Bits> RowSums<B> {
+    #[inline(always)]
+    fn new(left: B, cells: B, right: B) -> Self {
+        RowSums {
+            cells,
+            e0: left.xor(right),
+            e1: left.and(right),
+        }
+    }
+
+    #[inline(always)]
+    fn triples(&self) -> Triples<B> {
+        Triples {
+            h0: self.e0.xor(self.cells),
+            h1: self.e1.or(self.e0.and(self.cells)),
+        }
+    }
+}
+
 /// The four bits of each cell's neighbour count (0..=8), one word per bit.
 #[derive(Clone, Copy)]
-struct Counts {
-    s0: u64,
-    s1: u64,
-    s2: u64,
-    s3: u64,
+struct Counts<B> {
+    s0: B,
+    s1: B,
+    s2: B,
+    s3: B,
 }
 
+/// The eight neighbours of the centre row: the rows above and below with
+/// their own cells, the centre row without.
 #[inline(always)]
-fn full_add(x: u64, y: u64, z: u64) -> (u64, u64) {
-    let xy = x ^ y;
-    (xy ^ z, (x & y) | (z & xy))
-}
-
-/// Counts the eight neighbours given the three rows' words and their
-/// one-cell shifts (`*l` holds each cell's left neighbour, `*r` its right).
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn count(al: u64, a: u64, ar: u64, cl: u64, cr: u64, bl: u64, b: u64, br: u64) -> Counts {
-    let (a1, a2) = full_add(al, a, ar);
-    let (b1, b2) = full_add(bl, b, br);
-    let (c1, c2) = (cl ^ cr, cl & cr);
-    let (s0, k1) = full_add(a1, b1, c1);
-    let (x, y) = full_add(a2, b2, c2);
-    let s1 = x ^ k1;
-    let z = x & k1;
+fn count<B: Bits>(above: &Triples<B>, centre: &RowSums<B>, below: &Triples<B>) -> Counts<B> {
+    let (s0, k1) = full_add(above.h0, centre.e0, below.h0);
+    let (x, y) = full_add(above.h1, centre.e1, below.h1);
+    let z = x.and(k1);
     Counts {
         s0,
-        s1,
-        s2: y ^ z,
-        s3: y & z,
+        s1: x.xor(k1),
+        s2: y.xor(z),
+        s3: y.and(z),
     }
 }
 
 /// How a rule turns (alive, neighbour count) words into the next words.
 trait Transition: Copy {
-    fn next(self, alive: u64, n: Counts) -> u64;
+    fn next<B: Bits>(self, alive: B, n: Counts<B>) -> B;
 }
 
 /// B3/S23, the rule almost everyone runs: a handful of operations a word.
@@ -50,8 +343,9 @@ struct Conway;
 
 impl Transition for Conway {
     #[inline(always)]
-    fn next(self, alive: u64, n: Counts) -> u64 {
-        n.s1 & !n.s2 & !n.s3 & (n.s0 | alive)
+    fn next<B: Bits>(self, alive: B, n: Counts<B>) -> B {
+        // Alive next iff the count is 3, or 2 and alive: s3 = s2 = 0, s1 = 1.
+        n.s1.and_not(n.s2.or(n.s3)).and(n.s0.or(alive))
     }
 }
 
@@ -74,129 +368,261 @@ impl AnyRule {
 
 impl Transition for AnyRule {
     #[inline(always)]
-    fn next(self, alive: u64, n: Counts) -> u64 {
-        let (n0, n1) = (!n.s0, !n.s1);
-        let low = [n0 & n1, n.s0 & n1, n0 & n.s1, n.s0 & n.s1];
-        let below4 = !n.s2 & !n.s3;
-        let four_to_seven = n.s2 & !n.s3;
-        let mut born = n.s3 & self.birth[8];
-        let mut survive = n.s3 & self.survival[8];
+    fn next<B: Bits>(self, alive: B, n: Counts<B>) -> B {
+        // Per neighbour count k, the mask of cells whose next state is on:
+        // birth[k] for dead cells, survival[k] for live ones.
+        let pick = |k: usize| {
+            let on = B::splat(self.birth[k]).and_not(alive);
+            on.or(B::splat(self.survival[k]).and(alive))
+        };
+        let (n0, n1) = (n.s0.not(), n.s1.not());
+        let low = [n0.and(n1), n.s0.and(n1), n0.and(n.s1), n.s0.and(n.s1)];
+        let below4 = n.s2.or(n.s3).not();
+        let four_to_seven = n.s2.and_not(n.s3);
+        let mut next = n.s3.and(pick(8));
         for (k, low) in low.into_iter().enumerate() {
-            let eq_low = low & below4;
-            let eq_high = low & four_to_seven;
-            born |= (eq_low & self.birth[k]) | (eq_high & self.birth[k + 4]);
-            survive |= (eq_low & self.survival[k]) | (eq_high & self.survival[k + 4]);
+            let eq_low = low.and(below4);
+            let eq_high = low.and(four_to_seven);
+            next = next.or(eq_low.and(pick(k))).or(eq_high.and(pick(k + 4)));
         }
-        (alive & survive) | (!alive & born)
+        next
     }
 }
 
-/// Computes one output row from the rows above, at and below it.
-/// `width` is in cells; bits past it are left zero in `out`.
-pub fn step_row(
-    rule: &Rule,
-    edge: Edge,
+/// The shape of the rows being stepped.
+#[derive(Clone, Copy)]
+struct Shape {
     width: usize,
-    above: &[u64],
-    centre: &[u64],
-    below: &[u64],
-    out: &mut [u64],
-) {
-    if *rule == Rule::LIFE {
-        step_row_with(Conway, edge, width, above, centre, below, out);
-    } else {
-        step_row_with(AnyRule::new(rule), edge, width, above, centre, below, out);
-    }
-}
-
-#[inline(always)]
-fn step_row_with<T: Transition>(
-    rule: T,
+    words: usize,
     edge: Edge,
-    width: usize,
-    above: &[u64],
-    centre: &[u64],
-    below: &[u64],
-    out: &mut [u64],
-) {
-    let n = out.len();
-    assert!(n > 0 && above.len() == n && centre.len() == n && below.len() == n);
-    if n > 2 {
-        interior_words(rule, above, centre, below, &mut out[1..n - 1]);
-    }
-    out[0] = edge_word(rule, edge, width, above, centre, below, 0);
-    if n > 1 {
-        out[n - 1] = edge_word(rule, edge, width, above, centre, below, n - 1);
-    }
-    out[n - 1] &= last_word_mask(width);
 }
 
-/// Words 1..n-1, whose neighbours are all inside the row: the hot loop.
-#[inline(always)]
-fn interior_words<T: Transition>(rule: T, a: &[u64], c: &[u64], b: &[u64], out: &mut [u64]) {
-    let m = out.len();
-    // Equal-length slices let the compiler drop bounds checks and vectorise.
-    let (a0, a1, a2) = (&a[..m], &a[1..m + 1], &a[2..m + 2]);
-    let (c0, c1, c2) = (&c[..m], &c[1..m + 1], &c[2..m + 2]);
-    let (b0, b1, b2) = (&b[..m], &b[1..m + 1], &b[2..m + 2]);
-    for i in 0..m {
-        let n = count(
-            (a1[i] << 1) | (a0[i] >> 63),
-            a1[i],
-            (a1[i] >> 1) | (a2[i] << 63),
-            (c1[i] << 1) | (c0[i] >> 63),
-            (c1[i] >> 1) | (c2[i] << 63),
-            (b1[i] << 1) | (b0[i] >> 63),
-            b1[i],
-            (b1[i] >> 1) | (b2[i] << 63),
-        );
-        out[i] = rule.next(c1[i], n);
-    }
-}
-
-/// Word `j` when it is the first or last of the row: neighbours across the
-/// left/right edge wrap (torus) or are dead.
-#[inline(always)]
-fn edge_word<T: Transition>(
-    rule: T,
-    edge: Edge,
-    width: usize,
-    a: &[u64],
-    c: &[u64],
-    b: &[u64],
-    j: usize,
-) -> u64 {
-    let n = c.len();
-    let last_bit = (width - 1) % 64;
-    let torus = edge == Edge::Torus;
-    let left = |r: &[u64]| {
-        let carry = if j > 0 {
-            r[j - 1] >> 63
+impl Shape {
+    /// Word `j` of `row` with its left and right neighbours, for any `j`:
+    /// across the row's ends neighbours wrap (torus) or are dead.
+    #[inline(always)]
+    fn edge_word(self, row: &[u64], j: usize) -> (u64, u64, u64) {
+        let n = self.words;
+        let last_bit = (self.width - 1) % 64;
+        let torus = self.edge == Edge::Torus;
+        let word = row[j];
+        let carry_in_left = if j > 0 {
+            row[j - 1] >> 63
         } else if torus {
-            r[n - 1] >> last_bit & 1
+            row[n - 1] >> last_bit & 1
         } else {
             0
         };
-        (r[j] << 1) | carry
-    };
-    let right = |r: &[u64]| {
-        let mut word = r[j] >> 1;
+        let mut right = word >> 1;
         if j + 1 < n {
-            word |= r[j + 1] << 63;
+            right |= row[j + 1] << 63;
         } else if torus {
-            word |= (r[0] & 1) << last_bit;
+            right |= (row[0] & 1) << last_bit;
         }
-        word
+        ((word << 1) | carry_in_left, word, right)
+    }
+}
+
+/// Where a column of words comes from: source row `r`'s (left, cells,
+/// right) bundles at one column.
+trait Column<B> {
+    fn load(&self, r: usize) -> (B, B, B);
+
+    #[inline(always)]
+    fn sums(&self, r: usize) -> RowSums<B>
+    where
+        B: Bits,
+    {
+        let (l, c, r) = self.load(r);
+        RowSums::new(l, c, r)
+    }
+}
+
+/// Words `j..j + W::LANES` with `j >= 1` and `j + W::LANES < words`: all
+/// their neighbours are in the row.
+struct Interior<'a> {
+    src: &'a [u64],
+    words: usize,
+    j: usize,
+}
+
+impl<W: Bits> Column<W> for Interior<'_> {
+    #[inline(always)]
+    fn load(&self, r: usize) -> (W, W, W) {
+        let at = r * self.words + self.j;
+        let row = &self.src[at - 1..at + W::LANES + 1];
+        let cells = W::load(&row[1..]);
+        (
+            cells.left(W::load(row)),
+            cells,
+            cells.right(W::load(&row[2..])),
+        )
+    }
+}
+
+/// Any single word `j`, neighbours across the row's ends included.
+struct Single<'a> {
+    src: &'a [u64],
+    shape: Shape,
+    j: usize,
+}
+
+impl Column<u64> for Single<'_> {
+    #[inline(always)]
+    fn load(&self, r: usize) -> (u64, u64, u64) {
+        let words = self.shape.words;
+        self.shape
+            .edge_word(&self.src[r * words..(r + 1) * words], self.j)
+    }
+}
+
+/// Steps output rows `rows` of the words `j..j + B::LANES`, walking down
+/// the column. Output row `y` has source rows `y`, `y + 1` and `y + 2`
+/// around it, and lives at `out[y * words + j..]`.
+#[inline(always)]
+fn walk<B: Bits, T: Transition>(
+    rule: T,
+    rows: std::ops::Range<usize>,
+    out: &mut [u64],
+    (words, j): (usize, usize),
+    mask: u64,
+    column: &impl Column<B>,
+) {
+    // Registers carry only what the next rows need: the row above's
+    // triples and the centre row's pair sums; a row's triples are derived
+    // from its pair sums when it moves up.
+    let mut above = column.sums(rows.start).triples();
+    let mut centre = column.sums(rows.start + 1);
+    for y in rows {
+        let below = column.sums(y + 2);
+        let next = rule.next(centre.cells, count(&above, &centre, &below.triples()));
+        next.and(B::splat(mask)).store(&mut out[y * words + j..]);
+        above = centre.triples();
+        centre = below;
+    }
+}
+
+/// Source rows a band may span, in bytes: small enough to stay in the L1
+/// cache while every tile walks down the band, so that each row is read
+/// from memory once; large enough that re-reading the two rows above each
+/// band costs little.
+const BAND_BYTES: usize = 16 * 1024;
+
+/// Steps every output row, in bands of rows; within a band, tiles of
+/// `W::LANES` words walk down it, then single words do the row's ends.
+#[inline(always)]
+fn step_rows_with<W: Bits, T: Transition>(rule: T, shape: Shape, src: &[u64], out: &mut [u64]) {
+    let words = shape.words;
+    let rows = out.len() / words;
+    assert!(words > 0 && out.len() == rows * words && src.len() == (rows + 2) * words);
+    let band = (BAND_BYTES / (words * 8)).clamp(4, 1024);
+    let tile = W::LANES;
+    // Interior tiles: words 1..words-1, whose neighbours are all in the
+    // row. The last tile may overlap the one before it: recomputing a few
+    // words costs less than doing the rest one word at a time.
+    let interior = words.saturating_sub(2);
+    let last_tile = (interior >= tile).then(|| words - 1 - tile);
+    let tiles = last_tile
+        .into_iter()
+        .flat_map(|last| (1..last).step_by(tile).chain(std::iter::once(last)));
+    // Words done one at a time: both ends, and the interior if no tile fits.
+    let singles = match last_tile {
+        Some(_) => (0..1).chain(Some(words - 1)),
+        None => (0..words).chain(None),
     };
-    let counts = count(
-        left(a),
-        a[j],
-        right(a),
-        left(c),
-        right(c),
-        left(b),
-        b[j],
-        right(b),
-    );
-    rule.next(c[j], counts)
+    let last_mask = last_word_mask(shape.width);
+    let tile_count = tiles.clone().count();
+    let mut y0 = 0;
+    while y0 < rows {
+        let y1 = (y0 + band).min(rows);
+        // The next band's new source rows and its output rows, fetched a
+        // slice per tile while this band is computed: the walks down a
+        // band jump a row at a time, which the hardware prefetchers do
+        // not follow, and each output line is otherwise read on its
+        // first store.
+        let ahead =
+            &src[((y1 + 2) * words).min(src.len())..((y1 + band + 2) * words).min(src.len())];
+        let per_tile = ahead.len().div_ceil(tile_count.max(1)).next_multiple_of(8);
+        let out_ahead = (y1 * words).min(out.len())..((y1 + band) * words).min(out.len());
+        let out_per_tile = out_ahead
+            .len()
+            .div_ceil(tile_count.max(1))
+            .next_multiple_of(8);
+        for (t, j) in tiles.clone().enumerate() {
+            if let Some(part) = ahead.get(t * per_tile..) {
+                prefetch(&part[..per_tile.min(part.len())]);
+            }
+            if let Some(part) = out[out_ahead.clone()].get(t * out_per_tile..) {
+                prefetch(&part[..out_per_tile.min(part.len())]);
+            }
+            let column = Interior { src, words, j };
+            walk::<W, T>(rule, y0..y1, out, (words, j), u64::MAX, &column);
+        }
+        for j in singles.clone() {
+            let mask = if j == words - 1 { last_mask } else { u64::MAX };
+            let column = Single { src, shape, j };
+            walk::<u64, T>(rule, y0..y1, out, (words, j), mask, &column);
+        }
+        y0 = y1;
+    }
+}
+
+/// Asks the CPU to bring `words` into its L2 cache, one request a line.
+#[inline(always)]
+fn prefetch(words: &[u64]) {
+    #[cfg(target_arch = "x86_64")]
+    for line in words.chunks(8) {
+        use std::arch::x86_64::{_MM_HINT_T1, _mm_prefetch};
+        // SAFETY: a prefetch is only a hint: it never faults and changes
+        // no memory; the pointer is into a live slice; SSE is baseline.
+        unsafe { _mm_prefetch::<_MM_HINT_T1>(line.as_ptr().cast()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = words;
+}
+
+#[inline(always)]
+fn step_rows_rule<W: Bits>(rule: &Rule, shape: Shape, src: &[u64], out: &mut [u64]) {
+    if *rule == Rule::LIFE {
+        step_rows_with::<W, _>(Conway, shape, src, out);
+    } else {
+        step_rows_with::<W, _>(AnyRule::new(rule), shape, src, out);
+    }
+}
+
+/// Baseline code: four words a tile, which the compiler may still pack
+/// into the baseline's SIMD registers (SSE2 on x86-64).
+fn step_rows_portable(rule: &Rule, shape: Shape, src: &[u64], out: &mut [u64]) {
+    step_rows_rule::<[u64; 4]>(rule, shape, src, out);
+}
+
+/// Two 256-bit registers a tile: eight words, 512 cells.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn step_rows_avx2(rule: &Rule, shape: Shape, src: &[u64], out: &mut [u64]) {
+    step_rows_rule::<[avx2::Ymm; 2]>(rule, shape, src, out);
+}
+
+/// Steps `out.len() / words` rows of a strip one generation. `src` holds
+/// the rows around them: two more rows than `out`, output row `y` being
+/// the next generation of source row `y + 1`. `width` is in cells; bits
+/// past it are left zero in `out`.
+pub fn step_rows(isa: Isa, rule: &Rule, edge: Edge, width: usize, src: &[u64], out: &mut [u64]) {
+    let shape = Shape {
+        width,
+        words: super::bitgrid::words_per_row(width),
+        edge,
+    };
+    match isa {
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 => {
+            assert!(
+                std::arch::is_x86_feature_detected!("avx2"),
+                "the AVX2 kernel needs a CPU with AVX2"
+            );
+            // SAFETY: the CPU supports AVX2, checked just above.
+            unsafe { step_rows_avx2(rule, shape, src, out) }
+        }
+        _ => step_rows_portable(rule, shape, src, out),
+    }
 }

@@ -10,6 +10,7 @@ pub mod seed;
 pub mod strip;
 
 pub use bitgrid::BitGrid;
+pub use kernel::Isa;
 pub use rule::{Rule, RuleError};
 pub use strip::{Halos, Strip};
 

@@ -4,7 +4,7 @@
 use ndarray::{Array2, s};
 
 use super::bitgrid::{BitGrid, last_word_mask, words_per_row};
-use super::kernel;
+use super::kernel::{self, Isa};
 use super::{Edge, Rule};
 
 /// A strip's edge rows, to be sent to its neighbours, and its halo rows,
@@ -30,6 +30,7 @@ pub struct Strip {
     rows: usize,
     cells: Array2<u64>,
     next: Array2<u64>,
+    isa: Isa,
 }
 
 impl Strip {
@@ -41,6 +42,7 @@ impl Strip {
             rows,
             cells: Array2::zeros((rows + 2, words)),
             next: Array2::zeros((rows + 2, words)),
+            isa: Isa::detect(),
         }
     }
 
@@ -51,6 +53,17 @@ impl Strip {
             strip.row_mut(y).copy_from_slice(grid.row(y));
         }
         strip
+    }
+
+    /// The instruction set the kernel runs with: the CPU's best unless set.
+    pub fn isa(&self) -> Isa {
+        self.isa
+    }
+
+    /// Runs the kernel with `isa` from now on (to compare or test variants).
+    /// Panics in [`Strip::step`] if the CPU lacks it.
+    pub fn set_isa(&mut self, isa: Isa) {
+        self.isa = isa;
     }
 
     pub fn width(&self) -> usize {
@@ -134,69 +147,38 @@ impl Strip {
         edge: Edge,
         exchange: impl FnOnce(Halos<'_>, &mut dyn FnMut()),
     ) {
-        let (width, rows, words) = (self.width, self.rows, self.words_per_row());
+        let (width, rows, words, isa) = (self.width, self.rows, self.words_per_row(), self.isa);
         let all = self.cells.as_slice_mut().expect("standard layout");
-        let (halo_above, rest) = all.split_at_mut(words);
-        let (own, halo_below) = rest.split_at_mut(rows * words);
-        let own: &[u64] = own;
         let next = self.next.as_slice_mut().expect("standard layout");
-        let (next_interior, next_edges) = {
-            // Rows 1..rows-1 of the output need no halo.
-            let (head, tail) = next.split_at_mut(2 * words);
-            let interior_len = rows.saturating_sub(2) * words;
-            let (interior, tail) = tail.split_at_mut(interior_len);
-            (interior, (head, tail))
-        };
-        let mut compute_interior = || {
-            for y in 1..rows.saturating_sub(1) {
-                let out = &mut next_interior[(y - 1) * words..y * words];
-                let (above, centre, below) = (
-                    &own[(y - 1) * words..y * words],
-                    &own[y * words..(y + 1) * words],
-                    &own[(y + 1) * words..(y + 2) * words],
-                );
-                kernel::step_row(rule, edge, width, above, centre, below, out);
-            }
-        };
-        let halos = Halos {
-            first: &own[..words],
-            last: &own[(rows - 1) * words..],
-            above: halo_above,
-            below: halo_below,
-        };
-        exchange(halos, &mut compute_interior);
-        let (halo_above, halo_below): (&[u64], &[u64]) = (halo_above, halo_below);
-        let (head, tail) = next_edges;
-        let source = |y: usize| -> &[u64] {
-            // y is an own row index, -1 and rows standing for the halos.
-            match y {
-                usize::MAX => halo_above,
-                y if y == rows => halo_below,
-                y => &own[y * words..(y + 1) * words],
-            }
-        };
-        let first_out = &mut head[words..2 * words];
-        kernel::step_row(
-            rule,
-            edge,
-            width,
-            source(usize::MAX),
-            source(0),
-            source(1),
-            first_out,
-        );
+        // Output rows 1..rows-1 need only own rows: they are computed while
+        // the halos travel. Rows 0 and rows-1 wait for the halos.
+        let (next_head, next_rest) = next.split_at_mut(2 * words);
+        let interior_len = rows.saturating_sub(2) * words;
+        let (next_interior, next_tail) = next_rest.split_at_mut(interior_len);
+        {
+            let (halo_above, rest) = all.split_at_mut(words);
+            let (own, halo_below) = rest.split_at_mut(rows * words);
+            let own: &[u64] = own;
+            let mut compute_interior = || {
+                if rows > 2 {
+                    kernel::step_rows(isa, rule, edge, width, own, next_interior);
+                }
+            };
+            let halos = Halos {
+                first: &own[..words],
+                last: &own[(rows - 1) * words..],
+                above: halo_above,
+                below: halo_below,
+            };
+            exchange(halos, &mut compute_interior);
+        }
+        let all: &[u64] = all;
+        let first_out = &mut next_head[words..2 * words];
+        kernel::step_rows(isa, rule, edge, width, &all[..3 * words], first_out);
         if rows > 1 {
-            let last_out = &mut tail[..words];
-            let y = rows - 1;
-            kernel::step_row(
-                rule,
-                edge,
-                width,
-                source(y - 1),
-                source(y),
-                source(rows),
-                last_out,
-            );
+            let last_out = &mut next_tail[..words];
+            let src = &all[(rows - 1) * words..(rows + 2) * words];
+            kernel::step_rows(isa, rule, edge, width, src, last_out);
         }
         std::mem::swap(&mut self.cells, &mut self.next);
     }

@@ -1,0 +1,745 @@
+//! The scaling study of issue 5, run by `make bench` (`cargo bench --bench
+//! scaling`): headless runs under `mpirun` over grid sizes, rank counts,
+//! rules and edges, each repeated (median of `LIFE_BENCH_RUNS`, default 5),
+//! with every rank's peak RSS. Writes `target/bench/report.md`,
+//! `target/bench/results.json` and `target/bench/scaling.svg`, and compares
+//! with Golly's `bgolly` (QuickLife) on the same soup when it is installed.
+//!
+//! The same executable doubles as a per-rank wrapper under mpirun
+//! (`--rank-wrapper DIR PROGRAM ARGS...`): it runs the rank, waits for it
+//! with `wait4` and writes the rank's peak RSS and CPU time to DIR.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+use life_tui::cluster::Decomposition;
+use life_tui::config::RunConfig;
+use life_tui::engine::{Edge, Isa, Rule};
+use serde::Serialize;
+
+const LIFE: &str = "B3/S23";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--rank-wrapper") {
+        return rank_wrapper(&args[1..]);
+    }
+    match study() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs one rank and records its peak RSS (KiB) and CPU seconds.
+fn rank_wrapper(args: &[String]) -> ExitCode {
+    let (dir, program, rest) = (&args[0], &args[1], &args[2..]);
+    let child = match Command::new(program).args(rest).spawn() {
+        Ok(child) => child,
+        Err(err) => {
+            eprintln!("error: cannot run {program}: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut status = 0;
+    // SAFETY: rusage is plain data; all-zero is a valid value.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child; both pointers are to live locals.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    let rank = std::env::var("OMPI_COMM_WORLD_RANK").unwrap_or_else(|_| "0".into());
+    let cpu = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
+    let line = format!(
+        "{} {}\n",
+        usage.ru_maxrss,
+        cpu(usage.ru_utime) + cpu(usage.ru_stime)
+    );
+    let _ = std::fs::write(Path::new(dir).join(format!("rank-{rank}")), line);
+    let ok = pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+#[derive(Clone, Serialize)]
+struct Case {
+    width: usize,
+    height: usize,
+    np: usize,
+    rule: String,
+    edge: String,
+    generations: u64,
+}
+
+/// One run: wall-clock rate and the per-rank figures.
+#[derive(Clone, Serialize)]
+struct Run {
+    gcells: f64,
+    seconds: f64,
+    /// Per rank, microseconds per generation.
+    compute_us: Vec<f64>,
+    exchange_us: Vec<f64>,
+    rss_kib: Vec<u64>,
+    cpu_seconds: Vec<f64>,
+    population: u64,
+    hash: String,
+}
+
+#[derive(Serialize)]
+struct Outcome {
+    case: Case,
+    runs: Vec<Run>,
+    median_gcells: f64,
+    min_gcells: f64,
+    max_gcells: f64,
+    /// Of the median run: mean over ranks of compute, max of exchange+wait.
+    compute_us: f64,
+    exchange_us: f64,
+    /// Largest over runs of the sum over ranks.
+    peak_rss_mib: f64,
+    hash: String,
+}
+
+struct Paths {
+    life: PathBuf,
+    mpi_env: PathBuf,
+    me: PathBuf,
+    scratch: PathBuf,
+    out: PathBuf,
+}
+
+fn study() -> Result<(), String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let out = root.join("target/bench");
+    let paths = Paths {
+        life: PathBuf::from(env!("CARGO_BIN_EXE_life-tui")),
+        mpi_env: root.join("scripts/mpi-env.sh"),
+        me: std::env::current_exe().map_err(|e| e.to_string())?,
+        scratch: out.join("ranks"),
+        out: out.clone(),
+    };
+    std::fs::create_dir_all(&paths.scratch).map_err(|e| e.to_string())?;
+    let runs: usize = env_number("LIFE_BENCH_RUNS", 5);
+    let machine = machine();
+    let load_before = load_average();
+    eprintln!("bench: {machine}; load average {load_before}; {runs} runs a case");
+
+    let mut cases = Vec::new();
+    // About half a second to a second a run: long enough that a moment
+    // of someone else's work on the machine is averaged out.
+    let generations = |side: usize| match side {
+        s if s <= 1024 => 10_000,
+        s if s <= 4096 => 1000,
+        _ => 48,
+    };
+    for side in [1024, 4096, 16384] {
+        for np in [1, 2, 4] {
+            cases.push(case(side, side, np, LIFE, "torus", generations(side)));
+        }
+    }
+    for rule in ["B36/S23", "B3678/S34678"] {
+        cases.push(case(4096, 4096, 1, rule, "torus", 1000));
+    }
+    cases.push(case(4096, 4096, 1, LIFE, "dead", 1000));
+    cases.push(case(4096, 4096, 2, LIFE, "dead", 1000));
+    // Two rows a rank: almost nothing to compute, so the exchange+wait
+    // time is the halo exchange itself.
+    cases.push(case(4096, 4, 2, LIFE, "torus", 50_000));
+
+    // Round after round over all cases, rather than all runs of one case
+    // in a row: a spell of other work on the machine then hits every case
+    // alike, and the comparisons between cases stay fair.
+    let mut done: Vec<Vec<Run>> = cases.iter().map(|_| Vec::new()).collect();
+    for round in 1..=runs {
+        eprintln!("bench: round {round} of {runs}");
+        for (case, done) in cases.iter().zip(&mut done) {
+            done.push(run(&paths, case)?);
+        }
+    }
+    let mut outcomes = Vec::new();
+    for (case, done) in cases.into_iter().zip(done) {
+        let outcome = summarise(case, done);
+        eprintln!(
+            "bench: {}x{} np={} {} {}: {:.2} Gcell/s (median), compute {:.0} us, exchange+wait {:.0} us per generation, RSS {:.1} MiB",
+            outcome.case.width,
+            outcome.case.height,
+            outcome.case.np,
+            outcome.case.rule,
+            outcome.case.edge,
+            outcome.median_gcells,
+            outcome.compute_us,
+            outcome.exchange_us,
+            outcome.peak_rss_mib
+        );
+        outcomes.push(outcome);
+    }
+    let golly = bgolly(&paths, runs.min(3));
+    let load_after = load_average();
+    let report = report(&machine, &load_before, &load_after, runs, &outcomes, &golly);
+    write(&out.join("report.md"), report.as_bytes())?;
+    let json = serde_json::to_string_pretty(&outcomes).map_err(|e| e.to_string())?;
+    write(&out.join("results.json"), json.as_bytes())?;
+    plot(&out.join("scaling.svg"), &outcomes)?;
+    eprintln!(
+        "bench: wrote {}, results.json and scaling.svg",
+        out.join("report.md").display()
+    );
+    Ok(())
+}
+
+fn case(width: usize, height: usize, np: usize, rule: &str, edge: &str, generations: u64) -> Case {
+    Case {
+        width,
+        height,
+        np,
+        rule: rule.into(),
+        edge: edge.into(),
+        generations,
+    }
+}
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn run(paths: &Paths, case: &Case) -> Result<Run, String> {
+    for entry in std::fs::read_dir(&paths.scratch).map_err(|e| e.to_string())? {
+        let _ = std::fs::remove_file(entry.map_err(|e| e.to_string())?.path());
+    }
+    let output = Command::new(&paths.mpi_env)
+        .args([
+            "mpirun",
+            "-q",
+            "--stdin",
+            "none",
+            "--bind-to",
+            "none",
+            "-np",
+        ])
+        .arg(case.np.to_string())
+        .arg(&paths.me)
+        .arg("--rank-wrapper")
+        .arg(&paths.scratch)
+        .arg(&paths.life)
+        .args(["--headless", "--seed", "1", "--timing", "--width"])
+        .arg(case.width.to_string())
+        .arg("--height")
+        .arg(case.height.to_string())
+        .arg("--generations")
+        .arg(case.generations.to_string())
+        .args(["--rule", &case.rule, "--edge", &case.edge])
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("mpirun: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("mpirun failed ({})", output.status));
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let last = stdout.lines().last().ok_or("no output from life-tui")?;
+    let value: serde_json::Value = serde_json::from_str(last).map_err(|e| e.to_string())?;
+    let summary = &value["summary"];
+    let g = case.generations as f64;
+    let per_rank = |key: &str| -> Vec<f64> {
+        summary["timing"]
+            .as_array()
+            .map(|ranks| {
+                ranks
+                    .iter()
+                    .map(|r| r[key].as_f64().unwrap_or(0.0) * 1e6 / g)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut rss_kib = Vec::new();
+    let mut cpu_seconds = Vec::new();
+    for rank in 0..case.np {
+        let text = std::fs::read_to_string(paths.scratch.join(format!("rank-{rank}")))
+            .map_err(|e| format!("rank {rank} left no usage record: {e}"))?;
+        let mut fields = text.split_whitespace();
+        rss_kib.push(fields.next().and_then(|f| f.parse().ok()).unwrap_or(0));
+        cpu_seconds.push(fields.next().and_then(|f| f.parse().ok()).unwrap_or(0.0));
+    }
+    Ok(Run {
+        gcells: summary["cell_updates_per_second"].as_f64().unwrap_or(0.0) / 1e9,
+        seconds: summary["seconds"].as_f64().unwrap_or(0.0),
+        compute_us: per_rank("compute_seconds"),
+        exchange_us: per_rank("exchange_seconds"),
+        rss_kib,
+        cpu_seconds,
+        population: summary["population"].as_u64().unwrap_or(0),
+        hash: summary["hash"].as_str().unwrap_or("").into(),
+    })
+}
+
+fn summarise(case: Case, runs: Vec<Run>) -> Outcome {
+    let mut by_rate: Vec<&Run> = runs.iter().collect();
+    by_rate.sort_by(|a, b| a.gcells.total_cmp(&b.gcells));
+    let median = by_rate[by_rate.len() / 2];
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    let peak_rss_kib = runs
+        .iter()
+        .map(|r| r.rss_kib.iter().sum::<u64>())
+        .max()
+        .unwrap_or(0);
+    Outcome {
+        median_gcells: median.gcells,
+        min_gcells: by_rate[0].gcells,
+        max_gcells: by_rate[by_rate.len() - 1].gcells,
+        compute_us: mean(&median.compute_us),
+        exchange_us: median.exchange_us.iter().copied().fold(0.0, f64::max),
+        peak_rss_mib: peak_rss_kib as f64 / 1024.0,
+        hash: median.hash.clone(),
+        case,
+        runs,
+    }
+}
+
+/// Golly's QuickLife on the same 4096x4096 soup and torus, timed as the
+/// difference between running 1 and N generations (so loading the
+/// pattern does not count). Its final population must equal ours.
+struct Golly {
+    gcells: f64,
+    population: Option<u64>,
+    ours: u64,
+    generations: u64,
+}
+
+fn bgolly(paths: &Paths, runs: usize) -> Option<Golly> {
+    let found = Command::new("bgolly")
+        .arg("--help")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    if !found {
+        eprintln!("bench: bgolly not installed (Debian package golly); skipping the comparison");
+        return None;
+    }
+    let side = 4096;
+    let generations = 40u64;
+    let config = RunConfig {
+        width: side,
+        height: side,
+        rule: Rule::LIFE,
+        edge: Edge::Torus,
+        seed: 1,
+        density: 0.5,
+        pattern: None,
+        start_generation: 0,
+    };
+    let strip = config.initial_strip(&Decomposition::new(side, 1).ok()?, 0);
+    let soup = paths.out.join("soup-4096.rle");
+    std::fs::write(&soup, rle(&strip)).ok()?;
+    let time = |m: u64| -> Option<(f64, Option<u64>)> {
+        let start = Instant::now();
+        let out = Command::new("bgolly")
+            .args(["-a", "QuickLife", "-m", &m.to_string()])
+            .arg(&soup)
+            .stderr(Stdio::null())
+            .output()
+            .ok()?;
+        let seconds = start.elapsed().as_secs_f64();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let population = text
+            .lines()
+            .filter_map(|l| l.split_once(": "))
+            .filter(|(g, _)| g.trim() == m.to_string())
+            .filter_map(|(_, p)| p.trim().replace(',', "").parse().ok())
+            .next_back();
+        Some((seconds, population))
+    };
+    let mut rates = Vec::new();
+    let mut population = None;
+    for _ in 0..runs.max(1) {
+        let (one, _) = time(1)?;
+        let (many, pop) = time(generations + 1)?;
+        population = pop;
+        rates.push((side * side) as f64 * generations as f64 / (many - one).max(1e-9) / 1e9);
+    }
+    rates.sort_by(f64::total_cmp);
+    // Our own population after the same number of generations.
+    let mut life = life_tui::engine::Life::new(&strip.to_grid(), Rule::LIFE, Edge::Torus);
+    life.run(generations + 1);
+    Some(Golly {
+        gcells: rates[rates.len() / 2],
+        population,
+        ours: life.population(),
+        generations: generations + 1,
+    })
+}
+
+/// A strip as an RLE pattern (Golly's format) on a torus of its size.
+fn rle(strip: &life_tui::engine::Strip) -> String {
+    // The bounded-grid rule makes Golly centre the pattern on its torus.
+    let (w, h) = (strip.width(), strip.rows());
+    let mut out = format!("x = {w}, y = {h}, rule = B3/S23:T{w},{h}\n");
+    let mut line = String::new();
+    let mut push = |out: &mut String, token: String| {
+        if line.len() + token.len() > 70 {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        line.push_str(&token);
+    };
+    let token = |n: usize, c: char| {
+        if n == 1 {
+            c.to_string()
+        } else {
+            format!("{n}{c}")
+        }
+    };
+    for y in 0..strip.rows() {
+        let mut x = 0;
+        while x < strip.width() {
+            let alive = strip.get(x, y);
+            let start = x;
+            while x < strip.width() && strip.get(x, y) == alive {
+                x += 1;
+            }
+            if alive || x < strip.width() {
+                push(&mut out, token(x - start, if alive { 'o' } else { 'b' }));
+            }
+        }
+        push(
+            &mut out,
+            if y + 1 == strip.rows() { "!" } else { "$" }.into(),
+        );
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
+}
+
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map(|(_, m)| m.trim().to_string())
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let hypervisor = cpuinfo.contains(" hypervisor");
+    format!(
+        "{model}, {cores} cores{}, kernel variant {}",
+        if hypervisor { " (virtual machine)" } else { "" },
+        Isa::detect().name()
+    )
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+fn find<'a>(
+    outcomes: &'a [Outcome],
+    w: usize,
+    np: usize,
+    rule: &str,
+    edge: &str,
+) -> Option<&'a Outcome> {
+    outcomes.iter().find(|o| {
+        o.case.width == w
+            && o.case.height == w
+            && o.case.np == np
+            && o.case.rule == rule
+            && o.case.edge == edge
+    })
+}
+
+fn report(
+    machine: &str,
+    load_before: &str,
+    load_after: &str,
+    runs: usize,
+    outcomes: &[Outcome],
+    golly: &Option<Golly>,
+) -> String {
+    let mut r = String::new();
+    let _ = writeln!(r, "# life-tui benchmark\n");
+    let _ = writeln!(
+        r,
+        "Machine: {machine}. Load average (1, 5, 15 min) before: {load_before}; after: {load_after} \
+         (other work on the machine slows the figures; a load above the core count means ranks \
+         waited for a core).\n"
+    );
+    let _ = writeln!(
+        r,
+        "Headless runs under `mpirun --bind-to none`, random soup (seed 1, density 0.5), median of \
+         {runs} runs (taken in rounds over all cases); Gcell/s = cell updates per wall-clock second. Compute and exchange+wait are \
+         microseconds per generation (compute: mean over ranks; exchange+wait: the slowest rank's \
+         wait for its halos after computing the interior). Efficiency = Gcell/s / (np x the np=1 \
+         figure of the same grid). RSS = peak resident memory of all ranks together.\n"
+    );
+    let _ = writeln!(
+        r,
+        "| grid | np | rule | edges | Gcell/s | min-max | compute us | exchange+wait us | speed-up | efficiency | RSS MiB | bytes/cell |"
+    );
+    let _ = writeln!(r, "|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for o in outcomes {
+        let c = &o.case;
+        let base = outcomes.iter().find(|b| {
+            b.case.np == 1
+                && (b.case.width, b.case.height, &b.case.rule, &b.case.edge)
+                    == (c.width, c.height, &c.rule, &c.edge)
+        });
+        let (speedup, efficiency) = match base {
+            Some(b) if c.np > 1 => (
+                format!("{:.2}x", o.median_gcells / b.median_gcells),
+                format!(
+                    "{:.0}%",
+                    100.0 * o.median_gcells / b.median_gcells / c.np as f64
+                ),
+            ),
+            _ => ("".into(), "".into()),
+        };
+        let cells = (c.width * c.height) as f64;
+        let _ = writeln!(
+            r,
+            "| {}x{} | {} | {} | {} | **{:.2}** | {:.2}-{:.2} | {:.0} | {:.0} | {} | {} | {:.1} | {:.3} |",
+            c.width,
+            c.height,
+            c.np,
+            c.rule,
+            c.edge,
+            o.median_gcells,
+            o.min_gcells,
+            o.max_gcells,
+            o.compute_us,
+            o.exchange_us,
+            speedup,
+            efficiency,
+            o.peak_rss_mib,
+            o.peak_rss_mib * 1048576.0 / cells,
+        );
+    }
+    // Correctness: the same grid gives the same hash at every np.
+    let mut mismatches = Vec::new();
+    for o in outcomes {
+        for other in outcomes {
+            let (a, b) = (&o.case, &other.case);
+            if (a.width, a.height, &a.rule, &a.edge, a.generations)
+                == (b.width, b.height, &b.rule, &b.edge, b.generations)
+                && o.hash != other.hash
+            {
+                mismatches.push(format!(
+                    "{}x{} np={} vs np={}",
+                    a.width, a.height, a.np, b.np
+                ));
+            }
+        }
+    }
+    let _ = writeln!(
+        r,
+        "\nEvery rank count gave the same final hash as np=1: {}.\n",
+        if mismatches.is_empty() {
+            "yes".to_string()
+        } else {
+            format!("NO ({})", mismatches.join(", "))
+        }
+    );
+
+    let _ = writeln!(r, "## Targets (issue 5)\n");
+    let _ = writeln!(r, "| figure | target | measured | met |");
+    let _ = writeln!(r, "|---|---|---|---|");
+    let rate = |w: usize, np: usize, rule: &str, edge: &str| {
+        find(outcomes, w, np, rule, edge).map(|o| o.median_gcells)
+    };
+    let mut target = |name: &str,
+                      goal: &str,
+                      value: Option<f64>,
+                      shown: &dyn Fn(f64) -> String,
+                      ok: &dyn Fn(f64) -> bool| {
+        let (measured, met) = match value {
+            Some(v) => (shown(v), if ok(v) { "yes" } else { "**no**" }),
+            None => ("not run".into(), "?"),
+        };
+        let _ = writeln!(r, "| {name} | {goal} | {measured} | {met} |");
+    };
+    let gcells = |v: f64| format!("{v:.2} Gcell/s");
+    let ratio = |v: f64| format!("{v:.2}x");
+    target(
+        "one rank, 4096x4096",
+        ">= 20 Gcell/s",
+        rate(4096, 1, LIFE, "torus"),
+        &gcells,
+        &|v| v >= 20.0,
+    );
+    target(
+        "one rank, 1024x1024",
+        ">= 15 Gcell/s",
+        rate(1024, 1, LIFE, "torus"),
+        &gcells,
+        &|v| v >= 15.0,
+    );
+    target(
+        "one rank, 16384x16384",
+        ">= 15 Gcell/s",
+        rate(16384, 1, LIFE, "torus"),
+        &gcells,
+        &|v| v >= 15.0,
+    );
+    for rule in ["B36/S23", "B3678/S34678"] {
+        target(
+            &format!("{rule}, one rank, 4096x4096"),
+            ">= 8 Gcell/s",
+            rate(4096, 1, rule, "torus"),
+            &gcells,
+            &|v| v >= 8.0,
+        );
+    }
+    let div = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| a / b);
+    target(
+        "np=2 vs np=1, 4096x4096",
+        ">= 1.8x",
+        div(rate(4096, 2, LIFE, "torus"), rate(4096, 1, LIFE, "torus")),
+        &ratio,
+        &|v| v >= 1.8,
+    );
+    target(
+        "np=4 vs np=2, 4096x4096 (oversubscribed)",
+        ">= 0.8x",
+        div(rate(4096, 4, LIFE, "torus"), rate(4096, 2, LIFE, "torus")),
+        &ratio,
+        &|v| v >= 0.8,
+    );
+    target(
+        "dead edges vs torus, one rank, 4096x4096",
+        "within 10% (dead at least 0.9x torus)",
+        div(rate(4096, 1, LIFE, "dead"), rate(4096, 1, LIFE, "torus")),
+        &ratio,
+        &|v| v >= 0.9,
+    );
+    let memory = find(outcomes, 16384, 2, LIFE, "torus").map(|o| o.peak_rss_mib);
+    let budget = 0.3 * (16384.0 * 16384.0) / 1048576.0 + 40.0 * 2.0;
+    target(
+        "memory, 16384x16384 at np=2 (all ranks)",
+        &format!("<= 0.3 B/cell + 40 MiB/rank = {budget:.0} MiB"),
+        memory,
+        &|v| format!("{v:.0} MiB"),
+        &|v| v <= budget,
+    );
+    let exchange = outcomes
+        .iter()
+        .find(|o| o.case.width == 4096 && o.case.height == 4 && o.case.np == 2)
+        .map(|o| o.exchange_us);
+    target(
+        "halo exchange, 4096 wide, np=2 (2 rows a rank)",
+        "reported, us per generation",
+        exchange,
+        &|v| format!("{v:.1} us"),
+        &|_| true,
+    );
+    if let Some(o) = find(outcomes, 4096, 2, LIFE, "torus") {
+        let _ = writeln!(
+            r,
+            "\nAt 4096x4096, np=2 the ranks spent {:.0} us a generation computing and the slowest waited {:.0} us for its halos.",
+            o.compute_us, o.exchange_us
+        );
+    }
+
+    let _ = writeln!(r, "\n## Golly\n");
+    match golly {
+        Some(g) => {
+            let ours = rate(4096, 1, LIFE, "torus").unwrap_or(0.0);
+            let _ = writeln!(
+                r,
+                "bgolly (QuickLife), same 4096x4096 soup on a 4096x4096 torus (rule `B3/S23:T4096,4096`), one core: \
+                 **{:.2} Gcell/s** (median); life-tui one rank: {:.2} Gcell/s ({:.0}x). Population after {} generations: \
+                 bgolly {}, life-tui {} ({}).",
+                g.gcells,
+                ours,
+                ours / g.gcells.max(1e-9),
+                g.generations,
+                g.population.map_or("?".into(), |p| p.to_string()),
+                g.ours,
+                if g.population == Some(g.ours) {
+                    "equal"
+                } else {
+                    "DIFFERENT"
+                }
+            );
+        }
+        None => {
+            let _ = writeln!(
+                r,
+                "bgolly is not installed (Debian package `golly`): no comparison."
+            );
+        }
+    }
+    let _ = writeln!(r, "\n![Gcell/s against ranks](scaling.svg)");
+    r
+}
+
+fn plot(path: &Path, outcomes: &[Outcome]) -> Result<(), String> {
+    use plotters::prelude::*;
+    let err = |e: &dyn std::fmt::Display| e.to_string();
+    let root = SVGBackend::new(path, (720, 440)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| err(&e))?;
+    let top = outcomes.iter().map(|o| o.max_gcells).fold(1.0f64, f64::max) * 1.1;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(
+            "life-tui: Gcell/s against ranks (B3/S23, torus)",
+            ("sans-serif", 20),
+        )
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(50)
+        .build_cartesian_2d(0.5f64..4.5f64, 0f64..top)
+        .map_err(|e| err(&e))?;
+    chart
+        .configure_mesh()
+        .x_desc("MPI ranks (2 cores: np=4 is oversubscribed)")
+        .y_desc("Gcell/s (median)")
+        .x_labels(4)
+        .draw()
+        .map_err(|e| err(&e))?;
+    let colours = [RED, BLUE, GREEN];
+    for (side, colour) in [1024, 4096, 16384].into_iter().zip(colours) {
+        let points: Vec<(f64, f64)> = [1, 2, 4]
+            .into_iter()
+            .filter_map(|np| {
+                find(outcomes, side, np, LIFE, "torus").map(|o| (np as f64, o.median_gcells))
+            })
+            .collect();
+        chart
+            .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))
+            .map_err(|e| err(&e))?
+            .label(format!("{side}x{side}"))
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
+            });
+        chart
+            .draw_series(
+                points
+                    .into_iter()
+                    .map(|p| Circle::new(p, 4, colour.filled())),
+            )
+            .map_err(|e| err(&e))?;
+    }
+    chart
+        .configure_series_labels()
+        .border_style(BLACK)
+        .background_style(WHITE.mix(0.8))
+        .draw()
+        .map_err(|e| err(&e))?;
+    root.present().map_err(|e| err(&e))?;
+    let _ = std::io::stderr().flush();
+    Ok(())
+}
