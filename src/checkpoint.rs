@@ -16,6 +16,15 @@ pub fn generation_of(pattern: &Pattern) -> Option<u64> {
         .find_map(|field| field.strip_prefix("Gen=")?.parse().ok())
 }
 
+/// True when an RLE text ends its cell data with `!`, as every file life-tui
+/// writes does: a saved grid without it was cut short.
+pub fn is_whole(bytes: &[u8]) -> bool {
+    bytes
+        .split(|&b| b == b'\n' || b == b'\r')
+        .filter(|line| !line.starts_with(b"#"))
+        .any(|line| line.contains(&b'!'))
+}
+
 /// The whole grid at `generation` as a pattern that reads back as this
 /// very grid: full size, rule, edge and generation number.
 pub fn snapshot(config: &RunConfig, generation: u64, grid: BitGrid) -> Pattern {
@@ -89,5 +98,8 @@ mod tests {
             Some((70, 5, Edge::Dead))
         );
         assert_eq!(back.rule, Some(config.rule));
+        assert!(is_whole(text.as_bytes()));
+        let cut = &text.as_bytes()[..text.len() - 2];
+        assert!(!is_whole(cut));
     }
 }

@@ -83,6 +83,8 @@ pub enum ConfigError {
         "{0}: not a saved grid to resume from: it has no bounded-grid rule suffix such as B3/S23:T100,80 (use --pattern to start from it instead)"
     )]
     NotACheckpoint(String),
+    #[error("{0}: the saved grid is cut short (no final '!'): it was not written completely")]
+    TruncatedCheckpoint(String),
     #[error("{name} is at generation {at}, past --generations {target}")]
     CheckpointPastEnd { name: String, at: u64, target: u64 },
     #[error("another rank failed its start-up checks")]
@@ -155,9 +157,14 @@ impl PatternSource {
 
 /// Reads `--pattern` on the root and parses it on every rank (all get the
 /// same bytes, so all reach the same result). None without `--pattern`.
+///
+/// A file to `resume` from must be whole: a pattern file may omit its
+/// final `!`, but every saved grid ends with one, so a checkpoint without
+/// it was cut short and would silently lose cells.
 pub fn load_pattern(
     cluster: &Cluster,
     arg: Option<&str>,
+    resume: bool,
 ) -> Result<Option<(String, Pattern)>, ConfigError> {
     let Some(arg) = arg else { return Ok(None) };
     let found = cluster.is_root().then(|| PatternSource::find(arg));
@@ -171,6 +178,9 @@ pub fn load_pattern(
         .map_err(|e| e.unwrap_or(ConfigError::FailedElsewhere))?;
     let source = PatternSource { name, bytes };
     let pattern = source.parse()?;
+    if resume && !checkpoint::is_whole(&source.bytes) {
+        return Err(ConfigError::TruncatedCheckpoint(source.name));
+    }
     Ok(Some((source.name, pattern)))
 }
 

@@ -35,7 +35,7 @@ fn main() -> ExitCode {
 /// Runs headless or live; returns the exit status.
 fn run(cluster: &Cluster, cli: &Cli) -> Result<u8, ConfigError> {
     let source = cli.resume.as_deref().or(cli.pattern.as_deref());
-    let pattern = config::load_pattern(cluster, source)?;
+    let pattern = config::load_pattern(cluster, source, cli.resume.is_some())?;
     if cli.headless {
         let config = RunConfig::resolve(cli, pattern, None)?;
         let options = HeadlessOptions {

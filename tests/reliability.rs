@@ -149,6 +149,36 @@ fn resuming_a_checkpoint_on_other_rank_counts_reaches_the_uninterrupted_hash() {
     assert!(stderr_of(&out).contains("at generation 250, past --generations 200"));
     let out = alone(&["--headless", "--resume", ck, "--width", "5"]);
     assert_eq!(out.status.code(), Some(2));
+    // A checkpoint cut short (as by a full disk) is refused, not half-resumed.
+    let text = std::fs::read_to_string(ck).unwrap();
+    let truncated = dir.path().join("truncated.rle");
+    std::fs::write(&truncated, &text[..text.len() * 2 / 3]).unwrap();
+    let out = alone(&[
+        "--headless",
+        "--resume",
+        truncated.to_str().unwrap(),
+        "--generations",
+        "400",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert_eq!(stderr_of(&out).lines().count(), 1);
+    let corrupted = dir.path().join("corrupted.rle");
+    let data = text.find("\nx = ").unwrap()
+        + 1
+        + text[text.find("\nx = ").unwrap() + 1..].find('\n').unwrap();
+    let mut bytes = text.into_bytes();
+    let cell = data + bytes[data..].iter().position(|&b| b == b'o').unwrap();
+    bytes[cell] = 0xff;
+    std::fs::write(&corrupted, bytes).unwrap();
+    let out = alone(&[
+        "--headless",
+        "--resume",
+        corrupted.to_str().unwrap(),
+        "--generations",
+        "400",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).starts_with("error: "));
     let plain = dir.path().join("plain.rle");
     std::fs::write(&plain, "x = 3, y = 1\n3o!\n").unwrap();
     let out = alone(&["--headless", "--resume", plain.to_str().unwrap()]);
