@@ -26,7 +26,7 @@ pub struct Cli {
     #[arg(long, value_name = "CELLS", value_parser = parse_size, allow_negative_numbers = true)]
     pub height: Option<usize>,
 
-    /// Generations to run (headless); 0 just reports the initial grid
+    /// Generations to run (headless) [default: 100]; 0 just reports the initial grid
     #[arg(long, value_name = "N", value_parser = parse_count, allow_negative_numbers = true)]
     pub generations: Option<u64>,
 
@@ -94,6 +94,11 @@ Examples:
   life-tui                                   live view, one rank
   mpirun -np 4 life-tui                      live view, four ranks
   mpirun -np 2 life-tui --headless --width 4096 --height 4096 --generations 1000 --seed 1
+
+Keys in the live view:
+  space pause/resume   n or . one step   + - speed   arrows/hjkl pan   z Z [ ] zoom
+  f fit   m render mode   o rank overlay   p rank panel   r reseed   c clear
+  s save life-<gen>.rle   mouse click/drag draws   ? help   q Esc Ctrl-C quit
 
 Headless output (stdout, JSON Lines, rank 0 only):
   {\"generation\":G,\"population\":P,\"hash\":\"16 hex digits\"}   every --report-every N
