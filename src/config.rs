@@ -190,6 +190,20 @@ pub fn margin_for(side: usize) -> usize {
 }
 
 impl RunConfig {
+    /// A random soup on a Life torus: the plain run, as tests and benchmarks use it.
+    pub fn soup(width: usize, height: usize, seed: u64, density: f64) -> RunConfig {
+        RunConfig {
+            width,
+            height,
+            rule: Rule::LIFE,
+            edge: Edge::Torus,
+            seed,
+            density,
+            pattern: None,
+            start_generation: 0,
+        }
+    }
+
     /// Resolves the options for a random soup; `default_size` stands in for
     /// a missing `--width`/`--height` (the terminal's size in the live view).
     pub fn from_cli(cli: &Cli, default_size: (usize, usize)) -> RunConfig {
@@ -414,16 +428,7 @@ mod tests {
 
     #[test]
     fn a_huge_grid_is_refused_before_allocation() {
-        let config = RunConfig {
-            width: 1 << 24,
-            height: 1 << 24,
-            rule: Rule::LIFE,
-            edge: Edge::Torus,
-            seed: 1,
-            density: 0.5,
-            pattern: None,
-            start_generation: 0,
-        };
+        let config = RunConfig::soup(1 << 24, 1 << 24, 1, 0.5);
         let decomp = config.decomposition(2).unwrap();
         // 2^47 cells split in two, double buffered: 16 TiB per rank.
         assert_eq!(

@@ -23,16 +23,7 @@ fn keys(bytes: &[u8]) -> Vec<Event> {
 
 #[test]
 fn pause_step_and_quit_drive_the_ranks_like_the_serial_engine() {
-    let config = RunConfig {
-        width: 64,
-        height: 40,
-        rule: Rule::LIFE,
-        edge: Edge::Torus,
-        seed: 11,
-        density: 0.4,
-        pattern: None,
-        start_generation: 0,
-    };
+    let config = RunConfig::soup(64, 40, 11, 0.4);
     let mut engine = LocalEngine::new(&config, 3);
     let start = engine.grid();
     let screen = Rect::new(0, 0, 40, 14);
@@ -154,16 +145,7 @@ fn a_mouse_click_toggles_the_cell_under_it() {
 #[test]
 fn checkpoints_land_on_multiples_of_k_with_the_right_grid() {
     const K: u64 = 7;
-    let config = RunConfig {
-        width: 48,
-        height: 30,
-        rule: Rule::LIFE,
-        edge: Edge::Torus,
-        seed: 5,
-        density: 0.35,
-        pattern: None,
-        start_generation: 0,
-    };
+    let config = RunConfig::soup(48, 30, 5, 0.35);
     let mut engine = LocalEngine::new(&config, 3);
     let start = engine.grid();
     let screen = Rect::new(0, 0, 40, 14);

@@ -5,7 +5,7 @@
 
 use life_tui::cluster::live::{Command, Control, Edit};
 use life_tui::config::RunConfig;
-use life_tui::engine::{BitGrid, Edge, Rule};
+use life_tui::engine::BitGrid;
 use life_tui::tui::app::{App, RankPanel, RenderMode, RunInfo};
 use life_tui::tui::sim::{Engine, LocalEngine};
 use ratatui::Terminal;
@@ -15,16 +15,7 @@ use ratatui::layout::Rect;
 const SEED: u64 = 7;
 
 fn config(width: usize, height: usize) -> RunConfig {
-    RunConfig {
-        width,
-        height,
-        rule: Rule::LIFE,
-        edge: Edge::Torus,
-        seed: SEED,
-        density: 0.3,
-        pattern: None,
-        start_generation: 0,
-    }
+    RunConfig::soup(width, height, SEED, 0.3)
 }
 
 /// An app over `ranks` in-process ranks on a screen, after one round.

@@ -106,14 +106,15 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Pattern, PatternError> {
 mod tests {
     use super::*;
     use crate::pattern::PatternErrorKind;
+    use crate::pattern::tests::{fail_with, read_with};
     use crate::pattern::tests::{rows, small};
 
     fn read(text: &str) -> Pattern {
-        parse(text, &Limits::default()).unwrap_or_else(|e| panic!("{text:?}: {e}"))
+        read_with(parse, text)
     }
 
     fn fail(text: &str) -> PatternError {
-        parse(text, &Limits::default()).expect_err(text)
+        fail_with(parse, text)
     }
 
     #[test]

@@ -72,10 +72,11 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Pattern, PatternError> {
 mod tests {
     use super::*;
     use crate::pattern::PatternErrorKind;
+    use crate::pattern::tests::read_with;
     use crate::pattern::tests::rows;
 
     fn read(text: &str) -> Pattern {
-        parse(text, &Limits::default()).unwrap_or_else(|e| panic!("{text:?}: {e}"))
+        read_with(parse, text)
     }
 
     #[test]

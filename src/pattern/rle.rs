@@ -303,11 +303,12 @@ fn number(name: &'static str, value: &str) -> Result<u128, PatternErrorKind> {
 mod tests {
     use super::*;
     use crate::engine::{Edge, Rule};
+    use crate::pattern::tests::read_with;
     use crate::pattern::tests::{grid, rows, small};
     use crate::pattern::{Bounds, MAX_RUN};
 
     fn read(text: &str) -> Pattern {
-        parse(text, &Limits::default()).unwrap_or_else(|e| panic!("{text:?}: {e}"))
+        read_with(parse, text)
     }
 
     fn fail(text: &str) -> PatternError {

@@ -26,6 +26,19 @@ pub(crate) fn rows(grid: &BitGrid) -> Vec<String> {
         .collect()
 }
 
+/// A format module's reader, as its unit tests call it.
+pub(crate) type Reader = fn(&str, &Limits) -> Result<Pattern, PatternError>;
+
+/// Reads `text` with default limits, failing the test on an error.
+pub(crate) fn read_with(parse: Reader, text: &str) -> Pattern {
+    parse(text, &Limits::default()).unwrap_or_else(|e| panic!("{text:?}: {e}"))
+}
+
+/// Reads `text` with default limits, failing the test unless it is refused.
+pub(crate) fn fail_with(parse: Reader, text: &str) -> PatternError {
+    parse(text, &Limits::default()).expect_err(text)
+}
+
 pub(crate) fn small() -> Limits {
     Limits {
         max_cells: 1 << 16,
