@@ -2,8 +2,12 @@
 //! `#CXRLE Pos=0,0 Gen=N` line carries the generation number, and whose
 //! bounded-grid rule suffix (`B3/S23:T512,512`) carries the size and edge.
 
+use std::path::Path;
+
 use crate::config::RunConfig;
 use crate::engine::{BitGrid, Edge, Rule};
+use crate::files::{self, FileError};
+use crate::pattern;
 use crate::pattern::{Bounds, Pattern};
 
 /// The generation number in a pattern's `#CXRLE ... Gen=N` line, if any.
@@ -23,6 +27,11 @@ pub fn is_whole(bytes: &[u8]) -> bool {
         .split(|&b| b == b'\n' || b == b'\r')
         .filter(|line| !line.starts_with(b"#"))
         .any(|line| line.contains(&b'!'))
+}
+
+/// Writes a saved grid to `path` as RLE, atomically.
+pub fn write(path: &Path, saved: &Pattern) -> Result<(), FileError> {
+    files::write_atomically(path, pattern::write_rle(saved).as_bytes())
 }
 
 /// The whole grid at `generation` as a pattern that reads back as this

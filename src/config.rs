@@ -140,10 +140,19 @@ impl PatternSource {
         }
         match pattern::library::find(arg) {
             Some(text) => Ok(PatternSource {
-                name: arg.strip_suffix(".rle").unwrap_or(arg).to_string(),
+                name: PatternSource::name_of(arg),
                 bytes: text.as_bytes().to_vec(),
             }),
             None => Err(ConfigError::UnknownPattern(arg.to_string())),
+        }
+    }
+
+    /// How `--pattern ARG` is shown: a file as given, a built-in by its name.
+    pub fn name_of(arg: &str) -> String {
+        let builtin = !std::path::Path::new(arg).exists() && pattern::library::find(arg).is_some();
+        match arg.strip_suffix(".rle") {
+            Some(stem) if builtin => stem.to_string(),
+            _ => arg.to_string(),
         }
     }
 
@@ -168,11 +177,7 @@ pub fn load_pattern(
 ) -> Result<Option<(String, Pattern)>, ConfigError> {
     let Some(arg) = arg else { return Ok(None) };
     let found = cluster.is_root().then(|| PatternSource::find(arg));
-    let name = arg
-        .strip_suffix(".rle")
-        .filter(|_| pattern::library::find(arg).is_some() && !std::path::Path::new(arg).exists())
-        .unwrap_or(arg)
-        .to_string();
+    let name = PatternSource::name_of(arg);
     let bytes = cluster
         .share_bytes(found.map(|f| f.map(|source| source.bytes)))
         .map_err(|e| e.unwrap_or(ConfigError::FailedElsewhere))?;
@@ -227,21 +232,20 @@ impl RunConfig {
         pattern: Option<(String, Pattern)>,
         default_size: Option<(usize, usize)>,
     ) -> Result<RunConfig, ConfigError> {
-        if let (Some(_), Some((name, pattern))) = (&cli.resume, &pattern) {
-            return RunConfig::from_checkpoint(cli, name, pattern);
-        }
         let Some((name, pattern)) = pattern else {
             return Ok(RunConfig::from_cli(
                 cli,
                 default_size.unwrap_or((DEFAULT_SIDE, DEFAULT_SIDE)),
             ));
         };
+        if cli.resume.is_some() {
+            return RunConfig::from_checkpoint(cli, name, pattern);
+        }
         let (pw, ph) = (pattern.cells.width(), pattern.cells.height());
         let fallback = default_size.unwrap_or((pw + 2 * margin_for(pw), ph + 2 * margin_for(ph)));
-        let bounded = pattern.bounds.map(|b| (b.width, b.height));
-        let (bw, bh) = bounded.unwrap_or(fallback);
-        let width = cli.width.unwrap_or(if bw == 0 { fallback.0 } else { bw });
-        let height = cli.height.unwrap_or(if bh == 0 { fallback.1 } else { bh });
+        let (bw, bh) = pattern.bounds.map_or(fallback, |b| (b.width, b.height));
+        let width = cli.width.unwrap_or(bw);
+        let height = cli.height.unwrap_or(bh);
         let edge = cli
             .edge
             .map(Edge::from)
@@ -298,12 +302,16 @@ impl RunConfig {
 
     /// A run continuing from a saved grid: the file gives the grid size,
     /// edge, rule (unless `--rule`) and generation number.
-    fn from_checkpoint(cli: &Cli, name: &str, pattern: &Pattern) -> Result<RunConfig, ConfigError> {
-        let bounds = pattern
-            .bounds
-            .ok_or_else(|| ConfigError::NotACheckpoint(name.to_string()))?;
+    fn from_checkpoint(
+        cli: &Cli,
+        name: String,
+        pattern: Pattern,
+    ) -> Result<RunConfig, ConfigError> {
+        let Some(bounds) = pattern.bounds else {
+            return Err(ConfigError::NotACheckpoint(name));
+        };
         if pattern.cells.width() > bounds.width || pattern.cells.height() > bounds.height {
-            return Err(ConfigError::NotACheckpoint(name.to_string()));
+            return Err(ConfigError::NotACheckpoint(name));
         }
         Ok(RunConfig {
             width: bounds.width,
@@ -312,10 +320,10 @@ impl RunConfig {
             edge: bounds.edge,
             seed: 0,
             density: 0.0,
-            start_generation: checkpoint::generation_of(pattern).unwrap_or(0),
+            start_generation: checkpoint::generation_of(&pattern).unwrap_or(0),
             pattern: Some(PlacedPattern {
-                name: pattern.name.clone().unwrap_or_else(|| name.to_string()),
-                cells: pattern.cells.clone(),
+                name: pattern.name.unwrap_or(name),
+                cells: pattern.cells,
                 x: 0,
                 y: 0,
             }),

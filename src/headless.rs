@@ -12,7 +12,7 @@ use crate::cluster::{Cluster, Decomposition, StepTiming};
 use crate::config::{ConfigError, RunConfig};
 use crate::engine::{Strip, hash};
 use crate::files;
-use crate::pattern;
+use crate::launch;
 
 /// What a headless run does beyond stepping.
 #[derive(Clone, Debug, Default)]
@@ -86,8 +86,8 @@ pub fn run(
 
     let fingerprint = |strip: &Strip| {
         let rows = (0..strip.rows()).map(|y| strip.row(y));
-        let population = cluster.sum(strip.population());
-        let sum = cluster.sum(hash::partial_hash(first_row, rows));
+        let [population, sum] =
+            cluster.sums([strip.population(), hash::partial_hash(first_row, rows)]);
         (
             population,
             hash::to_hex(hash::finish(sum, config.width, config.height)),
@@ -105,7 +105,7 @@ pub fn run(
         }
     };
 
-    let panic_at = test_panic_at();
+    let panic_at = launch::test_panic_generation(rank);
     cluster.barrier();
     let start = Instant::now();
     let mut timing = StepTiming::default();
@@ -114,8 +114,8 @@ pub fn run(
         report(config.start_generation, &strip, out);
     }
     for generation in config.start_generation + 1..=options.generations {
-        if panic_at == Some((rank, generation)) {
-            panic!("test-only panic on rank {rank} at generation {generation} ({TEST_PANIC_VAR})");
+        if panic_at == Some(generation) {
+            launch::test_panic(rank, generation);
         }
         timing += cluster.step(&mut strip, &decomp, &config.rule, config.edge);
         if let Some(every) = options.report_every
@@ -197,16 +197,9 @@ fn save(
 ) -> Result<(), ConfigError> {
     let mut written = Ok(());
     if let Some(grid) = cluster.gather_grid(strip, decomp) {
-        let rle = pattern::write_rle(&checkpoint::snapshot(config, generation, grid));
-        written = files::write_atomically(path, rle.as_bytes());
+        written = checkpoint::write(path, &checkpoint::snapshot(config, generation, grid));
     }
-    if cluster.all_ok(written.is_ok()) {
-        Ok(())
-    } else {
-        Err(written
-            .err()
-            .map_or(ConfigError::FailedElsewhere, ConfigError::from))
-    }
+    agree(cluster, written.map_err(ConfigError::from))
 }
 
 /// Checks made before any simulation runs, on every rank at once: memory
@@ -228,21 +221,17 @@ fn preflight(
             check = check.and_then(|()| files::check_writable(path).map_err(ConfigError::from));
         }
     }
-    if cluster.all_ok(check.is_ok()) {
-        Ok(())
-    } else {
-        Err(check.err().unwrap_or(ConfigError::FailedElsewhere))
-    }
+    agree(cluster, check)
 }
 
-/// The hidden, test-only switch that makes one rank panic mid-run, to test
-/// that a fault ends the whole job: `LIFE_TUI_TEST_PANIC=<rank>:<generation>`.
-pub const TEST_PANIC_VAR: &str = "LIFE_TUI_TEST_PANIC";
-
-fn test_panic_at() -> Option<(usize, u64)> {
-    let value = std::env::var(TEST_PANIC_VAR).ok()?;
-    let (rank, generation) = value.split_once(':')?;
-    Some((rank.parse().ok()?, generation.parse().ok()?))
+/// Succeeds on every rank when `result` succeeded on every rank; a rank
+/// whose own result was fine reports that another rank failed.
+fn agree(cluster: &Cluster, result: Result<(), ConfigError>) -> Result<(), ConfigError> {
+    if cluster.all_ok(result.is_ok()) {
+        Ok(())
+    } else {
+        Err(result.err().unwrap_or(ConfigError::FailedElsewhere))
+    }
 }
 
 fn write_line(out: &mut dyn Write, value: &impl Serialize) {

@@ -12,3 +12,21 @@ pub fn env_rank() -> Option<usize> {
     .iter()
     .find_map(|name| std::env::var(name).ok()?.parse().ok())
 }
+
+/// The hidden, test-only switch that makes one rank panic mid-run, to test
+/// that a fault ends the whole job: `LIFE_TUI_TEST_PANIC=<rank>:<generation>`.
+pub const TEST_PANIC_VAR: &str = "LIFE_TUI_TEST_PANIC";
+
+/// The generation before which `rank` must panic, if the test-only switch
+/// asks for one on this rank.
+pub fn test_panic_generation(rank: usize) -> Option<u64> {
+    let value = std::env::var(TEST_PANIC_VAR).ok()?;
+    let (target, generation) = value.split_once(':')?;
+    let target: usize = target.trim().parse().ok()?;
+    (target == rank).then_some(generation.trim().parse().ok()?)
+}
+
+/// The panic the test-only switch asks for.
+pub fn test_panic(rank: usize, generation: u64) -> ! {
+    panic!("test-only panic on rank {rank} at generation {generation} ({TEST_PANIC_VAR})")
+}

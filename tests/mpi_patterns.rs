@@ -36,9 +36,9 @@ fn a_glider_on_a_64_torus_matches_the_serial_engine_after_256_generations_on_any
     let expected = serial.grid();
     // 256 generations move a glider (64, 64): all the way round, home again.
     assert_eq!(expected, start);
-    for np in 1..=4 {
-        let out_path = dir.path().join(format!("out{np}.rle"));
-        let out = mpirun(
+    // The glider at (30,30) on a 64x64 torus, run on `np` ranks, saved.
+    let run = |np: usize, generations: &str, out_path: &std::path::Path| {
+        mpirun(
             np,
             &[
                 "--headless",
@@ -51,34 +51,21 @@ fn a_glider_on_a_64_torus_matches_the_serial_engine_after_256_generations_on_any
                 "--height",
                 "64",
                 "--generations",
-                "256",
+                generations,
                 "--output",
                 out_path.to_str().unwrap(),
             ],
-        );
+        )
+    };
+    for np in 1..=4 {
+        let out_path = dir.path().join(format!("out{np}.rle"));
+        let out = run(np, "256", &out_path);
         assert_eq!(summary(&out)["population"], 5);
         assert_eq!(read_grid(&out_path), expected, "np={np}");
     }
     // And half-way round, where the glider straddles no seam but is far from home.
     let out_path = dir.path().join("half.rle");
-    let out = mpirun(
-        3,
-        &[
-            "--headless",
-            "--pattern",
-            &glider,
-            "--at",
-            "30,30",
-            "--width",
-            "64",
-            "--height",
-            "64",
-            "--generations",
-            "130",
-            "--output",
-            out_path.to_str().unwrap(),
-        ],
-    );
+    let out = run(3, "130", &out_path);
     assert!(out.status.success());
     let mut half = Life::new(&start, Rule::LIFE, Edge::Torus);
     half.run(130);

@@ -13,13 +13,12 @@
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
-use mpi::datatype::PartitionMut;
 use mpi::traits::*;
 
-use super::{Cluster, Decomposition};
+use super::{Cluster, Decomposition, StepTiming};
 use crate::config::RunConfig;
 use crate::engine::{BitGrid, Strip};
-use crate::headless::TEST_PANIC_VAR;
+use crate::launch;
 use crate::tui::raster;
 
 /// Words in one control message.
@@ -250,7 +249,7 @@ impl RankState {
     pub fn new(config: RunConfig, decomp: Decomposition, rank: usize) -> RankState {
         let strip = config.initial_strip(&decomp, rank);
         let generation = config.start_generation;
-        let panic_at = test_panic_at().filter(|&(r, _)| r == rank).map(|(_, g)| g);
+        let panic_at = launch::test_panic_generation(rank);
         RankState {
             config,
             decomp,
@@ -265,11 +264,7 @@ impl RankState {
     /// asks for it here (the same switch and form as headless runs).
     pub fn count_step(&mut self) {
         if self.panic_at == Some(self.generation + 1) {
-            panic!(
-                "test-only panic on rank {} at generation {} ({TEST_PANIC_VAR})",
-                self.rank,
-                self.generation + 1
-            );
+            launch::test_panic(self.rank, self.generation + 1);
         }
         self.generation += 1;
     }
@@ -335,45 +330,22 @@ impl Cluster {
     /// Gathers every rank's bytes on rank 0, where `counts` (known there
     /// in advance) gives each rank's length. Blocking on every rank.
     pub fn gather_bytes(&self, mine: &[u8], counts: Option<&[usize]>) -> Option<Vec<u8>> {
-        let root = self.world.process_at_rank(0);
-        let Some(counts) = counts else {
-            root.gather_varcount_into(mine);
-            return None;
-        };
-        let counts: Vec<i32> = counts.iter().map(|&n| super::count_i32(n)).collect();
-        let displacements: Vec<i32> = counts
-            .iter()
-            .scan(0i32, |at, &n| {
-                let here = *at;
-                *at += n;
-                Some(here)
-            })
-            .collect();
-        let total = counts.iter().map(|&n| n as usize).sum();
-        let mut all = vec![0u8; total];
-        {
-            let mut partition = PartitionMut::new(&mut all[..], counts, &displacements[..]);
-            root.gather_varcount_into_root(mine, &mut partition);
-        }
-        Some(all)
+        self.gather_varcount(mine, counts)
     }
 
     /// One round on this rank: apply, step, render, gather. Rank 0 gets
     /// the result; the others get None.
     pub fn live_round(&self, state: &mut RankState, control: &Control) -> Option<RoundResult> {
         state.apply(control);
-        let mut compute = Duration::ZERO;
-        let mut exchange = Duration::ZERO;
+        let mut timing = StepTiming::default();
         for _ in 0..control.steps {
             state.count_step();
-            let timing = self.step(
+            timing += self.step(
                 &mut state.strip,
                 &state.decomp,
                 &state.config.rule,
                 state.config.edge,
             );
-            compute += timing.compute;
-            exchange += timing.exchange;
         }
         let grid = if control.gathers_grid() {
             self.gather_grid(&state.strip, &state.decomp)
@@ -385,8 +357,8 @@ impl Cluster {
         let stats = RankStats {
             rows: state.rows(),
             steps: control.steps,
-            compute,
-            exchange,
+            compute: timing.compute,
+            exchange: timing.exchange,
             render: started.elapsed(),
             population: state.strip.population(),
         };
@@ -395,14 +367,7 @@ impl Cluster {
         mine.extend_from_slice(&part);
         let counts = self.is_root().then(|| {
             (0..self.size())
-                .map(|r| {
-                    STAT_BYTES
-                        + raster::part_len(
-                            &control.view,
-                            state.decomp.rows_of(r),
-                            state.config.height,
-                        )
-                })
+                .map(|r| rank_bytes(&control.view, &state.decomp, state.config.height, r))
                 .collect::<Vec<_>>()
         });
         let all = self.gather_bytes(&mine, counts.as_deref())?;
@@ -450,15 +415,6 @@ impl Cluster {
     pub fn live_setup(&self, words: &mut [u64]) {
         self.broadcast_polled(words, Duration::from_millis(5));
     }
-}
-
-/// `LIFE_TUI_TEST_PANIC=<rank>:<generation>`, as in headless runs: that
-/// rank panics before stepping to that generation. Hidden, for the tests
-/// of the fault paths.
-fn test_panic_at() -> Option<(usize, u64)> {
-    let value = std::env::var(TEST_PANIC_VAR).ok()?;
-    let (rank, generation) = value.split_once(':')?;
-    Some((rank.trim().parse().ok()?, generation.trim().parse().ok()?))
 }
 
 /// Splits the gathered bytes into stats and merges the dot parts.

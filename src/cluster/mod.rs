@@ -116,6 +116,7 @@ impl Cluster {
         let torus = edge == Edge::Torus;
         let above = (torus || rank > 0).then(|| decomp.above(rank));
         let below = (torus || rank < last_rank).then(|| decomp.below(rank));
+        let peer = |r: usize| self.world.process_at_rank(r as i32);
         let mut timing = StepTiming::default();
         strip.step_with_exchange(rule, edge, |halos: Halos<'_>, compute_interior| {
             if above.is_none() {
@@ -125,26 +126,14 @@ impl Cluster {
                 halos.below.fill(0);
             }
             mpi::request::scope(|scope| {
-                let receive_above = above.map(|r| {
-                    self.world
-                        .process_at_rank(r as i32)
-                        .immediate_receive_into_with_tag(scope, halos.above, TAG_DOWN)
-                });
-                let receive_below = below.map(|r| {
-                    self.world
-                        .process_at_rank(r as i32)
-                        .immediate_receive_into_with_tag(scope, halos.below, TAG_UP)
-                });
-                let send_up = above.map(|r| {
-                    self.world
-                        .process_at_rank(r as i32)
-                        .immediate_send_with_tag(scope, halos.first, TAG_UP)
-                });
-                let send_down = below.map(|r| {
-                    self.world
-                        .process_at_rank(r as i32)
-                        .immediate_send_with_tag(scope, halos.last, TAG_DOWN)
-                });
+                let receive_above = above
+                    .map(|r| peer(r).immediate_receive_into_with_tag(scope, halos.above, TAG_DOWN));
+                let receive_below = below
+                    .map(|r| peer(r).immediate_receive_into_with_tag(scope, halos.below, TAG_UP));
+                let send_up =
+                    above.map(|r| peer(r).immediate_send_with_tag(scope, halos.first, TAG_UP));
+                let send_down =
+                    below.map(|r| peer(r).immediate_send_with_tag(scope, halos.last, TAG_DOWN));
                 compute_interior();
                 let waiting = Instant::now();
                 let mut pending = [receive_above, receive_below, send_up, send_down];
@@ -156,12 +145,13 @@ impl Cluster {
         timing
     }
 
-    /// The sum over all ranks, known on every rank (wrapping, mod 2^64).
-    pub fn sum(&self, value: u64) -> u64 {
-        let mut total = 0u64;
+    /// Element-wise sums over all ranks, known on every rank (wrapping,
+    /// mod 2^64), in one all-reduce.
+    pub fn sums<const N: usize>(&self, values: [u64; N]) -> [u64; N] {
+        let mut totals = [0u64; N];
         self.world
-            .all_reduce_into(&value, &mut total, SystemOperation::sum());
-        total
+            .all_reduce_into(&values[..], &mut totals[..], SystemOperation::sum());
+        totals
     }
 
     /// The largest value over all ranks, known on every rank.
@@ -187,25 +177,43 @@ impl Cluster {
 
     /// The whole grid, assembled on the root from every rank's strip.
     pub fn gather_grid(&self, strip: &Strip, decomp: &Decomposition) -> Option<BitGrid> {
+        let words = strip.words_per_row();
+        let counts = self.is_root().then(|| {
+            (0..self.size())
+                .map(|r| decomp.rows_of(r).len() * words)
+                .collect::<Vec<_>>()
+        });
+        let all = self.gather_varcount(strip.own_words(), counts.as_deref())?;
+        Some(BitGrid::from_words(strip.width(), decomp.height(), all))
+    }
+
+    /// Every rank's `mine`, concatenated in rank order on the root, where
+    /// `counts` (given there only) holds each rank's length. Blocking.
+    fn gather_varcount<T>(&self, mine: &[T], counts: Option<&[usize]>) -> Option<Vec<T>>
+    where
+        T: Equivalence + Default + Clone,
+    {
         let root = self.world.process_at_rank(0);
-        let mine = strip.own_words();
-        if !self.is_root() {
+        let Some(counts) = counts else {
             root.gather_varcount_into(mine);
             return None;
-        }
-        let words = strip.words_per_row();
-        let counts: Vec<i32> = (0..self.size())
-            .map(|r| count_i32(decomp.rows_of(r).len() * words))
+        };
+        let counts: Vec<i32> = counts.iter().map(|&n| count_i32(n)).collect();
+        let displacements: Vec<i32> = counts
+            .iter()
+            .scan(0i32, |at, &n| {
+                let here = *at;
+                *at += n;
+                Some(here)
+            })
             .collect();
-        let displacements: Vec<i32> = (0..self.size())
-            .map(|r| count_i32(decomp.rows_of(r).start * words))
-            .collect();
-        let mut all = vec![0u64; decomp.height() * words];
+        let total = counts.iter().map(|&n| n as usize).sum();
+        let mut all = vec![T::default(); total];
         {
             let mut partition = PartitionMut::new(&mut all[..], counts, &displacements[..]);
             root.gather_varcount_into_root(mine, &mut partition);
         }
-        Some(BitGrid::from_words(strip.width(), decomp.height(), all))
+        Some(all)
     }
 }
 

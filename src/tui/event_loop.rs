@@ -82,14 +82,15 @@ fn save_grid(grid: BitGrid, control: &Control, app: &App, options: &LoopOptions)
         .as_ref()
         .filter(|_| control.checkpoint)
         .map(|(path, _)| path);
+    let saved = save::saved(grid, app, generation);
     match (user, checkpoint) {
         (true, Some(path)) => {
-            let first = save::checkpoint(path, grid.clone(), app, generation);
-            let second = save::save(&options.save_dir, grid, app, generation);
+            let first = save::checkpoint(path, &saved);
+            let second = save::save(&options.save_dir, &saved);
             format!("{second}; {first}")
         }
-        (true, None) => save::save(&options.save_dir, grid, app, generation),
-        (false, Some(path)) => save::checkpoint(path, grid, app, generation),
+        (true, None) => save::save(&options.save_dir, &saved),
+        (false, Some(path)) => save::checkpoint(path, &saved),
         (false, None) => String::new(),
     }
 }

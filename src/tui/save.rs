@@ -6,13 +6,13 @@ use std::path::Path;
 use std::time::Instant;
 
 use super::app::App;
+use crate::checkpoint;
 use crate::engine::BitGrid;
-use crate::{checkpoint, files, pattern};
+use crate::pattern::Pattern;
 
-/// Writes `grid` (of generation `generation`) to `path` atomically, as a
-/// pattern that `--resume` continues from; the number of live cells.
-fn write(path: &Path, grid: BitGrid, app: &App, generation: u64) -> Result<u64, files::FileError> {
-    let population = grid.population();
+/// `grid` (of generation `generation`) as a pattern that `--resume`
+/// continues from.
+pub fn saved(grid: BitGrid, app: &App, generation: u64) -> Pattern {
     let origin = match &app.pattern {
         Some(name) => format!(
             "Live view on {} rank(s), started from pattern {name}",
@@ -24,36 +24,40 @@ fn write(path: &Path, grid: BitGrid, app: &App, generation: u64) -> Result<u64, 
             app.seed
         ),
     };
-    let saved = checkpoint::saved_grid(
+    checkpoint::saved_grid(
         grid,
         app.info.rule,
         app.info.edge,
         generation,
         app.pattern.clone(),
         origin,
-    );
-    files::write_atomically(path, pattern::write_rle(&saved).as_bytes())?;
-    Ok(population)
+    )
 }
 
-/// `s`: saves the grid of generation `generation` as `life-<generation>.rle`
-/// in `dir`, and says what happened in one line.
-pub fn save(dir: &Path, grid: BitGrid, app: &App, generation: u64) -> String {
-    let name = format!("life-{generation}.rle");
-    match write(&dir.join(&name), grid, app, generation) {
-        Ok(population) => format!("saved {name} ({population} live cells)"),
+fn generation_of(saved: &Pattern) -> u64 {
+    checkpoint::generation_of(saved).unwrap_or(0)
+}
+
+/// `s`: saves `saved` as `life-<generation>.rle` in `dir`, and says what
+/// happened in one line.
+pub fn save(dir: &Path, saved: &Pattern) -> String {
+    let name = format!("life-{}.rle", generation_of(saved));
+    match checkpoint::write(&dir.join(&name), saved) {
+        Ok(()) => format!("saved {name} ({} live cells)", saved.cells.population()),
         Err(err) => format!("could not save {name}: {err}"),
     }
 }
 
 /// A checkpoint: overwrites `path` (atomically: a reader, or a crash,
 /// sees the previous checkpoint or this one, never half of one).
-pub fn checkpoint(path: &Path, grid: BitGrid, app: &App, generation: u64) -> String {
+pub fn checkpoint(path: &Path, saved: &Pattern) -> String {
     let started = Instant::now();
-    match write(path, grid, app, generation) {
-        Ok(population) => format!(
-            "checkpoint: gen {generation} written to {} ({population} live cells, {:.1} ms)",
+    let generation = generation_of(saved);
+    match checkpoint::write(path, saved) {
+        Ok(()) => format!(
+            "checkpoint: gen {generation} written to {} ({} live cells, {:.1} ms)",
             path.display(),
+            saved.cells.population(),
             started.elapsed().as_secs_f64() * 1e3
         ),
         Err(err) => format!("checkpoint of gen {generation} FAILED: {err}"),

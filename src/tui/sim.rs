@@ -66,6 +66,7 @@ impl LocalEngine {
     fn step(&mut self) {
         let n = self.states.len();
         let edge = self.states[0].config.edge;
+        let decomp = self.decomposition();
         let firsts: Vec<Vec<u64>> = self
             .states
             .iter()
@@ -77,8 +78,7 @@ impl LocalEngine {
             .map(|s| s.strip.row(s.strip.rows() - 1).to_vec())
             .collect();
         for (r, state) in self.states.iter_mut().enumerate() {
-            let above = (r + n - 1) % n;
-            let below = (r + 1) % n;
+            let (above, below) = (decomp.above(r), decomp.below(r));
             let dead_above = edge == crate::engine::Edge::Dead && r == 0;
             let dead_below = edge == crate::engine::Edge::Dead && r == n - 1;
             let halo = state.strip.halo_above_mut();
