@@ -331,7 +331,7 @@ fn bgolly(paths: &Paths, runs: usize) -> Option<Golly> {
     let side = 4096;
     let generations = 40u64;
     let config = RunConfig::soup(side, side, 1, 0.5);
-    let strip = config.initial_strip(&Decomposition::new(side, 1).ok()?, 0);
+    let strip = config.initial_strip(&Decomposition::new(side, 1).ok()?, 0, 1);
     let soup = paths.out.join("soup-4096.rle");
     std::fs::write(&soup, rle(&strip)).ok()?;
     let time = |m: u64| -> Option<(f64, Option<u64>)> {

@@ -83,6 +83,13 @@ pub struct Cli {
     #[arg(long)]
     pub timing: bool,
 
+    /// Generations stepped per halo exchange (headless), 1 to 64 [default: 4]:
+    /// each rank then swaps K edge rows with its neighbours and reads and
+    /// writes its strip once every K generations. Capped at the smallest
+    /// strip's height
+    #[arg(long, value_name = "K", value_parser = parse_halo_depth, allow_negative_numbers = true)]
+    pub halo_depth: Option<usize>,
+
     /// Terminal to draw the live view on [default: /dev/tty]; for launchers
     /// that give ranks no controlling terminal (MPICH): --tty $(tty)
     #[arg(long, value_name = "DEVICE")]
@@ -125,6 +132,10 @@ impl From<EdgeArg> for Edge {
 /// is surely a typo, and the grid could not be allocated anyway.
 pub const MAX_SIDE: usize = 1 << 24;
 
+/// The deepest halo `--halo-depth` accepts: past a few generations per
+/// exchange, the rows recomputed per band cost more than they save.
+const MAX_HALO_DEPTH: u64 = 64;
+
 fn parse_size(text: &str) -> Result<usize, String> {
     let value: u64 = text
         .trim()
@@ -149,6 +160,13 @@ fn parse_positive(text: &str) -> Result<u64, String> {
     match parse_count(text)? {
         0 => Err("must be at least 1".into()),
         n => Ok(n),
+    }
+}
+
+fn parse_halo_depth(text: &str) -> Result<usize, String> {
+    match parse_count(text)? {
+        n @ 1..=MAX_HALO_DEPTH => Ok(n as usize),
+        _ => Err(format!("must be from 1 to {MAX_HALO_DEPTH}")),
     }
 }
 

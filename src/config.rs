@@ -334,10 +334,11 @@ impl RunConfig {
         Ok(Decomposition::new(self.height, ranks)?)
     }
 
-    /// This rank's strip of the first generation.
-    pub fn initial_strip(&self, decomp: &Decomposition, rank: usize) -> Strip {
+    /// This rank's strip of the first generation, with `depth` halo rows
+    /// a side.
+    pub fn initial_strip(&self, decomp: &Decomposition, rank: usize, depth: usize) -> Strip {
         let rows = decomp.rows_of(rank);
-        let mut strip = Strip::new(self.width, rows.len());
+        let mut strip = Strip::with_depth(self.width, rows.len(), depth);
         match &self.pattern {
             None => {
                 let first = rows.start as u64;
@@ -361,11 +362,18 @@ impl RunConfig {
         self.width as u64 * self.height as u64
     }
 
-    /// Bytes `rank` needs for its strip (double buffered, with halos), plus
-    /// the whole grid on the root when it gathers it (for saving).
-    pub fn memory_needed(&self, decomp: &Decomposition, rank: usize, gathers_grid: bool) -> u64 {
+    /// Bytes `rank` needs for its strip (double buffered, with `depth`
+    /// halo rows a side), plus the whole grid on the root when it gathers
+    /// it (for saving).
+    pub fn memory_needed(
+        &self,
+        decomp: &Decomposition,
+        rank: usize,
+        depth: usize,
+        gathers_grid: bool,
+    ) -> u64 {
         let row_bytes = 8 * words_per_row(self.width) as u64;
-        let strip = 2 * (decomp.rows_of(rank).len() as u64 + 2) * row_bytes;
+        let strip = Strip::bytes_needed(self.width, decomp.rows_of(rank).len(), depth);
         let gathered = if gathers_grid && rank == 0 {
             self.height as u64 * row_bytes
         } else {
@@ -380,9 +388,10 @@ impl RunConfig {
         &self,
         decomp: &Decomposition,
         rank: usize,
+        depth: usize,
         gathers_grid: bool,
     ) -> Result<(), ConfigError> {
-        let needed = self.memory_needed(decomp, rank, gathers_grid);
+        let needed = self.memory_needed(decomp, rank, depth, gathers_grid);
         match available_memory() {
             Some(available) if needed > available => Err(ConfigError::TooBig {
                 what: format!(
@@ -440,11 +449,11 @@ mod tests {
         let decomp = config.decomposition(2).unwrap();
         // 2^47 cells split in two, double buffered: 16 TiB per rank.
         assert_eq!(
-            config.memory_needed(&decomp, 1, false),
+            config.memory_needed(&decomp, 1, 1, false),
             2 * ((1u64 << 23) + 2) * (1 << 21)
         );
         let err = config
-            .check_memory(&decomp, 0, true)
+            .check_memory(&decomp, 0, 4, true)
             .unwrap_err()
             .to_string();
         assert!(

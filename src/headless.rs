@@ -20,6 +20,8 @@ pub struct HeadlessOptions {
     pub generations: u64,
     pub report_every: Option<u64>,
     pub timing: bool,
+    /// Generations per halo exchange, at most (see [`Strip::advance`]).
+    pub halo_depth: usize,
     /// The seed was picked at random: say it, so the run can be repeated.
     pub announce_seed: bool,
     /// Where to write the final grid as RLE.
@@ -80,8 +82,11 @@ pub fn run(
             target: options.generations,
         });
     }
-    preflight(cluster, config, &decomp, options)?;
-    let mut strip = config.initial_strip(&decomp, rank);
+    // Every rank sends its `depth` edge rows whole, so no strip may be
+    // thinner than the halo.
+    let depth = options.halo_depth.clamp(1, decomp.thinnest());
+    preflight(cluster, config, &decomp, depth, options)?;
+    let mut strip = config.initial_strip(&decomp, rank, depth);
     let first_row = decomp.rows_of(rank).start as u64;
 
     let fingerprint = |strip: &Strip| {
@@ -113,20 +118,40 @@ pub fn run(
     if options.report_every.is_some() {
         report(config.start_generation, &strip, out);
     }
-    for generation in config.start_generation + 1..=options.generations {
-        if panic_at == Some(generation) {
-            launch::test_panic(rank, generation);
+    let due =
+        |every: Option<u64>, generation: u64| every.is_some_and(|n| generation.is_multiple_of(n));
+    let checkpoint_every = options.checkpoint.as_ref().map(|(_, every)| *every);
+    let mut generation = config.start_generation;
+    while generation < options.generations {
+        if panic_at == Some(generation + 1) {
+            launch::test_panic(rank, generation + 1);
         }
-        timing += cluster.step(&mut strip, &decomp, &config.rule, config.edge);
-        if let Some(every) = options.report_every
-            && generation % every == 0
+        // A batch of generations ends where anything must see the grid.
+        let mut batch = (options.generations - generation).min(depth as u64);
+        if let Some(panic_at) = panic_at.filter(|&p| p > generation + 1) {
+            batch = batch.min(panic_at - 1 - generation);
+        }
+        for every in [options.report_every, checkpoint_every]
+            .into_iter()
+            .flatten()
         {
+            batch = batch.min(every - generation % every);
+        }
+        timing += cluster.advance(
+            &mut strip,
+            &decomp,
+            &config.rule,
+            config.edge,
+            batch as usize,
+        );
+        generation += batch;
+        if due(options.report_every, generation) {
             let before = Instant::now();
             report(generation, &strip, out);
             reporting += before.elapsed();
         }
-        if let Some((path, every)) = &options.checkpoint
-            && (generation % every == 0 || generation == options.generations)
+        if let Some((path, _)) = &options.checkpoint
+            && (due(checkpoint_every, generation) || generation == options.generations)
         {
             let before = Instant::now();
             save(cluster, config, &decomp, &strip, generation, path)?;
@@ -208,6 +233,7 @@ fn preflight(
     cluster: &Cluster,
     config: &RunConfig,
     decomp: &Decomposition,
+    depth: usize,
     options: &HeadlessOptions,
 ) -> Result<(), ConfigError> {
     let outputs = options
@@ -215,7 +241,7 @@ fn preflight(
         .iter()
         .chain(options.checkpoint.as_ref().map(|(path, _)| path));
     let gathers = options.output.is_some() || options.checkpoint.is_some();
-    let mut check = config.check_memory(decomp, cluster.rank(), gathers);
+    let mut check = config.check_memory(decomp, cluster.rank(), depth, gathers);
     if cluster.is_root() {
         for path in outputs {
             check = check.and_then(|()| files::check_writable(path).map_err(ConfigError::from));

@@ -28,7 +28,7 @@ fn serial(
         start_generation: 0,
     };
     let grid = config
-        .initial_strip(&Decomposition::new(height, 1).unwrap(), 0)
+        .initial_strip(&Decomposition::new(height, 1).unwrap(), 0, 1)
         .to_grid();
     let mut life = Life::new(&grid, rule, edge);
     life.run(generations);
@@ -100,6 +100,62 @@ fn dead_edges_and_other_rules_match_the_serial_engine_on_three_ranks() {
         ),
         expected
     );
+}
+
+#[test]
+fn several_generations_per_exchange_match_one_at_a_time() {
+    // Reports every 7 generations cut batches short; dead edges need the
+    // rows past them cleared between the generations of a batch.
+    for edge in ["torus", "dead"] {
+        let run = |np: usize, depth: &str| {
+            let out = mpirun(
+                np,
+                &[
+                    "--headless",
+                    "--width",
+                    "100",
+                    "--height",
+                    "37",
+                    "--generations",
+                    "45",
+                    "--seed",
+                    "5",
+                    "--rule",
+                    "B36/S23",
+                    "--edge",
+                    edge,
+                    "--report-every",
+                    "7",
+                    "--halo-depth",
+                    depth,
+                ],
+            );
+            assert!(out.status.success(), "{}", stderr_of(&out));
+            json_lines(&out)
+        };
+        let expected = run(1, "1");
+        assert_eq!(
+            expected.len(),
+            8,
+            "reports at 0, 7, ..., 42 and the summary"
+        );
+        for np in 2..=4 {
+            for depth in ["2", "5", "9"] {
+                let lines = run(np, depth);
+                for (got, want) in lines.iter().zip(&expected) {
+                    let fingerprint = |v: &serde_json::Value| {
+                        let v = v.get("summary").unwrap_or(v);
+                        (v["population"].clone(), v["hash"].clone())
+                    };
+                    assert_eq!(
+                        fingerprint(got),
+                        fingerprint(want),
+                        "{edge}, np={np}, --halo-depth {depth}: {got}"
+                    );
+                }
+            }
+        }
+    }
 }
 
 #[test]

@@ -62,6 +62,16 @@ fn stepping_allocates_nothing() {
                 }
                 let allocated = allocations() - before;
                 assert_eq!(allocated, 0, "{isa:?} {rule} {edge}");
+
+                let mut strip = Strip::from_grid_with_depth(&grid, 4);
+                strip.set_isa(isa);
+                strip.advance_alone(&rule, edge, 4);
+                let before = allocations();
+                for k in [4, 3, 1, 4] {
+                    strip.advance_alone(&rule, edge, k);
+                }
+                let allocated = allocations() - before;
+                assert_eq!(allocated, 0, "{isa:?} {rule} {edge}, four at once");
             }
         }
     }

@@ -283,9 +283,15 @@ fn every_option_rejects_bad_values_with_one_line_and_status_2() {
         "--density",
         "--report-every",
         "--checkpoint-every",
+        "--halo-depth",
     ];
     for option in numeric {
-        for value in ["-1", huge, "", "abc", "1e999x"] {
+        let out_of_range = if option == "--halo-depth" {
+            &["0", "65"][..]
+        } else {
+            &[]
+        };
+        for &value in ["-1", huge, "", "abc", "1e999x"].iter().chain(out_of_range) {
             let mut args = vec!["--headless", option, value];
             if option == "--checkpoint-every" {
                 args.extend(["--checkpoint", "/tmp/never-written.rle"]);

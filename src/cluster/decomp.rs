@@ -2,12 +2,13 @@
 
 use std::ops::Range;
 
-/// Contiguous row strips, one per rank, whose sizes differ by at most one
-/// row (the first `height % ranks` ranks take the extra rows).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Contiguous row strips, one per rank, in rank order. They start even
+/// (sizes differ by at most one row, the first `height % ranks` ranks
+/// taking the extra rows) and may be rebalanced to the ranks' speeds.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decomposition {
-    height: usize,
-    ranks: usize,
+    /// Where each rank's rows start, then the height: `ranks + 1` entries.
+    bounds: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -24,47 +25,105 @@ impl Decomposition {
         if height < ranks {
             return Err(DecompositionError::TooFewRows { height, ranks });
         }
-        Ok(Decomposition { height, ranks })
+        let (base, extra) = (height / ranks, height % ranks);
+        let sizes = (0..ranks).map(|rank| base + usize::from(rank < extra));
+        Ok(Decomposition::from_sizes(sizes))
+    }
+
+    /// Strips of the given sizes, in rank order.
+    fn from_sizes(sizes: impl IntoIterator<Item = usize>) -> Decomposition {
+        let mut bounds = vec![0];
+        for size in sizes {
+            bounds.push(bounds.last().expect("starts with 0") + size);
+        }
+        Decomposition { bounds }
     }
 
     pub fn ranks(&self) -> usize {
-        self.ranks
+        self.bounds.len() - 1
     }
 
     pub fn height(&self) -> usize {
-        self.height
+        *self.bounds.last().expect("never empty")
     }
 
     /// The global rows owned by `rank`.
     pub fn rows_of(&self, rank: usize) -> Range<usize> {
-        let base = self.height / self.ranks;
-        let extra = self.height % self.ranks;
-        let start = rank * base + rank.min(extra);
-        let len = base + usize::from(rank < extra);
-        start..start + len
+        self.bounds[rank]..self.bounds[rank + 1]
+    }
+
+    /// The rows of the smallest strip.
+    pub fn thinnest(&self) -> usize {
+        (0..self.ranks())
+            .map(|rank| self.rows_of(rank).len())
+            .min()
+            .expect("at least one rank")
     }
 
     /// The rank owning global row `y`.
     pub fn owner_of(&self, y: usize) -> usize {
-        assert!(y < self.height);
-        let base = self.height / self.ranks;
-        let extra = self.height % self.ranks;
-        let big = extra * (base + 1);
-        if y < big {
-            y / (base + 1)
-        } else {
-            extra + (y - big) / base
+        assert!(y < self.height());
+        self.bounds.partition_point(|&start| start <= y) - 1
+    }
+
+    /// Strips sized to the ranks' speeds, given each rank's cost per row
+    /// as measured on this decomposition, each keeping at least
+    /// `min_rows`. The same for every rank that passes the same costs.
+    /// `None` when the predicted time per generation would not drop by
+    /// at least `gain` (a fraction): a move costs a transfer, and costs
+    /// measured over a short time are noisy.
+    pub fn balanced(
+        &self,
+        cost_per_row: &[f64],
+        min_rows: usize,
+        gain: f64,
+    ) -> Option<Decomposition> {
+        let ranks = self.ranks();
+        assert_eq!(cost_per_row.len(), ranks);
+        let height = self.height();
+        if ranks == 1 || height < ranks * min_rows {
+            return None;
         }
+        if cost_per_row.iter().any(|c| !c.is_finite() || *c <= 0.0) {
+            return None;
+        }
+        let slowest = |sizes: &[usize]| {
+            sizes
+                .iter()
+                .zip(cost_per_row)
+                .map(|(&rows, cost)| rows as f64 * cost)
+                .fold(0.0, f64::max)
+        };
+        let now: Vec<usize> = (0..ranks).map(|r| self.rows_of(r).len()).collect();
+        // Rows in proportion to speed, rounded down, then the rows left
+        // over given one at a time to whichever rank they slow least.
+        let speed: Vec<f64> = cost_per_row.iter().map(|c| 1.0 / c).collect();
+        let total: f64 = speed.iter().sum();
+        let spare = (height - ranks * min_rows) as f64;
+        let mut sizes: Vec<usize> = speed
+            .iter()
+            .map(|s| min_rows + (spare * s / total).floor() as usize)
+            .collect();
+        for _ in 0..height - sizes.iter().sum::<usize>() {
+            let cheapest = (0..ranks)
+                .min_by(|&a, &b| {
+                    let after = |r: usize| (sizes[r] + 1) as f64 * cost_per_row[r];
+                    after(a).total_cmp(&after(b))
+                })
+                .expect("at least one rank");
+            sizes[cheapest] += 1;
+        }
+        (slowest(&sizes) < slowest(&now) * (1.0 - gain)).then(|| Decomposition::from_sizes(sizes))
     }
 
     /// The rank holding the rows just above `rank`'s strip, wrapping.
     pub fn above(&self, rank: usize) -> usize {
-        (rank + self.ranks - 1) % self.ranks
+        (rank + self.ranks() - 1) % self.ranks()
     }
 
     /// The rank holding the rows just below `rank`'s strip, wrapping.
     pub fn below(&self, rank: usize) -> usize {
-        (rank + 1) % self.ranks
+        (rank + 1) % self.ranks()
     }
 }
 

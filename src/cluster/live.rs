@@ -247,7 +247,7 @@ pub struct RankState {
 
 impl RankState {
     pub fn new(config: RunConfig, decomp: Decomposition, rank: usize) -> RankState {
-        let strip = config.initial_strip(&decomp, rank);
+        let strip = config.initial_strip(&decomp, rank, 1);
         let generation = config.start_generation;
         let panic_at = launch::test_panic_generation(rank);
         RankState {
@@ -279,7 +279,7 @@ impl RankState {
             Command::Reseed(seed) => {
                 self.config.seed = seed;
                 self.config.pattern = None;
-                self.strip = self.config.initial_strip(&self.decomp, self.rank);
+                self.strip = self.config.initial_strip(&self.decomp, self.rank, 1);
                 self.generation = 0;
             }
             Command::Clear => self.strip.fill_rows(|_, row| row.fill(0)),

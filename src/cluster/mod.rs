@@ -18,7 +18,7 @@ use mpi::traits::*;
 
 pub use decomp::{Decomposition, DecompositionError};
 
-use crate::engine::{BitGrid, Edge, Halos, Rule, Strip};
+use crate::engine::{BitGrid, DeadSides, Edge, Halos, Rule, Strip};
 
 /// Halo rows travelling up carry this tag, those travelling down the other,
 /// so that with two ranks (where above and below are the same rank) the two
@@ -93,19 +93,20 @@ impl Cluster {
         self.world.barrier();
     }
 
-    /// Exchanges halo rows with the neighbouring strips and steps one
-    /// generation, computing the interior while the halos travel.
-    pub fn step(
+    /// Exchanges `generations` halo rows with the neighbouring strips and
+    /// steps that many generations (at most the strip's depth), computing
+    /// the interior while the halos travel.
+    pub fn advance(
         &self,
         strip: &mut Strip,
         decomp: &Decomposition,
         rule: &Rule,
         edge: Edge,
+        generations: usize,
     ) -> StepTiming {
         let start = Instant::now();
         if self.size() == 1 {
-            strip.fill_halos_alone(edge);
-            strip.step(rule, edge);
+            strip.advance_alone(rule, edge, generations);
             return StepTiming {
                 compute: start.elapsed(),
                 exchange: Duration::ZERO,
@@ -116,15 +117,13 @@ impl Cluster {
         let torus = edge == Edge::Torus;
         let above = (torus || rank > 0).then(|| decomp.above(rank));
         let below = (torus || rank < last_rank).then(|| decomp.below(rank));
+        let dead = DeadSides {
+            above: above.is_none(),
+            below: below.is_none(),
+        };
         let peer = |r: usize| self.world.process_at_rank(r as i32);
         let mut timing = StepTiming::default();
-        strip.step_with_exchange(rule, edge, |halos: Halos<'_>, compute_interior| {
-            if above.is_none() {
-                halos.above.fill(0);
-            }
-            if below.is_none() {
-                halos.below.fill(0);
-            }
+        let exchange = |halos: Halos<'_>, compute_interior: &mut dyn FnMut()| {
             mpi::request::scope(|scope| {
                 let receive_above = above
                     .map(|r| peer(r).immediate_receive_into_with_tag(scope, halos.above, TAG_DOWN));
@@ -140,9 +139,21 @@ impl Cluster {
                 wait_politely(&mut pending, waiting, self.spin);
                 timing.exchange = waiting.elapsed();
             });
-        });
+        };
+        strip.advance(rule, edge, generations, dead, exchange);
         timing.compute = start.elapsed() - timing.exchange;
         timing
+    }
+
+    /// [`Cluster::advance`] by one generation.
+    pub fn step(
+        &self,
+        strip: &mut Strip,
+        decomp: &Decomposition,
+        rule: &Rule,
+        edge: Edge,
+    ) -> StepTiming {
+        self.advance(strip, decomp, rule, edge, 1)
     }
 
     /// Element-wise sums over all ranks, known on every rank (wrapping,

@@ -12,7 +12,7 @@ pub mod strip;
 pub use bitgrid::BitGrid;
 pub use kernel::Isa;
 pub use rule::{Rule, RuleError};
-pub use strip::{Halos, Strip};
+pub use strip::{DeadSides, Halos, Strip};
 
 /// What lies beyond the grid's edges.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -33,6 +33,10 @@ impl std::fmt::Display for Edge {
     }
 }
 
+/// Generations stepped per pass over the grid when nothing needs to see
+/// the ones in between: see [`Strip::advance`].
+pub const DEFAULT_HALO_DEPTH: usize = 4;
+
 /// A whole grid stepped on one core: a strip that is its own neighbour.
 #[derive(Clone)]
 pub struct Life {
@@ -44,20 +48,26 @@ pub struct Life {
 impl Life {
     pub fn new(grid: &BitGrid, rule: Rule, edge: Edge) -> Life {
         Life {
-            strip: Strip::from_grid(grid),
+            strip: Strip::from_grid_with_depth(
+                grid,
+                DEFAULT_HALO_DEPTH.clamp(1, grid.height().max(1)),
+            ),
             rule,
             edge,
         }
     }
 
     pub fn step(&mut self) {
-        self.strip.fill_halos_alone(self.edge);
-        self.strip.step(&self.rule, self.edge);
+        self.strip.advance_alone(&self.rule, self.edge, 1);
     }
 
     pub fn run(&mut self, generations: u64) {
-        for _ in 0..generations {
-            self.step();
+        let mut left = generations;
+        while left > 0 {
+            let batch = left.min(self.strip.depth() as u64);
+            self.strip
+                .advance_alone(&self.rule, self.edge, batch as usize);
+            left -= batch;
         }
     }
 

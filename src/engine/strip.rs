@@ -1,54 +1,123 @@
-//! A horizontal strip of the grid, bit-packed, with one halo row above and
-//! below, and the bit-sliced step kernel.
+//! A horizontal strip of the grid, bit-packed, with `depth` halo rows above
+//! and below, so that one halo exchange serves up to `depth` generations.
 
-use ndarray::{Array2, s};
+use std::ops::Range;
+
+use ndarray::Array2;
 
 use super::bitgrid::{BitGrid, last_word_mask, words_per_row};
 use super::kernel::{self, Isa};
 use super::{Edge, Rule};
 
 /// A strip's edge rows, to be sent to its neighbours, and its halo rows,
-/// to be filled from them.
+/// to be filled from them: as many rows each as the generations stepped.
 pub struct Halos<'a> {
-    /// The first own row: what the neighbour above needs.
+    /// The first own rows: what the neighbour above needs.
     pub first: &'a [u64],
-    /// The last own row: what the neighbour below needs.
+    /// The last own rows: what the neighbour below needs.
     pub last: &'a [u64],
-    /// The row just above the strip, to be received.
+    /// The rows just above the strip, to be received.
     pub above: &'a mut [u64],
-    /// The row just below the strip, to be received.
+    /// The rows just below the strip, to be received.
     pub below: &'a mut [u64],
 }
 
-/// `rows` rows of `width` cells. Array row 0 is the halo above, rows
-/// `1..=rows` are the strip's own rows and row `rows + 1` is the halo below.
-/// The caller fills the halos before each [`Strip::step`]: from the
-/// neighbouring strips, by wrapping, or with dead cells.
+/// Which sides of a strip are the grid's dead edges, past which nothing
+/// lives at any generation. Such a side has no neighbour to exchange with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DeadSides {
+    pub above: bool,
+    pub below: bool,
+}
+
+impl DeadSides {
+    /// Neighbours on both sides: halos hold real rows.
+    pub const NONE: DeadSides = DeadSides {
+        above: false,
+        below: false,
+    };
+
+    /// The sides of a strip that is the whole grid.
+    pub fn of_whole_grid(edge: Edge) -> DeadSides {
+        let dead = edge == Edge::Dead;
+        DeadSides {
+            above: dead,
+            below: dead,
+        }
+    }
+}
+
+/// Bytes of source rows a band of a multi-generation step may span: the
+/// band and its in-between generations must stay in the L2 cache, so that
+/// the strip itself is read and written once per batch of generations.
+const BATCH_BAND_BYTES: usize = 64 * 1024;
+
+/// `rows` rows of `width` cells between `depth` halo rows above and below.
+/// Array rows `0..depth` are the halo above, `depth..depth + rows` the
+/// strip's own rows, and the next `depth` rows the halo below. The caller
+/// fills the halos before each step: from the neighbouring strips, by
+/// wrapping, or with dead cells.
 #[derive(Clone)]
 pub struct Strip {
     width: usize,
     rows: usize,
+    depth: usize,
     cells: Array2<u64>,
     next: Array2<u64>,
+    /// Two buffers for the generations between the first and the last of
+    /// a multi-generation step, one band at a time (empty at depth 1).
+    scratch: Vec<u64>,
     isa: Isa,
 }
 
 impl Strip {
+    /// Bytes a strip of these dimensions allocates.
+    pub fn bytes_needed(width: usize, rows: usize, depth: usize) -> u64 {
+        let words = words_per_row(width) as u64;
+        let buffers = 2 * (rows + 2 * depth) as u64 * words;
+        let scratch = if depth > 1 {
+            2 * (band_rows(words as usize) + 2 * depth) as u64 * words
+        } else {
+            0
+        };
+        8 * (buffers + scratch)
+    }
+
+    /// A strip with one halo row a side: one generation per exchange.
     pub fn new(width: usize, rows: usize) -> Strip {
+        Strip::with_depth(width, rows, 1)
+    }
+
+    /// A strip that can step up to `depth` generations per halo exchange.
+    pub fn with_depth(width: usize, rows: usize, depth: usize) -> Strip {
         assert!(width > 0, "a strip needs at least one column");
+        assert!(depth >= 1, "a strip needs at least one halo row a side");
         let words = words_per_row(width);
+        // Sized as `bytes_needed` says.
+        let scratch = if depth > 1 {
+            vec![0; 2 * (band_rows(words) + 2 * depth) * words]
+        } else {
+            Vec::new()
+        };
         Strip {
             width,
             rows,
-            cells: Array2::zeros((rows + 2, words)),
-            next: Array2::zeros((rows + 2, words)),
+            depth,
+            cells: Array2::zeros((rows + 2 * depth, words)),
+            next: Array2::zeros((rows + 2 * depth, words)),
+            scratch,
             isa: Isa::detect(),
         }
     }
 
-    /// A strip holding all of `grid`.
+    /// A strip holding all of `grid`, one halo row a side.
     pub fn from_grid(grid: &BitGrid) -> Strip {
-        let mut strip = Strip::new(grid.width(), grid.height());
+        Strip::from_grid_with_depth(grid, 1)
+    }
+
+    /// A strip holding all of `grid`, `depth` halo rows a side.
+    pub fn from_grid_with_depth(grid: &BitGrid, depth: usize) -> Strip {
+        let mut strip = Strip::with_depth(grid.width(), grid.height(), depth);
         for y in 0..grid.height() {
             strip.row_mut(y).copy_from_slice(grid.row(y));
         }
@@ -74,6 +143,11 @@ impl Strip {
         self.rows
     }
 
+    /// Halo rows a side: the most generations one step can advance.
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
     pub fn words_per_row(&self) -> usize {
         self.cells.ncols()
     }
@@ -82,7 +156,7 @@ impl Strip {
     pub fn row(&self, y: usize) -> &[u64] {
         assert!(y < self.rows);
         self.cells
-            .row(y + 1)
+            .row(y + self.depth)
             .to_slice()
             .expect("rows are contiguous")
     }
@@ -90,7 +164,7 @@ impl Strip {
     pub fn row_mut(&mut self, y: usize) -> &mut [u64] {
         assert!(y < self.rows);
         self.cells
-            .row_mut(y + 1)
+            .row_mut(y + self.depth)
             .into_slice()
             .expect("rows are contiguous")
     }
@@ -99,31 +173,36 @@ impl Strip {
     pub fn own_words(&self) -> &[u64] {
         let words = self.words_per_row();
         let all = self.cells.as_slice().expect("standard layout");
-        &all[words..words * (self.rows + 1)]
+        &all[self.depth * words..(self.depth + self.rows) * words]
     }
 
+    /// The halo row just above the strip.
     pub fn halo_above_mut(&mut self) -> &mut [u64] {
-        self.cells.row_mut(0).into_slice().expect("contiguous")
+        let row = self.depth - 1;
+        self.cells.row_mut(row).into_slice().expect("contiguous")
     }
 
+    /// The halo row just below the strip.
     pub fn halo_below_mut(&mut self) -> &mut [u64] {
-        let last = self.rows + 1;
-        self.cells.row_mut(last).into_slice().expect("contiguous")
+        let row = self.depth + self.rows;
+        self.cells.row_mut(row).into_slice().expect("contiguous")
     }
 
-    /// Fills the halos as a whole grid would: wrapped for a torus, dead otherwise.
+    /// Fills every halo row as a whole grid would: wrapped for a torus
+    /// (round and round, if the grid has fewer rows than the halo), dead
+    /// otherwise.
     pub fn fill_halos_alone(&mut self, edge: Edge) {
-        let rows = self.rows;
-        match edge {
-            Edge::Torus => {
-                let (mut top, rest) = self.cells.view_mut().split_at(ndarray::Axis(0), 1);
-                let (middle, mut bottom) = rest.split_at(ndarray::Axis(0), rows);
-                top.row_mut(0).assign(&middle.row(rows - 1));
-                bottom.row_mut(0).assign(&middle.row(0));
-            }
-            Edge::Dead => {
-                self.cells.slice_mut(s![0, ..]).fill(0);
-                self.cells.slice_mut(s![rows + 1, ..]).fill(0);
+        let (rows, depth, words) = (self.rows, self.depth, self.words_per_row());
+        let all = self.cells.as_slice_mut().expect("standard layout");
+        let halo_rows = (0..depth).chain(depth + rows..rows + 2 * depth);
+        for at in halo_rows {
+            let dest = at * words..(at + 1) * words;
+            match edge {
+                Edge::Torus => {
+                    let own = (at + rows - depth % rows) % rows;
+                    all.copy_within((depth + own) * words..(depth + own + 1) * words, dest.start);
+                }
+                Edge::Dead => all[dest].fill(0),
             }
         }
     }
@@ -134,49 +213,97 @@ impl Strip {
         self.step_with_exchange(rule, edge, |_halos, compute_interior| compute_interior());
     }
 
-    /// Advances one generation while `exchange` fills the halos. `exchange`
-    /// gets the edge rows to send, the halo rows to receive into, and a
-    /// callback computing every row that needs no halo: call it after
-    /// starting the transfers and before waiting for them, so that the
-    /// interior is computed while the halos are in flight.
+    /// Advances one generation while `exchange` fills the halos: see
+    /// [`Strip::advance`].
     pub fn step_with_exchange(
         &mut self,
         rule: &Rule,
         edge: Edge,
         exchange: impl FnOnce(Halos<'_>, &mut dyn FnMut()),
     ) {
-        let (width, rows, words, isa) = (self.width, self.rows, self.words_per_row(), self.isa);
+        self.advance(rule, edge, 1, DeadSides::NONE, exchange);
+    }
+
+    /// Advances a strip that is the whole grid `generations` generations
+    /// (at most [`Strip::depth`]), with one filling of the halos.
+    pub fn advance_alone(&mut self, rule: &Rule, edge: Edge, generations: usize) {
+        self.fill_halos_alone(edge);
+        let dead = DeadSides::of_whole_grid(edge);
+        self.advance(rule, edge, generations, dead, |_halos, compute_interior| {
+            compute_interior()
+        });
+    }
+
+    /// Advances `generations` generations (1 to [`Strip::depth`]) while
+    /// `exchange` fills that many halo rows a side. `exchange` gets the
+    /// edge rows to send, the halo rows to receive into, and a callback
+    /// computing every row that needs no halo: call it after starting the
+    /// transfers and before waiting for them, so that the interior is
+    /// computed while the halos are in flight. The halos of `dead` sides
+    /// are cleared here, and stay clear between the generations.
+    ///
+    /// Several generations are computed band by band, each band from its
+    /// rows `generations` deep either side, its in-between generations kept
+    /// in cache-sized scratch buffers: the strip is read and written once
+    /// for all of them, at the cost of recomputing a few rows per band.
+    pub fn advance(
+        &mut self,
+        rule: &Rule,
+        edge: Edge,
+        generations: usize,
+        dead: DeadSides,
+        exchange: impl FnOnce(Halos<'_>, &mut dyn FnMut()),
+    ) {
+        let (rows, depth, words) = (self.rows, self.depth, self.words_per_row());
+        let k = generations;
+        assert!(
+            (1..=depth).contains(&k) && k <= rows,
+            "{k} generations at once need a halo and a strip at least {k} rows deep"
+        );
         let all = self.cells.as_slice_mut().expect("standard layout");
+        if dead.above {
+            all[(depth - k) * words..depth * words].fill(0);
+        }
+        if dead.below {
+            all[(depth + rows) * words..(depth + rows + k) * words].fill(0);
+        }
         let next = self.next.as_slice_mut().expect("standard layout");
-        // Output rows 1..rows-1 need only own rows: they are computed while
-        // the halos travel. Rows 0 and rows-1 wait for the halos.
-        let (next_head, next_rest) = next.split_at_mut(2 * words);
-        let interior_len = rows.saturating_sub(2) * words;
-        let (next_interior, next_tail) = next_rest.split_at_mut(interior_len);
+        let next_own = &mut next[depth * words..(depth + rows) * words];
+        let batch = Batch {
+            isa: self.isa,
+            rule,
+            edge,
+            width: self.width,
+            words,
+            rows,
+            generations: k,
+            dead,
+            band: band_rows(words),
+        };
+        let scratch = &mut self.scratch;
+        // Output rows at least `k` rows from both ends need only own rows:
+        // they are computed while the halos travel.
+        let interior = k..rows.saturating_sub(k).max(k);
         {
-            let (halo_above, rest) = all.split_at_mut(words);
+            let (halo_above, rest) = all.split_at_mut(depth * words);
             let (own, halo_below) = rest.split_at_mut(rows * words);
             let own: &[u64] = own;
-            let mut compute_interior = || {
-                if rows > 2 {
-                    kernel::step_rows(isa, rule, edge, width, own, next_interior);
-                }
-            };
             let halos = Halos {
-                first: &own[..words],
-                last: &own[(rows - 1) * words..],
-                above: halo_above,
-                below: halo_below,
+                first: &own[..k * words],
+                last: &own[(rows - k) * words..],
+                above: &mut halo_above[(depth - k) * words..],
+                below: &mut halo_below[..k * words],
             };
+            let mut compute_interior = || batch.step(own, 0, interior.clone(), next_own, scratch);
             exchange(halos, &mut compute_interior);
         }
-        let all: &[u64] = all;
-        let first_out = &mut next_head[words..2 * words];
-        kernel::step_rows(isa, rule, edge, width, &all[..3 * words], first_out);
-        if rows > 1 {
-            let last_out = &mut next_tail[..words];
-            let src = &all[(rows - 1) * words..(rows + 2) * words];
-            kernel::step_rows(isa, rule, edge, width, src, last_out);
+        let ends = if interior.is_empty() {
+            [0..rows, 0..0]
+        } else {
+            [0..k, rows - k..rows]
+        };
+        for range in ends {
+            batch.step(all, depth, range, next_own, scratch);
         }
         std::mem::swap(&mut self.cells, &mut self.next);
     }
@@ -214,6 +341,85 @@ impl Strip {
             let row = self.row_mut(y);
             fill(y, row);
             *row.last_mut().expect("width > 0") &= mask;
+        }
+    }
+}
+
+/// Output rows per band of a multi-generation step, for rows of `words`.
+fn band_rows(words: usize) -> usize {
+    (BATCH_BAND_BYTES / (words * 8)).clamp(16, 256)
+}
+
+/// One multi-generation step's settings, shared by its bands.
+struct Batch<'a> {
+    isa: Isa,
+    rule: &'a Rule,
+    edge: Edge,
+    width: usize,
+    words: usize,
+    rows: usize,
+    generations: usize,
+    dead: DeadSides,
+    band: usize,
+}
+
+impl Batch<'_> {
+    /// Computes output rows `range` (own rows) into `next_own`, from `src`,
+    /// whose array row `origin + y` is own row `y` for every row the range
+    /// needs (`generations` beyond it either side).
+    fn step(
+        &self,
+        src: &[u64],
+        origin: usize,
+        range: Range<usize>,
+        next_own: &mut [u64],
+        scratch: &mut [u64],
+    ) {
+        let (w, k) = (self.words, self.generations);
+        let mut y0 = range.start;
+        while y0 < range.end {
+            let y1 = (y0 + self.band).min(range.end);
+            let source = &src[(origin + y0 - k) * w..(origin + y1 + k) * w];
+            let out = &mut next_own[y0 * w..y1 * w];
+            if k == 1 {
+                self.kernel(source, out);
+            } else {
+                let (mut from, mut to) = scratch.split_at_mut(scratch.len() / 2);
+                // Generation 1 spans `k - 1` rows more than the band a side,
+                // each later generation one row fewer, down to the band itself.
+                let mut first = y0 as isize - (k as isize - 1);
+                let mut len = y1 - y0 + 2 * (k - 1);
+                self.kernel(source, &mut from[..len * w]);
+                self.clear_dead(&mut from[..len * w], first);
+                for _ in 2..k {
+                    self.kernel(&from[..len * w], &mut to[..(len - 2) * w]);
+                    (first, len) = (first + 1, len - 2);
+                    self.clear_dead(&mut to[..len * w], first);
+                    std::mem::swap(&mut from, &mut to);
+                }
+                self.kernel(&from[..len * w], out);
+            }
+            y0 = y1;
+        }
+    }
+
+    fn kernel(&self, src: &[u64], out: &mut [u64]) {
+        kernel::step_rows(self.isa, self.rule, self.edge, self.width, src, out);
+    }
+
+    /// Clears the rows of `level` (starting at own row `first`) that lie
+    /// past a dead side of the grid.
+    fn clear_dead(&self, level: &mut [u64], first: isize) {
+        let w = self.words;
+        let len = (level.len() / w) as isize;
+        if self.dead.above && first < 0 {
+            let past = (-first).min(len) as usize;
+            level[..past * w].fill(0);
+        }
+        let rows = self.rows as isize;
+        if self.dead.below && first + len > rows {
+            let from = (rows - first).max(0) as usize;
+            level[from * w..].fill(0);
         }
     }
 }

@@ -107,7 +107,7 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
         height: config.height,
         rule: config.rule,
         edge: config.edge,
-        decomp,
+        decomp: decomp.clone(),
     };
     let seed = config.seed;
     let pattern_name = config.pattern.as_ref().map(|p| p.name.clone());

@@ -42,7 +42,7 @@ impl LocalEngine {
         let decomp = config.decomposition(ranks).expect("enough rows");
         LocalEngine {
             states: (0..ranks)
-                .map(|r| RankState::new(config.clone(), decomp, r))
+                .map(|r| RankState::new(config.clone(), decomp.clone(), r))
                 .collect(),
         }
     }
@@ -60,7 +60,7 @@ impl LocalEngine {
     }
 
     pub fn decomposition(&self) -> Decomposition {
-        self.states[0].decomp
+        self.states[0].decomp.clone()
     }
 
     fn step(&mut self) {
