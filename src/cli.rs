@@ -90,6 +90,11 @@ pub struct Cli {
     #[arg(long, value_name = "K", value_parser = parse_halo_depth, allow_negative_numbers = true)]
     pub halo_depth: Option<usize>,
 
+    /// Keep the strips even (headless): by default, rows move from ranks
+    /// that compute slowly to fast ones while the run goes on
+    #[arg(long)]
+    pub no_balance: bool,
+
     /// Terminal to draw the live view on [default: /dev/tty]; for launchers
     /// that give ranks no controlling terminal (MPICH): --tty $(tty)
     #[arg(long, value_name = "DEVICE")]

@@ -363,8 +363,8 @@ impl RunConfig {
     }
 
     /// Bytes `rank` needs for its strip (double buffered, with `depth`
-    /// halo rows a side), plus the whole grid on the root when it gathers
-    /// it (for saving).
+    /// halo rows a side, as wide as rebalancing may make it), plus the
+    /// whole grid on the root when it gathers it (for saving).
     pub fn memory_needed(
         &self,
         decomp: &Decomposition,
@@ -373,7 +373,13 @@ impl RunConfig {
         gathers_grid: bool,
     ) -> u64 {
         let row_bytes = 8 * words_per_row(self.width) as u64;
-        let strip = Strip::bytes_needed(self.width, decomp.rows_of(rank).len(), depth);
+        let strip = if decomp.ranks() == 1 {
+            Strip::bytes_needed(self.width, self.height, depth)
+        } else {
+            // Rebalancing may widen a strip; while rows move, the strip
+            // before and the new one's cells are both held.
+            Strip::bytes_needed(self.width, decomp.widest_allowed(), depth) * 3 / 2
+        };
         let gathered = if gathers_grid && rank == 0 {
             self.height as u64 * row_bytes
         } else {
@@ -447,10 +453,12 @@ mod tests {
     fn a_huge_grid_is_refused_before_allocation() {
         let config = RunConfig::soup(1 << 24, 1 << 24, 1, 0.5);
         let decomp = config.decomposition(2).unwrap();
-        // 2^47 cells split in two, double buffered: 16 TiB per rank.
+        // 2^48 cells split in two, double buffered, a strip growing to three
+        // quarters of the grid by rebalancing, with its next copy half
+        // made: 36 TiB per rank.
         assert_eq!(
             config.memory_needed(&decomp, 1, 1, false),
-            2 * ((1u64 << 23) + 2) * (1 << 21)
+            2 * ((3u64 << 22) + 2) * (1 << 21) * 3 / 2
         );
         let err = config
             .check_memory(&decomp, 0, 4, true)

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::checkpoint;
-use crate::cluster::{Cluster, Decomposition, StepTiming};
+use crate::cluster::{Balancer, Cluster, Decomposition, StepTiming};
 use crate::config::{ConfigError, RunConfig};
 use crate::engine::{Strip, hash};
 use crate::files;
@@ -22,6 +22,8 @@ pub struct HeadlessOptions {
     pub timing: bool,
     /// Generations per halo exchange, at most (see [`Strip::advance`]).
     pub halo_depth: usize,
+    /// Move rows from slow ranks to fast ones as the run goes.
+    pub balance: bool,
     /// The seed was picked at random: say it, so the run can be repeated.
     pub announce_seed: bool,
     /// Where to write the final grid as RLE.
@@ -52,12 +54,17 @@ struct Summary {
     seed: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     timing: Option<Vec<RankTiming>>,
+    /// Times rows moved between ranks (with `timing`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rebalances: Option<u64>,
 }
 
 /// Seconds one rank spent computing and exchanging over the whole run.
 #[derive(Serialize)]
 struct RankTiming {
     rank: usize,
+    /// The rows it held at the end, after any rebalancing.
+    rows: usize,
     compute_seconds: f64,
     exchange_seconds: f64,
 }
@@ -70,7 +77,7 @@ pub fn run(
     options: &HeadlessOptions,
     out: &mut dyn Write,
 ) -> Result<(), ConfigError> {
-    let decomp = config.decomposition(cluster.size())?;
+    let mut decomp = config.decomposition(cluster.size())?;
     let rank = cluster.rank();
     if config.start_generation > options.generations {
         return Err(ConfigError::CheckpointPastEnd {
@@ -87,9 +94,9 @@ pub fn run(
     let depth = options.halo_depth.clamp(1, decomp.thinnest());
     preflight(cluster, config, &decomp, depth, options)?;
     let mut strip = config.initial_strip(&decomp, rank, depth);
-    let first_row = decomp.rows_of(rank).start as u64;
 
-    let fingerprint = |strip: &Strip| {
+    let fingerprint = |strip: &Strip, decomp: &Decomposition| {
+        let first_row = decomp.rows_of(rank).start as u64;
         let rows = (0..strip.rows()).map(|y| strip.row(y));
         let [population, sum] =
             cluster.sums([strip.population(), hash::partial_hash(first_row, rows)]);
@@ -98,8 +105,8 @@ pub fn run(
             hash::to_hex(hash::finish(sum, config.width, config.height)),
         )
     };
-    let report = |generation: u64, strip: &Strip, out: &mut dyn Write| {
-        let (population, hash) = fingerprint(strip);
+    let report = |generation: u64, strip: &Strip, decomp: &Decomposition, out: &mut dyn Write| {
+        let (population, hash) = fingerprint(strip, decomp);
         if cluster.is_root() {
             let line = Report {
                 generation,
@@ -111,12 +118,19 @@ pub fn run(
     };
 
     let panic_at = launch::test_panic_generation(rank);
+    let slowdown = launch::test_slowdown(rank);
+    let mut balancer = Balancer::new(
+        cluster,
+        config.cells(),
+        config.start_generation,
+        options.balance,
+    );
     cluster.barrier();
     let start = Instant::now();
     let mut timing = StepTiming::default();
     let mut reporting = Duration::ZERO;
     if options.report_every.is_some() {
-        report(config.start_generation, &strip, out);
+        report(config.start_generation, &strip, &decomp, out);
     }
     let due =
         |every: Option<u64>, generation: u64| every.is_some_and(|n| generation.is_multiple_of(n));
@@ -137,17 +151,25 @@ pub fn run(
         {
             batch = batch.min(every - generation % every);
         }
-        timing += cluster.advance(
+        if let Some(check) = balancer.until_check(generation) {
+            batch = batch.min(check);
+        }
+        let mut step = cluster.advance(
             &mut strip,
             &decomp,
             &config.rule,
             config.edge,
             batch as usize,
         );
+        if let Some(factor) = slowdown {
+            step.compute += launch::test_slow_down(step.compute, factor);
+        }
+        timing += step;
         generation += batch;
+        balancer.check(cluster, &mut strip, &mut decomp, generation, timing.compute);
         if due(options.report_every, generation) {
             let before = Instant::now();
-            report(generation, &strip, out);
+            report(generation, &strip, &decomp, out);
             reporting += before.elapsed();
         }
         if let Some((path, _)) = &options.checkpoint
@@ -162,7 +184,7 @@ pub fn run(
     let seconds = (start.elapsed() - reporting).as_secs_f64();
     let seconds = cluster.max(seconds);
 
-    let (population, hash) = fingerprint(&strip);
+    let (population, hash) = fingerprint(&strip, &decomp);
     let compute = cluster.gather_f64(timing.compute.as_secs_f64());
     let exchange = cluster.gather_f64(timing.exchange.as_secs_f64());
     if cluster.is_root() {
@@ -176,6 +198,7 @@ pub fn run(
                 .enumerate()
                 .map(|(rank, (&c, &e))| RankTiming {
                     rank,
+                    rows: decomp.rows_of(rank).len(),
                     compute_seconds: c,
                     exchange_seconds: e,
                 })
@@ -197,6 +220,7 @@ pub fn run(
             hash,
             seed: options.announce_seed.then_some(config.seed),
             timing,
+            rebalances: options.timing.then_some(balancer.rebalances),
         };
         #[derive(Serialize)]
         struct Last {

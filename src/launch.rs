@@ -30,3 +30,25 @@ pub fn test_panic_generation(rank: usize) -> Option<u64> {
 pub fn test_panic(rank: usize, generation: u64) -> ! {
     panic!("test-only panic on rank {rank} at generation {generation} ({TEST_PANIC_VAR})")
 }
+
+/// The hidden, test-only switch that makes one rank compute `factor`
+/// times slower, to test rebalancing: `LIFE_TUI_TEST_SLOW=<rank>:<factor>`.
+pub const TEST_SLOW_VAR: &str = "LIFE_TUI_TEST_SLOW";
+
+/// How many times slower `rank` must compute, if the test-only switch
+/// asks for it on this rank.
+pub fn test_slowdown(rank: usize) -> Option<f64> {
+    let value = std::env::var(TEST_SLOW_VAR).ok()?;
+    let (target, factor) = value.split_once(':')?;
+    let target: usize = target.trim().parse().ok()?;
+    let factor: f64 = factor.trim().parse().ok()?;
+    (target == rank && factor > 1.0).then_some(factor)
+}
+
+/// Idles as long as computing `spent` `factor` times over would have
+/// taken longer, and returns how long that was.
+pub fn test_slow_down(spent: std::time::Duration, factor: f64) -> std::time::Duration {
+    let started = std::time::Instant::now();
+    std::thread::sleep(spent.mul_f64(factor - 1.0));
+    started.elapsed()
+}

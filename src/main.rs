@@ -44,6 +44,7 @@ fn run(cluster: &Cluster, cli: &Cli) -> Result<u8, ConfigError> {
             report_every: cli.report_every,
             timing: cli.timing,
             halo_depth: cli.halo_depth.unwrap_or(DEFAULT_HALO_DEPTH),
+            balance: !cli.no_balance,
             announce_seed: cli.seed.is_none() && config.pattern.is_none(),
             output: cli.output.clone(),
             checkpoint: cli.checkpoint.clone().zip(cli.checkpoint_every),

@@ -159,6 +159,79 @@ fn several_generations_per_exchange_match_one_at_a_time() {
 }
 
 #[test]
+fn rows_move_away_from_a_slow_rank_and_the_result_stays_the_same() {
+    let dir = temp_dir();
+    let (balanced_rle, even_rle) = (dir.path().join("balanced.rle"), dir.path().join("even.rle"));
+    let run = |extra: &[&str], output: &std::path::Path| {
+        let mut args = vec![
+            "--headless",
+            "--width",
+            "1024",
+            "--height",
+            "1024",
+            "--generations",
+            "5000",
+            "--seed",
+            "8",
+            "--report-every",
+            "1000",
+            "--timing",
+            "--output",
+        ];
+        args.push(output.to_str().unwrap());
+        args.extend(extra);
+        let mut command = mpirun_command(3, &args);
+        // Rank 1 computes four times slower than it could.
+        command.env("LIFE_TUI_TEST_SLOW", "1:4");
+        let out = run_with_timeout(command, std::time::Duration::from_secs(60));
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        json_lines(&out)
+    };
+    let balanced = run(&[], &balanced_rle);
+    let even = run(&["--no-balance"], &even_rle);
+    let s = &balanced.last().unwrap()["summary"];
+    let rows: Vec<u64> = s["timing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["rows"].as_u64().unwrap())
+        .collect();
+    assert!(s["rebalances"].as_u64().unwrap() >= 1, "{s}");
+    assert_eq!(rows.iter().sum::<u64>(), 1024);
+    assert!(
+        rows[1] < 250 && rows[0] > 341 && rows[2] > 341,
+        "rows {rows:?}"
+    );
+    let e = &even.last().unwrap()["summary"];
+    assert_eq!(e["rebalances"], 0);
+    assert!(
+        e["timing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["rows"].as_u64().unwrap() >= 341)
+    );
+    // Every report, the final hash and the gathered grid are the same as
+    // with even strips and as the serial engine's.
+    assert_eq!(balanced.len(), 7);
+    for (b, e) in balanced.iter().zip(&even).take(6) {
+        assert_eq!(b, e);
+    }
+    let expected = serial(1024, 1024, 8, Rule::LIFE, Edge::Torus, 5000);
+    assert_eq!(
+        (
+            s["population"].as_u64().unwrap(),
+            s["hash"].as_str().unwrap().to_string()
+        ),
+        expected
+    );
+    assert_eq!(
+        std::fs::read(&balanced_rle).unwrap(),
+        std::fs::read(&even_rle).unwrap()
+    );
+}
+
+#[test]
 fn reports_follow_the_json_lines_contract() {
     let out = mpirun(
         2,

@@ -1,13 +1,16 @@
 //! Everything that crosses between ranks. All MPI calls of the program live
 //! in this module; the rest of the code sees plain Rust types.
 
+mod balance;
 pub mod decomp;
 mod faults;
 pub mod live;
 mod share;
 
+pub use balance::Balancer;
 pub use faults::abort_on_panic;
 
+use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use mpi::collective::SystemOperation;
@@ -25,6 +28,8 @@ use crate::engine::{BitGrid, DeadSides, Edge, Halos, Rule, Strip};
 /// messages can never be confused.
 const TAG_UP: i32 = 1;
 const TAG_DOWN: i32 = 2;
+/// Rows moving to another rank when the strips are rebalanced.
+const TAG_MOVE: i32 = 3;
 
 /// The MPI job as this rank sees it.
 pub struct Cluster {
@@ -171,6 +176,67 @@ impl Cluster {
         self.world
             .all_reduce_into(&value, &mut largest, SystemOperation::max());
         largest
+    }
+
+    /// Every rank's value, on every rank.
+    pub fn all_gather_f64(&self, value: f64) -> Vec<f64> {
+        let mut all = vec![0f64; self.size()];
+        self.world.all_gather_into(&value, &mut all[..]);
+        all
+    }
+
+    /// This rank's strip under decomposition `to`, given its strip
+    /// `strip` under `from`: rows it keeps are copied, the others come
+    /// from their old owners, while this rank sends its rows that others
+    /// now own. Collective: every rank calls it with the same two.
+    pub fn redistribute(&self, strip: &Strip, from: &Decomposition, to: &Decomposition) -> Strip {
+        let rank = self.rank();
+        let (before, after) = (from.rows_of(rank), to.rows_of(rank));
+        let words = strip.words_per_row();
+        let overlap = |a: &Range<usize>, b: &Range<usize>| a.start.max(b.start)..a.end.min(b.end);
+        let mut moved = Strip::with_depth(strip.width(), after.len(), strip.depth());
+        let kept = overlap(&before, &after);
+        for y in kept {
+            moved
+                .row_mut(y - after.start)
+                .copy_from_slice(strip.row(y - before.start));
+        }
+        let own = strip.own_words();
+        let peers = (0..self.size()).filter(|&q| q != rank);
+        mpi::request::scope(|scope| {
+            let mut pending = Vec::new();
+            // Each peer's old rows that this rank now owns: disjoint, in
+            // rank order, so the new strip splits into their slices.
+            let mut unfilled = moved.own_words_mut();
+            let mut filled_to = after.start;
+            for q in peers.clone() {
+                let incoming = overlap(&from.rows_of(q), &after);
+                if incoming.is_empty() {
+                    continue;
+                }
+                let rest = std::mem::take(&mut unfilled);
+                let (_, rest) = rest.split_at_mut((incoming.start - filled_to) * words);
+                let (into, rest) = rest.split_at_mut(incoming.len() * words);
+                unfilled = rest;
+                filled_to = incoming.end;
+                let peer = self.world.process_at_rank(q as i32);
+                pending.push(Some(
+                    peer.immediate_receive_into_with_tag(scope, into, TAG_MOVE),
+                ));
+            }
+            for q in peers {
+                let outgoing = overlap(&before, &to.rows_of(q));
+                if outgoing.is_empty() {
+                    continue;
+                }
+                let rows = outgoing.start - before.start..outgoing.end - before.start;
+                let part = &own[rows.start * words..rows.end * words];
+                let peer = self.world.process_at_rank(q as i32);
+                pending.push(Some(peer.immediate_send_with_tag(scope, part, TAG_MOVE)));
+            }
+            wait_politely(&mut pending, Instant::now(), self.spin);
+        });
+        moved
     }
 
     /// Every rank's value, on the root only.

@@ -176,6 +176,12 @@ impl Strip {
         &all[self.depth * words..(self.depth + self.rows) * words]
     }
 
+    pub fn own_words_mut(&mut self) -> &mut [u64] {
+        let (depth, rows, words) = (self.depth, self.rows, self.words_per_row());
+        let all = self.cells.as_slice_mut().expect("standard layout");
+        &mut all[depth * words..(depth + rows) * words]
+    }
+
     /// The halo row just above the strip.
     pub fn halo_above_mut(&mut self) -> &mut [u64] {
         let row = self.depth - 1;
