@@ -75,6 +75,8 @@ struct Case {
     rule: String,
     edge: String,
     generations: u64,
+    /// Options beyond the defaults, as passed to life-tui.
+    options: Vec<String>,
 }
 
 /// One run: wall-clock rate and the per-rank figures.
@@ -148,9 +150,21 @@ fn study() -> Result<(), String> {
     }
     cases.push(case(4096, 4096, 1, LIFE, "dead", 1000));
     cases.push(case(4096, 4096, 2, LIFE, "dead", 1000));
-    // Two rows a rank: almost nothing to compute, so the exchange+wait
-    // time is the halo exchange itself.
-    cases.push(case(4096, 4, 2, LIFE, "torus", 50_000));
+    // What the defaults (four generations per exchange, rebalancing) buy.
+    for options in [["--halo-depth", "1"], ["--no-balance", ""]] {
+        let mut plain = case(4096, 4096, 2, LIFE, "torus", 1000);
+        plain.options = options
+            .iter()
+            .filter(|o| !o.is_empty())
+            .map(|o| o.to_string())
+            .collect();
+        cases.push(plain);
+    }
+    // Two rows a rank and one generation per exchange: almost nothing to
+    // compute, so the exchange+wait time is the halo exchange itself.
+    let mut exchange = case(4096, 4, 2, LIFE, "torus", 50_000);
+    exchange.options = vec!["--halo-depth".into(), "1".into()];
+    cases.push(exchange);
 
     // Round after round over all cases, rather than all runs of one case
     // in a row: a spell of other work on the machine then hits every case
@@ -166,12 +180,13 @@ fn study() -> Result<(), String> {
     for (case, done) in cases.into_iter().zip(done) {
         let outcome = summarise(case, done);
         eprintln!(
-            "bench: {}x{} np={} {} {}: {:.2} Gcell/s (median), compute {:.0} us, exchange+wait {:.0} us per generation, RSS {:.1} MiB",
+            "bench: {}x{} np={} {} {} {}: {:.2} Gcell/s (median), compute {:.0} us, exchange+wait {:.0} us per generation, RSS {:.1} MiB",
             outcome.case.width,
             outcome.case.height,
             outcome.case.np,
             outcome.case.rule,
             outcome.case.edge,
+            outcome.case.options.join(" "),
             outcome.median_gcells,
             outcome.compute_us,
             outcome.exchange_us,
@@ -201,6 +216,7 @@ fn case(width: usize, height: usize, np: usize, rule: &str, edge: &str, generati
         rule: rule.into(),
         edge: edge.into(),
         generations,
+        options: Vec::new(),
     }
 }
 
@@ -241,6 +257,7 @@ fn run(paths: &Paths, case: &Case) -> Result<Run, String> {
         .arg("--generations")
         .arg(case.generations.to_string())
         .args(["--rule", &case.rule, "--edge", &case.edge])
+        .args(&case.options)
         .stderr(Stdio::inherit())
         .output()
         .map_err(|e| format!("mpirun: {e}"))?;
@@ -451,6 +468,7 @@ fn find<'a>(
             && o.case.np == np
             && o.case.rule == rule
             && o.case.edge == edge
+            && o.case.options.is_empty()
     })
 }
 
@@ -476,17 +494,20 @@ fn report(
          {runs} runs (taken in rounds over all cases); Gcell/s = cell updates per wall-clock second. Compute and exchange+wait are \
          microseconds per generation (compute: mean over ranks; exchange+wait: the slowest rank's \
          wait for its halos after computing the interior). Efficiency = Gcell/s / (np x the np=1 \
-         figure of the same grid). RSS = peak resident memory of all ranks together.\n"
+         figure of the same grid). RSS = peak resident memory of all ranks together. Runs use the \
+         defaults (four generations per halo exchange, rows rebalanced to the ranks' speeds) \
+         unless the options column says otherwise.\n"
     );
     let _ = writeln!(
         r,
-        "| grid | np | rule | edges | Gcell/s | min-max | compute us | exchange+wait us | speed-up | efficiency | RSS MiB | bytes/cell |"
+        "| grid | np | rule | edges | options | Gcell/s | min-max | compute us | exchange+wait us | speed-up | efficiency | RSS MiB | bytes/cell |"
     );
-    let _ = writeln!(r, "|---|---|---|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(r, "|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for o in outcomes {
         let c = &o.case;
         let base = outcomes.iter().find(|b| {
             b.case.np == 1
+                && b.case.options.is_empty()
                 && (b.case.width, b.case.height, &b.case.rule, &b.case.edge)
                     == (c.width, c.height, &c.rule, &c.edge)
         });
@@ -503,12 +524,13 @@ fn report(
         let cells = (c.width * c.height) as f64;
         let _ = writeln!(
             r,
-            "| {}x{} | {} | {} | {} | **{:.2}** | {:.2}-{:.2} | {:.0} | {:.0} | {} | {} | {:.1} | {:.3} |",
+            "| {}x{} | {} | {} | {} | {} | **{:.2}** | {:.2}-{:.2} | {:.0} | {:.0} | {} | {} | {:.1} | {:.3} |",
             c.width,
             c.height,
             c.np,
             c.rule,
             c.edge,
+            c.options.join(" "),
             o.median_gcells,
             o.min_gcells,
             o.max_gcells,
@@ -631,7 +653,7 @@ fn report(
         .find(|o| o.case.width == 4096 && o.case.height == 4 && o.case.np == 2)
         .map(|o| o.exchange_us);
     target(
-        "halo exchange, 4096 wide, np=2 (2 rows a rank)",
+        "halo exchange, 4096 wide, np=2 (2 rows a rank, one generation per exchange)",
         "reported, us per generation",
         exchange,
         &|v| format!("{v:.1} us"),
