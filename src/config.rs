@@ -335,10 +335,11 @@ impl RunConfig {
     }
 
     /// This rank's strip of the first generation, with `depth` halo rows
-    /// a side.
+    /// a side and room to grow as rebalancing may make it.
     pub fn initial_strip(&self, decomp: &Decomposition, rank: usize, depth: usize) -> Strip {
         let rows = decomp.rows_of(rank);
-        let mut strip = Strip::with_depth(self.width, rows.len(), depth);
+        let room = decomp.widest_allowed();
+        let mut strip = Strip::with_room(self.width, rows.len(), depth, room);
         match &self.pattern {
             None => {
                 let first = rows.start as u64;

@@ -26,6 +26,9 @@ pub struct Balancer {
     /// This rank's compute time at the last check.
     compute_then: Duration,
     generation_then: u64,
+    /// Every rank's cost per row at the last check, if the strips have not
+    /// moved since.
+    costs_then: Option<Vec<f64>>,
     /// Times the strips were moved.
     pub rebalances: u64,
 }
@@ -43,6 +46,7 @@ impl Balancer {
             every,
             compute_then: Duration::ZERO,
             generation_then: generation,
+            costs_then: None,
             rebalances: 0,
         }
     }
@@ -76,9 +80,23 @@ impl Balancer {
         let rows = strip.rows() as f64;
         let cost = spent.as_secs_f64() / (rows * generations as f64);
         let costs = cluster.all_gather_f64(cost);
-        if let Some(balanced) = decomp.balanced(&costs, strip.depth(), WORTHWHILE_GAIN) {
-            *strip = cluster.redistribute(strip, decomp, &balanced);
+        // A core busy with something else for a moment is no reason to
+        // move: only an imbalance seen at two checks in a row is, and the
+        // rows then follow the costs of both.
+        let worth = |costs: &[f64]| decomp.balanced(costs, strip.depth(), WORTHWHILE_GAIN);
+        let Some(then) = self.costs_then.replace(costs.clone()) else {
+            return;
+        };
+        if worth(&then).is_none() {
+            return;
+        }
+        let both: Vec<f64> = costs.iter().zip(&then).map(|(a, b)| (a + b) / 2.0).collect();
+        if worth(&costs).is_some()
+            && let Some(balanced) = worth(&both)
+        {
+            cluster.redistribute(strip, decomp, &balanced);
             *decomp = balanced;
+            self.costs_then = None;
             self.rebalances += 1;
         }
     }

@@ -185,46 +185,38 @@ impl Cluster {
         all
     }
 
-    /// This rank's strip under decomposition `to`, given its strip
-    /// `strip` under `from`: rows it keeps are copied, the others come
-    /// from their old owners, while this rank sends its rows that others
-    /// now own. Collective: every rank calls it with the same two.
-    pub fn redistribute(&self, strip: &Strip, from: &Decomposition, to: &Decomposition) -> Strip {
+    /// Moves rows between ranks so that `strip`, this rank's strip under
+    /// decomposition `from`, becomes its strip under `to`: rows it keeps
+    /// stay (shifted in place), the others come from their old owners,
+    /// while this rank sends its rows that others now own. Only the rows
+    /// that arrive need memory of their own. Collective: every rank calls
+    /// it with the same two.
+    pub fn redistribute(&self, strip: &mut Strip, from: &Decomposition, to: &Decomposition) {
         let rank = self.rank();
         let (before, after) = (from.rows_of(rank), to.rows_of(rank));
         let words = strip.words_per_row();
         let overlap = |a: &Range<usize>, b: &Range<usize>| a.start.max(b.start)..a.end.min(b.end);
-        let mut moved = Strip::with_depth(strip.width(), after.len(), strip.depth());
-        let kept = overlap(&before, &after);
-        for y in kept {
-            moved
-                .row_mut(y - after.start)
-                .copy_from_slice(strip.row(y - before.start));
-        }
-        let own = strip.own_words();
-        let peers = (0..self.size()).filter(|&q| q != rank);
+        let peers: Vec<usize> = (0..self.size()).filter(|&q| q != rank).collect();
+        let incoming: Vec<Range<usize>> = peers
+            .iter()
+            .map(|&q| overlap(&from.rows_of(q), &after))
+            .collect();
+        let arriving: usize = incoming.iter().map(|r| r.len()).sum();
+        let mut arrived = vec![0u64; arriving * words];
         mpi::request::scope(|scope| {
             let mut pending = Vec::new();
-            // Each peer's old rows that this rank now owns: disjoint, in
-            // rank order, so the new strip splits into their slices.
-            let mut unfilled = moved.own_words_mut();
-            let mut filled_to = after.start;
-            for q in peers.clone() {
-                let incoming = overlap(&from.rows_of(q), &after);
-                if incoming.is_empty() {
+            let mut unfilled = &mut arrived[..];
+            for (&q, rows) in peers.iter().zip(&incoming) {
+                if rows.is_empty() {
                     continue;
                 }
-                let rest = std::mem::take(&mut unfilled);
-                let (_, rest) = rest.split_at_mut((incoming.start - filled_to) * words);
-                let (into, rest) = rest.split_at_mut(incoming.len() * words);
+                let (into, rest) = std::mem::take(&mut unfilled).split_at_mut(rows.len() * words);
                 unfilled = rest;
-                filled_to = incoming.end;
                 let peer = self.world.process_at_rank(q as i32);
-                pending.push(Some(
-                    peer.immediate_receive_into_with_tag(scope, into, TAG_MOVE),
-                ));
+                pending.push(Some(peer.immediate_receive_into_with_tag(scope, into, TAG_MOVE)));
             }
-            for q in peers {
+            let own = strip.own_words();
+            for &q in &peers {
                 let outgoing = overlap(&before, &to.rows_of(q));
                 if outgoing.is_empty() {
                     continue;
@@ -236,7 +228,20 @@ impl Cluster {
             }
             wait_politely(&mut pending, Instant::now(), self.spin);
         });
-        moved
+        let kept = overlap(&before, &after);
+        if kept.is_empty() {
+            strip.resize_rows(after.len(), 0..0, 0);
+        } else {
+            let here = kept.start - before.start..kept.end - before.start;
+            strip.resize_rows(after.len(), here, kept.start - after.start);
+        }
+        let mut arrived = arrived.chunks_exact(words);
+        for rows in incoming {
+            for y in rows {
+                let row = arrived.next().expect("as many rows as arrived");
+                strip.row_mut(y - after.start).copy_from_slice(row);
+            }
+        }
     }
 
     /// Every rank's value, on the root only.

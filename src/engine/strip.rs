@@ -90,6 +90,13 @@ impl Strip {
 
     /// A strip that can step up to `depth` generations per halo exchange.
     pub fn with_depth(width: usize, rows: usize, depth: usize) -> Strip {
+        Strip::with_room(width, rows, depth, rows)
+    }
+
+    /// A strip as [`Strip::with_depth`] makes, with memory reserved for up
+    /// to `max_rows` own rows, so that [`Strip::resize_rows`] up to that
+    /// allocates nothing. The reserve's pages are not touched until used.
+    pub fn with_room(width: usize, rows: usize, depth: usize, max_rows: usize) -> Strip {
         assert!(width > 0, "a strip needs at least one column");
         assert!(depth >= 1, "a strip needs at least one halo row a side");
         let words = words_per_row(width);
@@ -99,15 +106,42 @@ impl Strip {
         } else {
             Vec::new()
         };
+        let buffer = || {
+            let mut all = Vec::with_capacity((rows.max(max_rows) + 2 * depth) * words);
+            all.resize((rows + 2 * depth) * words, 0);
+            Array2::from_shape_vec((rows + 2 * depth, words), all).expect("sized")
+        };
         Strip {
             width,
             rows,
             depth,
-            cells: Array2::zeros((rows + 2 * depth, words)),
-            next: Array2::zeros((rows + 2 * depth, words)),
+            cells: buffer(),
+            next: buffer(),
             scratch,
             isa: Isa::detect(),
         }
+    }
+
+    /// Makes the strip `rows` rows high, own rows `kept` (as numbered now)
+    /// becoming own rows from `to` on. The other own rows are left for the
+    /// caller to fill; the halos, as always, before the next step.
+    pub fn resize_rows(&mut self, rows: usize, kept: Range<usize>, to: usize) {
+        assert!(rows >= 1 && kept.end <= self.rows && to + kept.len() <= rows);
+        let (depth, words) = (self.depth, self.words_per_row());
+        let len = (rows + 2 * depth) * words;
+        let resize = |buffer: &mut Array2<u64>, kept: Range<usize>| {
+            let (mut all, _) = std::mem::take(buffer).into_raw_vec_and_offset();
+            if len > all.len() {
+                all.resize(len, 0);
+            }
+            let from = (depth + kept.start) * words..(depth + kept.end) * words;
+            all.copy_within(from, (depth + to) * words);
+            all.truncate(len);
+            *buffer = Array2::from_shape_vec((rows + 2 * depth, words), all).expect("sized");
+        };
+        resize(&mut self.cells, kept);
+        resize(&mut self.next, 0..0);
+        self.rows = rows;
     }
 
     /// A strip holding all of `grid`, one halo row a side.
