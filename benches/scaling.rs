@@ -133,12 +133,13 @@ fn study() -> Result<(), String> {
     eprintln!("bench: {machine}; load average {load_before}; {runs} runs a case");
 
     let mut cases = Vec::new();
-    // About half a second to a second a run: long enough that a moment
-    // of someone else's work on the machine is averaged out.
+    // About one to three seconds a run: long enough that a moment of
+    // someone else's work on the machine is averaged out, and that the
+    // strips have time to follow the cores' speeds.
     let generations = |side: usize| match side {
-        s if s <= 1024 => 10_000,
-        s if s <= 4096 => 1000,
-        _ => 48,
+        s if s <= 1024 => 20_000,
+        s if s <= 4096 => 4000,
+        _ => 96,
     };
     for side in [1024, 4096, 16384] {
         for np in [1, 2, 4] {
@@ -146,13 +147,13 @@ fn study() -> Result<(), String> {
         }
     }
     for rule in ["B36/S23", "B3678/S34678"] {
-        cases.push(case(4096, 4096, 1, rule, "torus", 1000));
+        cases.push(case(4096, 4096, 1, rule, "torus", 4000));
     }
-    cases.push(case(4096, 4096, 1, LIFE, "dead", 1000));
-    cases.push(case(4096, 4096, 2, LIFE, "dead", 1000));
+    cases.push(case(4096, 4096, 1, LIFE, "dead", 4000));
+    cases.push(case(4096, 4096, 2, LIFE, "dead", 4000));
     // What the defaults (four generations per exchange, rebalancing) buy.
     for options in [["--halo-depth", "1"], ["--no-balance", ""]] {
-        let mut plain = case(4096, 4096, 2, LIFE, "torus", 1000);
+        let mut plain = case(4096, 4096, 2, LIFE, "torus", 4000);
         plain.options = options
             .iter()
             .filter(|o| !o.is_empty())
