@@ -90,7 +90,11 @@ impl Balancer {
         if worth(&then).is_none() {
             return;
         }
-        let both: Vec<f64> = costs.iter().zip(&then).map(|(a, b)| (a + b) / 2.0).collect();
+        let both: Vec<f64> = costs
+            .iter()
+            .zip(&then)
+            .map(|(a, b)| (a + b) / 2.0)
+            .collect();
         if worth(&costs).is_some()
             && let Some(balanced) = worth(&both)
         {

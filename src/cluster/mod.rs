@@ -213,7 +213,9 @@ impl Cluster {
                 let (into, rest) = std::mem::take(&mut unfilled).split_at_mut(rows.len() * words);
                 unfilled = rest;
                 let peer = self.world.process_at_rank(q as i32);
-                pending.push(Some(peer.immediate_receive_into_with_tag(scope, into, TAG_MOVE)));
+                pending.push(Some(
+                    peer.immediate_receive_into_with_tag(scope, into, TAG_MOVE),
+                ));
             }
             let own = strip.own_words();
             for &q in &peers {

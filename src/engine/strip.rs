@@ -250,18 +250,9 @@ impl Strip {
     /// Advances the strip's own rows one generation, using the halos as
     /// they are. Columns wrap for [`Edge::Torus`] and are dead otherwise.
     pub fn step(&mut self, rule: &Rule, edge: Edge) {
-        self.step_with_exchange(rule, edge, |_halos, compute_interior| compute_interior());
-    }
-
-    /// Advances one generation while `exchange` fills the halos: see
-    /// [`Strip::advance`].
-    pub fn step_with_exchange(
-        &mut self,
-        rule: &Rule,
-        edge: Edge,
-        exchange: impl FnOnce(Halos<'_>, &mut dyn FnMut()),
-    ) {
-        self.advance(rule, edge, 1, DeadSides::NONE, exchange);
+        let no_exchange =
+            |_halos: Halos<'_>, compute_interior: &mut dyn FnMut()| compute_interior();
+        self.advance(rule, edge, 1, DeadSides::NONE, no_exchange);
     }
 
     /// Advances a strip that is the whole grid `generations` generations
@@ -269,9 +260,9 @@ impl Strip {
     pub fn advance_alone(&mut self, rule: &Rule, edge: Edge, generations: usize) {
         self.fill_halos_alone(edge);
         let dead = DeadSides::of_whole_grid(edge);
-        self.advance(rule, edge, generations, dead, |_halos, compute_interior| {
-            compute_interior()
-        });
+        let no_exchange =
+            |_halos: Halos<'_>, compute_interior: &mut dyn FnMut()| compute_interior();
+        self.advance(rule, edge, generations, dead, no_exchange);
     }
 
     /// Advances `generations` generations (1 to [`Strip::depth`]) while
