@@ -24,53 +24,33 @@ fn soup(side: usize, rule: Rule, edge: Edge, depth: usize) -> life_tui::engine::
 }
 
 fn kernel(c: &mut Criterion) {
-    let mut group = c.benchmark_group("step");
-    group
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2));
     let rules = [
         ("B3/S23", Rule::LIFE),
         ("B36/S23", Rule::parse("B36/S23").expect("valid rule")),
     ];
-    for side in [1024, 4096] {
-        group.throughput(Throughput::Elements((side * side) as u64));
-        for (name, rule) in rules {
-            for isa in Isa::available() {
-                let mut strip = soup(side, rule, Edge::Torus, 1);
-                strip.set_isa(isa);
-                let id = BenchmarkId::new(format!("{name}/{}", isa.name()), side);
-                group.bench_function(id, |b| {
-                    b.iter(|| {
-                        strip.fill_halos_alone(Edge::Torus);
-                        strip.step(&rule, Edge::Torus);
-                    })
-                });
+    // One generation per pass, as the live view steps, and four, as
+    // headless runs do; throughput counts every generation.
+    for (group_name, generations) in [("step", 1), ("advance-4", 4)] {
+        let mut group = c.benchmark_group(group_name);
+        group
+            .sample_size(10)
+            .warm_up_time(Duration::from_millis(500))
+            .measurement_time(Duration::from_secs(2));
+        for side in [1024, 4096] {
+            group.throughput(Throughput::Elements((generations * side * side) as u64));
+            for (name, rule) in rules {
+                for isa in Isa::available() {
+                    let mut strip = soup(side, rule, Edge::Torus, generations);
+                    strip.set_isa(isa);
+                    let id = BenchmarkId::new(format!("{name}/{}", isa.name()), side);
+                    group.bench_function(id, |b| {
+                        b.iter(|| strip.advance_alone(&rule, Edge::Torus, generations))
+                    });
+                }
             }
         }
+        group.finish();
     }
-    group.finish();
-    // Four generations per pass over the grid, as headless runs step:
-    // throughput counts all four.
-    let mut group = c.benchmark_group("advance-4");
-    group
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2));
-    for side in [1024, 4096] {
-        group.throughput(Throughput::Elements(4 * (side * side) as u64));
-        for (name, rule) in rules {
-            for isa in Isa::available() {
-                let mut strip = soup(side, rule, Edge::Torus, 4);
-                strip.set_isa(isa);
-                let id = BenchmarkId::new(format!("{name}/{}", isa.name()), side);
-                group.bench_function(id, |b| {
-                    b.iter(|| strip.advance_alone(&rule, Edge::Torus, 4))
-                });
-            }
-        }
-    }
-    group.finish();
 }
 
 criterion_group!(benches, kernel);
