@@ -118,6 +118,8 @@ pub fn run(
     };
 
     let panic_at = launch::test_panic_generation(rank);
+    // Batches must be alike on every rank: their halos are as deep.
+    let panic_point = launch::test_panic_point().map(|(_, generation)| generation);
     let slowdown = launch::test_slowdown(rank);
     let mut balancer = Balancer::new(
         cluster,
@@ -142,8 +144,8 @@ pub fn run(
         }
         // A batch of generations ends where anything must see the grid.
         let mut batch = (options.generations - generation).min(depth as u64);
-        if let Some(panic_at) = panic_at.filter(|&p| p > generation + 1) {
-            batch = batch.min(panic_at - 1 - generation);
+        if let Some(stop) = panic_point.filter(|&p| p > generation + 1) {
+            batch = batch.min(stop - 1 - generation);
         }
         for every in [options.report_every, checkpoint_every]
             .into_iter()

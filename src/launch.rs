@@ -17,13 +17,19 @@ pub fn env_rank() -> Option<usize> {
 /// that a fault ends the whole job: `LIFE_TUI_TEST_PANIC=<rank>:<generation>`.
 pub const TEST_PANIC_VAR: &str = "LIFE_TUI_TEST_PANIC";
 
+/// The rank and the generation the test-only switch asks a panic for.
+/// Every rank knows it, so that all end their batches of generations
+/// where that rank stops.
+pub fn test_panic_point() -> Option<(usize, u64)> {
+    let value = std::env::var(TEST_PANIC_VAR).ok()?;
+    let (target, generation) = value.split_once(':')?;
+    Some((target.trim().parse().ok()?, generation.trim().parse().ok()?))
+}
+
 /// The generation before which `rank` must panic, if the test-only switch
 /// asks for one on this rank.
 pub fn test_panic_generation(rank: usize) -> Option<u64> {
-    let value = std::env::var(TEST_PANIC_VAR).ok()?;
-    let (target, generation) = value.split_once(':')?;
-    let target: usize = target.trim().parse().ok()?;
-    (target == rank).then_some(generation.trim().parse().ok()?)
+    test_panic_point().and_then(|(target, generation)| (target == rank).then_some(generation))
 }
 
 /// The panic the test-only switch asks for.
