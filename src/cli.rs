@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
 
-use crate::engine::{Edge, Rule};
+use crate::engine::{DEFAULT_HALO_DEPTH, Edge, Rule};
 
 /// Conway's Game of Life, in parallel over MPI row strips, live in the terminal.
 ///
@@ -83,12 +83,11 @@ pub struct Cli {
     #[arg(long)]
     pub timing: bool,
 
-    /// Generations stepped per halo exchange (headless), 1 to 64 [default: 4]:
-    /// each rank then swaps K edge rows with its neighbours and reads and
-    /// writes its strip once every K generations. Capped at the smallest
-    /// strip's height
-    #[arg(long, value_name = "K", value_parser = parse_halo_depth, allow_negative_numbers = true)]
-    pub halo_depth: Option<usize>,
+    /// Generations stepped per halo exchange (headless), 1 to 64: each rank
+    /// then swaps K edge rows with its neighbours and reads and writes its
+    /// strip once every K generations. Capped at the smallest strip's height
+    #[arg(long, value_name = "K", default_value_t = DEFAULT_HALO_DEPTH, value_parser = parse_halo_depth, allow_negative_numbers = true)]
+    pub halo_depth: usize,
 
     /// Keep the strips even (headless): by default, rows move from ranks
     /// that compute slowly to fast ones while the run goes on

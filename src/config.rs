@@ -377,8 +377,9 @@ impl RunConfig {
         let strip = if decomp.ranks() == 1 {
             Strip::bytes_needed(self.width, self.height, depth)
         } else {
-            // Rebalancing may widen a strip; while rows move, the strip
-            // before and the new one's cells are both held.
+            // Rebalancing may widen a strip to the widest allowed; while rows
+            // move, those arriving wait in a buffer of their own, at most
+            // one more copy of the strip's cells.
             Strip::bytes_needed(self.width, decomp.widest_allowed(), depth) * 3 / 2
         };
         let gathered = if gathers_grid && rank == 0 {
@@ -454,9 +455,9 @@ mod tests {
     fn a_huge_grid_is_refused_before_allocation() {
         let config = RunConfig::soup(1 << 24, 1 << 24, 1, 0.5);
         let decomp = config.decomposition(2).unwrap();
-        // 2^48 cells split in two, double buffered, a strip growing to three
-        // quarters of the grid by rebalancing, with its next copy half
-        // made: 36 TiB per rank.
+        // 2^48 cells split in two, a strip growing to three quarters of the
+        // grid by rebalancing, double buffered, plus rows arriving while it
+        // grows: 36 TiB per rank.
         assert_eq!(
             config.memory_needed(&decomp, 1, 1, false),
             2 * ((3u64 << 22) + 2) * (1 << 21) * 3 / 2

@@ -117,9 +117,9 @@ pub fn run(
         }
     };
 
-    let panic_at = launch::test_panic_generation(rank);
-    // Batches must be alike on every rank: their halos are as deep.
-    let panic_point = launch::test_panic_point().map(|(_, generation)| generation);
+    // Every rank ends its batches where the panicking rank stops: the
+    // halos of a batch are as deep on every rank.
+    let panic_point = launch::test_panic_point();
     let slowdown = launch::test_slowdown(rank);
     let mut balancer = Balancer::new(
         cluster,
@@ -139,12 +139,12 @@ pub fn run(
     let checkpoint_every = options.checkpoint.as_ref().map(|(_, every)| *every);
     let mut generation = config.start_generation;
     while generation < options.generations {
-        if panic_at == Some(generation + 1) {
+        if panic_point == Some((rank, generation + 1)) {
             launch::test_panic(rank, generation + 1);
         }
         // A batch of generations ends where anything must see the grid.
         let mut batch = (options.generations - generation).min(depth as u64);
-        if let Some(stop) = panic_point.filter(|&p| p > generation + 1) {
+        if let Some((_, stop)) = panic_point.filter(|&(_, p)| p > generation + 1) {
             batch = batch.min(stop - 1 - generation);
         }
         for every in [options.report_every, checkpoint_every]

@@ -5,7 +5,6 @@ use std::process::ExitCode;
 use life_tui::cli::{self, Cli, CliExit};
 use life_tui::cluster::{self, Cluster};
 use life_tui::config::{self, ConfigError, RunConfig};
-use life_tui::engine::DEFAULT_HALO_DEPTH;
 use life_tui::headless::{self, HeadlessOptions};
 use life_tui::pattern;
 
@@ -43,7 +42,7 @@ fn run(cluster: &Cluster, cli: &Cli) -> Result<u8, ConfigError> {
             generations: cli.generations.unwrap_or(100),
             report_every: cli.report_every,
             timing: cli.timing,
-            halo_depth: cli.halo_depth.unwrap_or(DEFAULT_HALO_DEPTH),
+            halo_depth: cli.halo_depth,
             balance: !cli.no_balance,
             announce_seed: cli.seed.is_none() && config.pattern.is_none(),
             output: cli.output.clone(),

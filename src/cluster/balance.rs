@@ -74,9 +74,6 @@ impl Balancer {
         let generations = generation - self.generation_then;
         let spent = compute.saturating_sub(self.compute_then);
         (self.compute_then, self.generation_then) = (compute, generation);
-        if generations == 0 {
-            return;
-        }
         let rows = strip.rows() as f64;
         let cost = spent.as_secs_f64() / (rows * generations as f64);
         let costs = cluster.all_gather_f64(cost);

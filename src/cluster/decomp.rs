@@ -67,8 +67,8 @@ impl Decomposition {
     }
 
     /// The most rows a rebalanced strip may hold: half as much again as
-    /// an even share, so that memory checked for even strips suffices
-    /// with a margin that [`RunConfig::check_memory`] includes.
+    /// an even share, so that the memory a run needs stays bounded (and is
+    /// checked up front by [`RunConfig::check_memory`]).
     ///
     /// [`RunConfig::check_memory`]: crate::config::RunConfig::check_memory
     pub fn widest_allowed(&self) -> usize {

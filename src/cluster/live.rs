@@ -297,13 +297,9 @@ impl RankState {
     /// This rank's rows of the viewport, as gathered.
     pub fn render(&self, view: &Viewport) -> Vec<u8> {
         let rows = self.rows();
-        raster::render_part(
-            view,
-            rows.clone(),
-            self.config.width,
-            self.config.height,
-            |y| self.strip.row(y - rows.start),
-        )
+        raster::render_part(view, rows.clone(), self.config.width, |y| {
+            self.strip.row(y - rows.start)
+        })
     }
 }
 
@@ -325,12 +321,6 @@ impl Cluster {
                 nap = (nap * 2).min(max_nap);
             }
         });
-    }
-
-    /// Gathers every rank's bytes on rank 0, where `counts` (known there
-    /// in advance) gives each rank's length. Blocking on every rank.
-    pub fn gather_bytes(&self, mine: &[u8], counts: Option<&[usize]>) -> Option<Vec<u8>> {
-        self.gather_varcount(mine, counts)
     }
 
     /// One round on this rank: apply, step, render, gather. Rank 0 gets
@@ -367,19 +357,12 @@ impl Cluster {
         mine.extend_from_slice(&part);
         let counts = self.is_root().then(|| {
             (0..self.size())
-                .map(|r| rank_bytes(&control.view, &state.decomp, state.config.height, r))
+                .map(|r| rank_bytes(&control.view, &state.decomp, r))
                 .collect::<Vec<_>>()
         });
-        let all = self.gather_bytes(&mine, counts.as_deref())?;
+        let all = self.gather_varcount(&mine, counts.as_deref())?;
         let counts = counts.expect("root has counts");
-        Some(assemble(
-            &control.view,
-            &state.decomp,
-            state.config.height,
-            &all,
-            &counts,
-            grid,
-        ))
+        Some(assemble(&control.view, &state.decomp, &all, &counts, grid))
     }
 
     /// Rank 0's side of one round: broadcast `control`, then play it.
@@ -421,7 +404,6 @@ impl Cluster {
 pub fn assemble(
     view: &Viewport,
     decomp: &Decomposition,
-    height: usize,
     all: &[u8],
     counts: &[usize],
     grid: Option<BitGrid>,
@@ -433,13 +415,7 @@ pub fn assemble(
         let chunk = &all[at..at + count];
         at += count;
         stats.push(RankStats::decode(&chunk[..STAT_BYTES]));
-        raster::merge_part(
-            view,
-            decomp.rows_of(rank),
-            height,
-            &chunk[STAT_BYTES..],
-            &mut dots,
-        );
+        raster::merge_part(view, decomp.rows_of(rank), &chunk[STAT_BYTES..], &mut dots);
     }
     RoundResult {
         stats,
@@ -450,8 +426,8 @@ pub fn assemble(
 }
 
 /// The bytes one rank contributes to a round (its stats plus its dots).
-pub fn rank_bytes(view: &Viewport, decomp: &Decomposition, height: usize, rank: usize) -> usize {
-    STAT_BYTES + raster::part_len(view, decomp.rows_of(rank), height)
+pub fn rank_bytes(view: &Viewport, decomp: &Decomposition, rank: usize) -> usize {
+    STAT_BYTES + raster::part_len(view, decomp.rows_of(rank))
 }
 
 #[cfg(test)]

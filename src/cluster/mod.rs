@@ -273,7 +273,7 @@ impl Cluster {
 
     /// Every rank's `mine`, concatenated in rank order on the root, where
     /// `counts` (given there only) holds each rank's length. Blocking.
-    fn gather_varcount<T>(&self, mine: &[T], counts: Option<&[usize]>) -> Option<Vec<T>>
+    pub(super) fn gather_varcount<T>(&self, mine: &[T], counts: Option<&[usize]>) -> Option<Vec<T>>
     where
         T: Equivalence + Default + Clone,
     {

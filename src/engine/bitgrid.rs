@@ -59,10 +59,6 @@ impl BitGrid {
         self.height
     }
 
-    pub fn words_per_row(&self) -> usize {
-        self.words_per_row
-    }
-
     pub fn get(&self, x: usize, y: usize) -> bool {
         debug_assert!(x < self.width && y < self.height);
         self.bits[y * self.words_per_row + x / 64] >> (x % 64) & 1 == 1
@@ -90,10 +86,6 @@ impl BitGrid {
 
     pub fn row_mut(&mut self, y: usize) -> &mut [u64] {
         &mut self.bits[y * self.words_per_row..(y + 1) * self.words_per_row]
-    }
-
-    pub fn words(&self) -> &[u64] {
-        &self.bits
     }
 
     pub fn population(&self) -> u64 {

@@ -83,11 +83,6 @@ impl Strip {
         8 * (buffers + scratch)
     }
 
-    /// A strip with one halo row a side: one generation per exchange.
-    pub fn new(width: usize, rows: usize) -> Strip {
-        Strip::with_depth(width, rows, 1)
-    }
-
     /// A strip that can step up to `depth` generations per halo exchange.
     pub fn with_depth(width: usize, rows: usize, depth: usize) -> Strip {
         Strip::with_room(width, rows, depth, rows)
@@ -158,11 +153,6 @@ impl Strip {
         strip
     }
 
-    /// The instruction set the kernel runs with: the CPU's best unless set.
-    pub fn isa(&self) -> Isa {
-        self.isa
-    }
-
     /// Runs the kernel with `isa` from now on (to compare or test variants).
     /// Panics in [`Strip::step`] if the CPU lacks it.
     pub fn set_isa(&mut self, isa: Isa) {
@@ -208,24 +198,6 @@ impl Strip {
         let words = self.words_per_row();
         let all = self.cells.as_slice().expect("standard layout");
         &all[self.depth * words..(self.depth + self.rows) * words]
-    }
-
-    pub fn own_words_mut(&mut self) -> &mut [u64] {
-        let (depth, rows, words) = (self.depth, self.rows, self.words_per_row());
-        let all = self.cells.as_slice_mut().expect("standard layout");
-        &mut all[depth * words..(depth + rows) * words]
-    }
-
-    /// The halo row just above the strip.
-    pub fn halo_above_mut(&mut self) -> &mut [u64] {
-        let row = self.depth - 1;
-        self.cells.row_mut(row).into_slice().expect("contiguous")
-    }
-
-    /// The halo row just below the strip.
-    pub fn halo_below_mut(&mut self) -> &mut [u64] {
-        let row = self.depth + self.rows;
-        self.cells.row_mut(row).into_slice().expect("contiguous")
     }
 
     /// Fills every halo row as a whole grid would: wrapped for a torus

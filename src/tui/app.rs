@@ -61,14 +61,10 @@ impl RenderMode {
     }
 
     /// The dot under character (`column`, `row`) of the grid area (its
-    /// top-left dot when a character holds several).
+    /// top-left dot when a character holds several): as many dots as the
+    /// characters before it hold.
     pub fn dot_at(self, column: u16, row: u16) -> (usize, usize) {
-        let (c, r) = (usize::from(column), usize::from(row));
-        match self {
-            RenderMode::Braille => (2 * c, 4 * r),
-            RenderMode::HalfBlock => (c, 2 * r),
-            RenderMode::Blocks => (c / 2, r),
-        }
+        self.dots(column, row)
     }
 
     fn density(self) -> bool {
@@ -296,9 +292,9 @@ impl App {
         if self.ranks.len() != fresh.len() {
             self.ranks = fresh;
         } else {
+            let stepped = control.steps > 0;
             for (old, new) in self.ranks.iter_mut().zip(fresh) {
-                let steps = result.stats.first().map_or(0, |s| s.steps);
-                if steps > 0 {
+                if stepped {
                     // Smooth the times so the bars move, but do not flicker.
                     old.compute = 0.7 * old.compute + 0.3 * new.compute;
                     old.wait = 0.7 * old.wait + 0.3 * new.wait;

@@ -18,8 +18,8 @@ use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use crate::cli::Cli;
-use crate::cluster::Cluster;
 use crate::cluster::live::RankState;
+use crate::cluster::{Cluster, Decomposition};
 use crate::config::RunConfig;
 use crate::pattern::Pattern;
 use app::{App, RunInfo};
@@ -44,6 +44,7 @@ pub fn run(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> 
 struct Prepared {
     tty: Tty,
     config: RunConfig,
+    decomp: Decomposition,
     screen: Rect,
 }
 
@@ -60,7 +61,7 @@ fn prepare(
     let screen = Rect::new(0, 0, columns, rows);
     let config = RunConfig::resolve(cli, pattern, Some(App::initial_grid_dots(screen)))
         .map_err(|e| e.to_string())?;
-    config
+    let decomp = config
         .decomposition(cluster.size())
         .map_err(|e| e.to_string())?;
     if let Some(path) = &cli.checkpoint {
@@ -70,6 +71,7 @@ fn prepare(
     Ok(Prepared {
         tty,
         config,
+        decomp,
         screen,
     })
 }
@@ -79,6 +81,7 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
     let Prepared {
         mut tty,
         config,
+        decomp,
         screen,
     } = match prepare(cluster, cli, pattern) {
         Ok(prepared) => prepared,
@@ -99,9 +102,6 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
         leader,
     ];
     cluster.live_setup(&mut setup);
-    let decomp = config
-        .decomposition(cluster.size())
-        .expect("checked in prepare");
     let info = RunInfo {
         width: config.width,
         height: config.height,

@@ -19,13 +19,13 @@ pub fn row_bytes(view: &Viewport) -> usize {
     }
 }
 
-/// The dot rows that cell rows `rows` (of a grid `height` high) touch.
-pub fn dot_rows(view: &Viewport, rows: Range<usize>, height: usize) -> Range<usize> {
+/// The dot rows that cell rows `rows` (rows of the grid) touch.
+pub fn dot_rows(view: &Viewport, rows: Range<usize>) -> Range<usize> {
     let scale = view.scale.max(1) as i128;
     let top = view.y0 as i128;
     let bottom = top + view.dots_h as i128 * scale;
-    let lo = (rows.start as i128).max(top).max(0);
-    let hi = (rows.end as i128).min(height as i128).min(bottom);
+    let lo = (rows.start as i128).max(top);
+    let hi = (rows.end as i128).min(bottom);
     if lo >= hi {
         return 0..0;
     }
@@ -35,8 +35,8 @@ pub fn dot_rows(view: &Viewport, rows: Range<usize>, height: usize) -> Range<usi
 }
 
 /// The length of the part that a rank holding `rows` sends.
-pub fn part_len(view: &Viewport, rows: Range<usize>, height: usize) -> usize {
-    dot_rows(view, rows, height).len() * row_bytes(view)
+pub fn part_len(view: &Viewport, rows: Range<usize>) -> usize {
+    dot_rows(view, rows).len() * row_bytes(view)
 }
 
 /// Live cells of `row` in columns `from..to`.
@@ -73,10 +73,9 @@ pub fn render_part<'a>(
     view: &Viewport,
     rows: Range<usize>,
     width: usize,
-    height: usize,
     row: impl Fn(usize) -> &'a [u64],
 ) -> Vec<u8> {
-    let dots = dot_rows(view, rows.clone(), height);
+    let dots = dot_rows(view, rows.clone());
     let stride = row_bytes(view);
     let mut out = vec![0u8; dots.len() * stride];
     if dots.is_empty() {
@@ -98,8 +97,8 @@ pub fn render_part<'a>(
         counts.fill(0);
         let from = view.y0 as i128 + j as i128 * scale;
         let to = from + scale;
-        let lo = from.max(rows.start as i128).max(0) as usize;
-        let hi = to.min(rows.end as i128).min(height as i128).max(0) as usize;
+        let lo = from.max(rows.start as i128) as usize;
+        let hi = to.min(rows.end as i128).max(0) as usize;
         for y in lo..hi {
             let cells = row(y);
             for (count, &(a, b)) in counts.iter_mut().zip(&columns) {
@@ -124,14 +123,8 @@ pub fn render_part<'a>(
 
 /// Merges one rank's part into the full picture (`dots_w * dots_h` bytes,
 /// 0 to 255 per dot). Dot rows sent by two ranks add up.
-pub fn merge_part(
-    view: &Viewport,
-    rows: Range<usize>,
-    height: usize,
-    part: &[u8],
-    dots: &mut [u8],
-) {
-    let range = dot_rows(view, rows, height);
+pub fn merge_part(view: &Viewport, rows: Range<usize>, part: &[u8], dots: &mut [u8]) {
+    let range = dot_rows(view, rows);
     let stride = row_bytes(view);
     debug_assert_eq!(part.len(), range.len() * stride);
     for (k, j) in range.enumerate() {
@@ -170,11 +163,9 @@ mod tests {
         let mut dots = vec![0u8; view.dots_w * view.dots_h];
         for rank in 0..ranks {
             let rows = decomp.rows_of(rank);
-            let part = render_part(view, rows.clone(), grid.width(), grid.height(), |y| {
-                grid.row(y)
-            });
-            assert_eq!(part.len(), part_len(view, rows.clone(), grid.height()));
-            merge_part(view, rows, grid.height(), &part, &mut dots);
+            let part = render_part(view, rows.clone(), grid.width(), |y| grid.row(y));
+            assert_eq!(part.len(), part_len(view, rows.clone()));
+            merge_part(view, rows, &part, &mut dots);
         }
         dots
     }

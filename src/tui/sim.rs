@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use crate::cluster::live::{Control, RankState, RankStats, RoundResult, assemble, rank_bytes};
 use crate::cluster::{Cluster, Decomposition};
 use crate::config::RunConfig;
-use crate::engine::BitGrid;
+use crate::engine::{BitGrid, DeadSides, Edge};
 
 /// Plays rounds on all ranks and returns what rank 0 gathers.
 pub trait Engine {
@@ -63,6 +63,8 @@ impl LocalEngine {
         self.states[0].decomp.clone()
     }
 
+    /// One generation on every strip, halos copied from the neighbours'
+    /// edge rows as [`Cluster::advance`] sends them.
     fn step(&mut self) {
         let n = self.states.len();
         let edge = self.states[0].config.edge;
@@ -78,25 +80,23 @@ impl LocalEngine {
             .map(|s| s.strip.row(s.strip.rows() - 1).to_vec())
             .collect();
         for (r, state) in self.states.iter_mut().enumerate() {
-            let (above, below) = (decomp.above(r), decomp.below(r));
-            let dead_above = edge == crate::engine::Edge::Dead && r == 0;
-            let dead_below = edge == crate::engine::Edge::Dead && r == n - 1;
-            let halo = state.strip.halo_above_mut();
-            if dead_above {
-                halo.fill(0);
-            } else {
-                halo.copy_from_slice(&lasts[above]);
-            }
-            let halo = state.strip.halo_below_mut();
-            if dead_below {
-                halo.fill(0);
-            } else {
-                halo.copy_from_slice(&firsts[below]);
-            }
-        }
-        for state in &mut self.states {
+            let dead = DeadSides {
+                above: edge == Edge::Dead && r == 0,
+                below: edge == Edge::Dead && r == n - 1,
+            };
+            let (above, below) = (&lasts[decomp.above(r)], &firsts[decomp.below(r)]);
             let rule = state.config.rule;
-            state.strip.step(&rule, edge);
+            state
+                .strip
+                .advance(&rule, edge, 1, dead, |halos, compute_interior| {
+                    if !dead.above {
+                        halos.above.copy_from_slice(above);
+                    }
+                    if !dead.below {
+                        halos.below.copy_from_slice(below);
+                    }
+                    compute_interior();
+                });
         }
     }
 
@@ -128,7 +128,6 @@ impl Engine for LocalEngine {
         }
         let per_rank = started.elapsed() / self.states.len().max(1) as u32;
         let decomp = self.decomposition();
-        let height = self.states[0].config.height;
         let mut all = Vec::new();
         let mut counts = Vec::new();
         for state in &self.states {
@@ -142,10 +141,10 @@ impl Engine for LocalEngine {
             };
             all.extend_from_slice(&stats.encode());
             all.extend_from_slice(&state.render(&control.view));
-            counts.push(rank_bytes(&control.view, &decomp, height, state.rank));
+            counts.push(rank_bytes(&control.view, &decomp, state.rank));
         }
         let grid = control.gathers_grid().then(|| self.grid());
-        assemble(&control.view, &decomp, height, &all, &counts, grid)
+        assemble(&control.view, &decomp, &all, &counts, grid)
     }
 
     fn quit(&mut self) {}

@@ -88,11 +88,7 @@ fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
         (i < view.dots_w && j < view.dots_h && dot_inside(view, w, h, i, j))
             .then(|| app.dots[j * view.dots_w + i])
     };
-    let rows_per_char = match app.mode {
-        RenderMode::Braille => 4,
-        RenderMode::HalfBlock => 2,
-        RenderMode::Blocks => 1,
-    };
+    let (_, rows_per_char) = app.mode.dots(1, 1);
     let mut labelled = vec![false; app.info.ranks()];
     for row in 0..area.height {
         let top = usize::from(row) * rows_per_char;
