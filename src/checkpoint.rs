@@ -1,5 +1,5 @@
 //! Checkpoints: the whole grid saved as Golly's extended RLE, whose
-//! `#CXRLE Pos=0,0 Gen=N` line carries the generation number, and whose
+//! `#CXRLE Pos=X,Y Gen=N` line carries the generation number, and whose
 //! bounded-grid rule suffix (`B3/S23:T512,512`) carries the size and edge.
 
 use std::path::Path;
@@ -58,11 +58,14 @@ pub fn saved_grid(
     origin: String,
 ) -> Pattern {
     let (width, height) = (grid.width(), grid.height());
+    // Golly centres a bounded grid on its origin: column 0 is at
+    // x = -(width / 2), row 0 at y = -(height / 2).
+    let (x, y) = (width / 2, height / 2);
     Pattern {
         name,
         author: None,
         comments: vec![
-            format!("XRLE Pos=0,0 Gen={generation}"),
+            format!("XRLE Pos=-{x},-{y} Gen={generation}"),
             format!(
                 "Generation {generation} of a {width}x{height} {edge} grid, written by life-tui"
             ),
@@ -98,7 +101,18 @@ mod tests {
         let mut grid = BitGrid::new(70, 5);
         grid.set(69, 4, true);
         let text = pattern::write_rle(&snapshot(&config, 1234, grid.clone()));
-        assert!(text.starts_with("#CXRLE Pos=0,0 Gen=1234\n"), "{text}");
+        // First, where Golly looks for it, and placing column 0 and row 0
+        // on the left and top edges of Golly's grid (centred on 0,0).
+        assert!(text.starts_with("#CXRLE Pos=-35,-2 Gen=1234\n"), "{text}");
+        let named = Pattern {
+            name: Some("Glider".into()),
+            ..snapshot(&config, 7, grid.clone())
+        };
+        let text_named = pattern::write_rle(&named);
+        assert!(
+            text_named.starts_with("#CXRLE Pos=-35,-2 Gen=7\n#N Glider\n"),
+            "{text_named}"
+        );
         let back = pattern::parse(text.as_bytes()).unwrap();
         assert_eq!(generation_of(&back), Some(1234));
         assert_eq!(back.cells, grid);

@@ -519,11 +519,18 @@ fn one_line(text: &str) -> String {
 /// The longest line [`write_rle`] writes.
 pub const RLE_LINE_LIMIT: usize = 70;
 
-/// Writes RLE: `#N`, `#O`, `#C` lines, the header `x = .., y = .., rule = ..`
-/// (B3/S23 when the pattern has no rule; the bounded-grid suffix is kept),
-/// then runs in lines of at most 70 characters, ending with `!`.
+/// Writes RLE: Golly's `#CXRLE` line if a comment holds one (first: Golly
+/// reads it nowhere else), `#N`, `#O`, the other `#C` lines, the header
+/// `x = .., y = .., rule = ..` (B3/S23 when the pattern has no rule; the
+/// bounded-grid suffix is kept), then runs in lines of at most 70
+/// characters, ending with `!`.
 pub fn write_rle(pattern: &Pattern) -> String {
     let mut out = String::new();
+    let extended = |comment: &&String| comment.starts_with("XRLE ");
+    for comment in pattern.comments.iter().filter(extended) {
+        out.push_str(format!("#C{}", one_line(comment)).trim_end());
+        out.push('\n');
+    }
     if let Some(name) = &pattern.name {
         out.push_str(format!("#N {}", one_line(name)).trim_end());
         out.push('\n');
@@ -532,11 +539,9 @@ pub fn write_rle(pattern: &Pattern) -> String {
         out.push_str(format!("#O {}", one_line(author)).trim_end());
         out.push('\n');
     }
-    for comment in &pattern.comments {
+    for comment in pattern.comments.iter().filter(|c| !extended(c)) {
         for line in text_lines(comment) {
-            // Golly's extended RLE line goes without the space: `#CXRLE Pos=0,0 Gen=7`.
-            let separator = if line.starts_with("XRLE ") { "" } else { " " };
-            out.push_str(format!("#C{separator}{line}").trim_end());
+            out.push_str(format!("#C {line}").trim_end());
             out.push('\n');
         }
     }
