@@ -307,16 +307,8 @@ fn wide_grid() -> impl Strategy<Value = BitGrid> {
     // Up to 22 words a row: every tile layout of both variants (4 and 8
     // words a tile, overlapping or not) and rows too short for any tile.
     (1usize..=1400, 1usize..=5).prop_flat_map(|(w, h)| {
-        proptest::collection::vec(any::<u64>(), h * w.div_ceil(64)).prop_map(move |words| {
-            let mut grid = BitGrid::new(w, h);
-            for y in 0..h {
-                for x in 0..w {
-                    let word = words[y * w.div_ceil(64) + x / 64];
-                    grid.set(x, y, word >> (x % 64) & 1 == 1);
-                }
-            }
-            grid
-        })
+        proptest::collection::vec(any::<u64>(), h * w.div_ceil(64))
+            .prop_map(move |words| BitGrid::from_words(w, h, words))
     })
 }
 

@@ -18,14 +18,9 @@ fn serial(
     generations: u64,
 ) -> (u64, String) {
     let config = RunConfig {
-        width,
-        height,
         rule,
         edge,
-        seed,
-        density: 0.5,
-        pattern: None,
-        start_generation: 0,
+        ..RunConfig::soup(width, height, seed, 0.5)
     };
     let grid = config
         .initial_strip(&Decomposition::new(height, 1).unwrap(), 0, 1)
@@ -142,6 +137,7 @@ fn several_generations_per_exchange_match_one_at_a_time() {
         for np in 2..=4 {
             for depth in ["2", "5", "9"] {
                 let lines = run(np, depth);
+                assert_eq!(lines.len(), expected.len(), "np={np}, --halo-depth {depth}");
                 for (got, want) in lines.iter().zip(&expected) {
                     let fingerprint = |v: &serde_json::Value| {
                         let v = v.get("summary").unwrap_or(v);
@@ -214,6 +210,7 @@ fn rows_move_away_from_a_slow_rank_and_the_result_stays_the_same() {
     // Every report, the final hash and the gathered grid are the same as
     // with even strips and as the serial engine's.
     assert_eq!(balanced.len(), 7);
+    assert_eq!(even.len(), 7);
     for (b, e) in balanced.iter().zip(&even).take(6) {
         assert_eq!(b, e);
     }

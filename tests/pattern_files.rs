@@ -128,8 +128,13 @@ fn unreadable_files_are_io_errors() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("secret.rle");
     std::fs::write(&path, "x = 1, y = 1\no!\n").unwrap();
+    // A path through a file fails for every user, root included.
+    let through_a_file = path.join("inner.rle");
+    let e = read_file(&through_a_file).unwrap_err();
+    assert!(matches!(e.kind, PatternErrorKind::Io { .. }), "{e}");
+    assert_eq!(e.line, 0);
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
-    // Root can read anything; only check when the permission actually bites.
+    // Root can read anything: the permission only bites for other users.
     if std::fs::read(&path).is_err() {
         let e = read_file(&path).unwrap_err();
         assert!(matches!(e.kind, PatternErrorKind::Io { .. }), "{e}");

@@ -10,32 +10,17 @@ use common::*;
 use life_tui::checkpoint;
 use life_tui::pattern;
 
-/// Starts `mpirun` in the background, output discarded.
-fn spawn_mpirun(np: usize, args: &[&str], env: &[(&str, &str)]) -> Child {
+/// Starts `mpirun` in the background, stdout discarded.
+fn spawn_mpirun(np: usize, args: &[&str], env: &[(&str, &str)]) -> Job {
     let mut command = mpirun_command(np, args);
     command.envs(env.iter().copied());
-    command
+    let child = command
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("spawn mpirun")
-}
-
-/// Waits for the job to end by itself, failing the test after `limit`.
-fn wait_within(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the job did not end within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+        .expect("spawn mpirun");
+    Job(child)
 }
 
 /// The pid of rank `rank` among mpirun's children.
@@ -214,7 +199,7 @@ fn kill_9_during_checkpointing_leaves_the_previous_checkpoint_intact() {
             rank_pid(&job, 0, Duration::from_secs(5)),
             rustix::process::Signal::KILL,
         );
-        let status = wait_within(&mut job, Duration::from_secs(10));
+        let status = wait_or_kill(&mut job, Duration::from_secs(10));
         assert!(!status.success());
         assert!(checkpoint_generation(&ck) >= 1);
         std::fs::remove_file(&ck).unwrap();
@@ -229,7 +214,7 @@ fn kill_9_of_any_rank_ends_the_job_within_5_seconds() {
         std::thread::sleep(Duration::from_millis(500));
         let killed = Instant::now();
         signal(pid, rustix::process::Signal::KILL);
-        let status = wait_within(&mut job, Duration::from_secs(5));
+        let status = wait_or_kill(&mut job, Duration::from_secs(5));
         assert!(!status.success(), "killing rank {victim} must fail the job");
         assert!(killed.elapsed() < Duration::from_secs(5));
     }
@@ -241,7 +226,7 @@ fn sigterm_to_mpirun_ends_the_job_within_5_seconds() {
     rank_pid(&job, 2, Duration::from_secs(10));
     std::thread::sleep(Duration::from_millis(300));
     signal(job.id() as i32, rustix::process::Signal::TERM);
-    let status = wait_within(&mut job, Duration::from_secs(5));
+    let status = wait_or_kill(&mut job, Duration::from_secs(5));
     assert!(!status.success());
 }
 
@@ -264,7 +249,7 @@ fn a_panic_on_any_rank_ends_the_job_with_the_checkpoint_intact() {
         ]
         .concat();
         let mut job = spawn_mpirun(3, &args, &[("LIFE_TUI_TEST_PANIC", &spec)]);
-        let status = wait_within(&mut job, Duration::from_secs(20));
+        let status = wait_or_kill(&mut job, Duration::from_secs(20));
         assert!(!status.success());
         let mut stderr = String::new();
         std::io::Read::read_to_string(job.stderr.as_mut().unwrap(), &mut stderr).unwrap();

@@ -88,14 +88,8 @@ fn pause_step_and_quit_drive_the_ranks_like_the_serial_engine() {
 #[test]
 fn a_mouse_click_toggles_the_cell_under_it() {
     let config = RunConfig {
-        width: 20,
-        height: 12,
-        rule: Rule::LIFE,
         edge: Edge::Dead,
-        seed: 1,
-        density: 0.0,
-        pattern: None,
-        start_generation: 0,
+        ..RunConfig::soup(20, 12, 1, 0.0)
     };
     let mut engine = LocalEngine::new(&config, 2);
     let screen = Rect::new(0, 0, 40, 14);

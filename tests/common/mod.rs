@@ -3,7 +3,6 @@
 #![allow(dead_code)]
 
 use std::io::Read;
-use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -83,22 +82,53 @@ fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8
     })
 }
 
-fn wait_or_kill(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
+/// Waits for `child` to end by itself, failing the test after `limit`.
+pub fn wait_or_kill(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
     let start = Instant::now();
     loop {
         if let Some(status) = child.try_wait().expect("wait") {
             return status;
         }
         if start.elapsed() > limit {
-            // SIGTERM lets mpirun take its ranks down with it; then make sure.
-            let pid = rustix::process::Pid::from_child(child);
-            let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
-            std::thread::sleep(Duration::from_secs(2));
-            let _ = child.kill();
-            let _ = child.wait();
+            take_down(child);
             panic!("timed out after {limit:?}: the job hung");
         }
         std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// SIGTERM lets mpirun take its ranks down with it; then make sure.
+fn take_down(child: &mut Child) {
+    let pid = rustix::process::Pid::from_child(child);
+    let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
+    std::thread::sleep(Duration::from_secs(2));
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// A job running in the background, taken down when dropped: a test that
+/// fails half-way must not leave its job running (dropping a plain
+/// `Child` leaves the process alone).
+pub struct Job(pub Child);
+
+impl std::ops::Deref for Job {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Job {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.0
+    }
+}
+
+impl Drop for Job {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            take_down(&mut self.0);
+        }
     }
 }
 
@@ -128,13 +158,11 @@ pub fn json_lines(output: &Output) -> Vec<serde_json::Value> {
 pub fn summary(output: &Output) -> serde_json::Value {
     let lines = json_lines(output);
     let last = lines.last().expect("at least the summary line");
-    last["summary"].clone()
+    last.get("summary")
+        .unwrap_or_else(|| panic!("the last line is not the summary: {last}"))
+        .clone()
 }
 
 pub fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
-}
-
-pub fn exists(path: &Path) -> bool {
-    path.exists()
 }
