@@ -10,8 +10,11 @@ MPIRUN := scripts/mpi-env.sh mpirun
 .PHONY: demo test test-long deps build lint bench headless-demo clean
 
 deps:
-	@scripts/install-deps.sh
 	@command -v cargo >/dev/null || { echo "error: cargo not found; install Rust from rustup.rs" >&2; exit 1; }
+	@scripts/install-deps.sh
+	@# `make lint` needs rustfmt and clippy, which minimal rustup profiles leave out.
+	@if command -v rustup >/dev/null && ! { $(CARGO) fmt --version && $(CARGO) clippy --version; } >/dev/null 2>&1; then \
+		rustup component add rustfmt clippy; fi
 
 build: deps
 	$(CARGO) build --release

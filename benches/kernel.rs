@@ -9,18 +9,12 @@ use life_tui::cluster::Decomposition;
 use life_tui::config::RunConfig;
 use life_tui::engine::{Edge, Isa, Rule};
 
-fn soup(side: usize, rule: Rule, edge: Edge, depth: usize) -> life_tui::engine::Strip {
-    let config = RunConfig {
-        width: side,
-        height: side,
-        rule,
-        edge,
-        seed: 1,
-        density: 0.5,
-        pattern: None,
-        start_generation: 0,
-    };
-    config.initial_strip(&Decomposition::new(side, 1).expect("one rank"), 0, depth)
+fn soup(side: usize, depth: usize) -> life_tui::engine::Strip {
+    RunConfig::soup(side, side, 1, 0.5).initial_strip(
+        &Decomposition::new(side, 1).expect("one rank"),
+        0,
+        depth,
+    )
 }
 
 fn kernel(c: &mut Criterion) {
@@ -40,7 +34,7 @@ fn kernel(c: &mut Criterion) {
             group.throughput(Throughput::Elements((generations * side * side) as u64));
             for (name, rule) in rules {
                 for isa in Isa::available() {
-                    let mut strip = soup(side, rule, Edge::Torus, generations);
+                    let mut strip = soup(side, generations);
                     strip.set_isa(isa);
                     let id = BenchmarkId::new(format!("{name}/{}", isa.name()), side);
                     group.bench_function(id, |b| {
