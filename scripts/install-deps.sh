@@ -1,25 +1,21 @@
 #!/usr/bin/env bash
-# Installs what life-tui needs from the system when it is missing:
-# Open MPI (mpirun and headers), libclang (rsmpi's bindgen), pkg-config, tmux.
-# Uses sudo when not root. Safe to run again: does nothing when all is there.
+# Installs the system packages life-tui needs (scripts/system-deps.sh lists
+# them and how each is checked) when they are missing. Uses sudo when not
+# root. Safe to run again: does nothing when all is there.
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=system-deps.sh
+. "$here/system-deps.sh"
 
 missing=()
-command -v mpirun >/dev/null 2>&1 && command -v mpicc >/dev/null 2>&1 || missing+=(openmpi-bin libopenmpi-dev)
-pkg-config --exists ompi 2>/dev/null || missing+=(libopenmpi-dev)
-command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
-command -v tmux >/dev/null 2>&1 || missing+=(tmux)
-if ! ls /usr/lib/llvm-*/lib/libclang*.so* /usr/lib/x86_64-linux-gnu/libclang*.so* >/dev/null 2>&1; then
-    missing+=(libclang-dev)
-fi
-
+for pkg in "${LIFE_TUI_PACKAGES[@]}"; do
+    if dep_missing "$pkg"; then missing+=("$pkg"); fi
+done
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0
 fi
 
-# shellcheck disable=SC2207
-missing=($(printf '%s\n' "${missing[@]}" | sort -u))
-echo "install-deps: installing ${missing[*]}" >&2
+echo "install-deps: missing ${missing[*]}; installing" >&2
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
@@ -32,5 +28,16 @@ if ! command -v apt-get >/dev/null 2>&1; then
     exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+start=$(date +%s)
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+still=()
+for pkg in "${missing[@]}"; do
+    if dep_missing "$pkg"; then still+=("$pkg"); fi
+done
+if [ ${#still[@]} -ne 0 ]; then
+    echo "error: installed ${missing[*]} but still missing what ${still[*]} should provide" >&2
+    exit 1
+fi
+echo "install-deps: installed ${missing[*]} in $(( $(date +%s) - start )) s" >&2

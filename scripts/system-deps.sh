@@ -1,0 +1,60 @@
+# The system packages life-tui's build and tests need, in one place.
+# Sourced by scripts/install-deps.sh (installs what is missing) and by
+# .ci/run (removes them first on CI, to prove the fresh-machine path).
+#
+# Each check asks what the consumer really uses, not whether some file with
+# a similar name exists: a package that a check calls missing is installed.
+
+# Debian/Ubuntu package names, in install order.
+# shellcheck disable=SC2034  # used by the scripts that source this file
+LIFE_TUI_PACKAGES=(openmpi-bin libopenmpi-dev libclang-dev pkg-config tmux)
+
+# Is the Debian package itself installed? (Only asked where dpkg exists.)
+dpkg_installed() {
+    [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
+}
+
+# libclang as clang-sys (rsmpi's bindgen) loads it: `libclang.so` or
+# `libclang-N.so[.M]` (never libclang-cpp, a different library) in
+# LIBCLANG_PATH, llvm-config's libdir or the usual directories, plus clang's
+# own headers (stddef.h), without which bindgen cannot parse mpi.h.
+libclang_usable() {
+    local dirs=() d f
+    [ -n "${LIBCLANG_PATH:-}" ] && dirs+=("$LIBCLANG_PATH")
+    command -v llvm-config >/dev/null 2>&1 && dirs+=("$(llvm-config --libdir)")
+    dirs+=(/usr/lib/llvm-*/lib /usr/lib/x86_64-linux-gnu /usr/lib64 /usr/local/lib)
+    local lib="" headers=""
+    for d in "${dirs[@]}"; do
+        for f in "$d"/libclang.so "$d"/libclang.so.* "$d"/libclang-[0-9]*.so "$d"/libclang-[0-9]*.so.*; do
+            [ -e "$f" ] && { lib=$f; break 2; }
+        done
+    done
+    for f in /usr/lib/llvm-*/lib/clang/*/include/stddef.h /usr/lib/clang/*/include/stddef.h /usr/local/lib/clang/*/include/stddef.h; do
+        [ -e "$f" ] && { headers=$f; break; }
+    done
+    [ -n "$lib" ] && [ -n "$headers" ]
+}
+
+# Open MPI's C headers and library as rsmpi's build probe finds them.
+openmpi_headers_usable() {
+    command -v pkg-config >/dev/null 2>&1 || return 1
+    pkg-config --exists ompi-c || return 1
+    local inc
+    inc=$(pkg-config --variable=includedir ompi-c)
+    [ -e "$inc/mpi.h" ] || [ -n "$(find "$inc" -maxdepth 3 -name mpi.h -print -quit 2>/dev/null)" ]
+}
+
+# Does the system lack what PACKAGE provides? (0 = missing)
+dep_missing() {
+    if command -v dpkg-query >/dev/null 2>&1 && ! dpkg_installed "$1"; then
+        return 0
+    fi
+    case $1 in
+        openmpi-bin) ! { command -v mpirun >/dev/null 2>&1 && mpirun --version 2>/dev/null | grep -q 'Open MPI'; } ;;
+        libopenmpi-dev) ! openmpi_headers_usable ;;
+        libclang-dev) ! libclang_usable ;;
+        pkg-config) ! command -v pkg-config >/dev/null 2>&1 ;;
+        tmux) ! command -v tmux >/dev/null 2>&1 ;;
+        *) echo "system-deps: no check for $1" >&2; return 0 ;;
+    esac
+}
