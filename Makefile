@@ -21,6 +21,7 @@ build: deps
 
 # The live view, split over $(NP) ranks (works with fewer cores than ranks).
 demo: build
+	@{ : </dev/tty; } 2>/dev/null || { echo "error: make demo needs a terminal and there is none here; run make headless-demo instead" >&2; exit 2; }
 	$(MPIRUN) -np $(NP) $(BIN)
 
 # A short headless run over $(NP) ranks, for machines without a terminal.

@@ -98,13 +98,13 @@ pub enum ConfigError {
     },
 }
 
-/// `file:line:col: what`, or just `what` when the error has no place (it
-/// then names the file itself).
+/// `file:line:col: what`, or `file: what` when the error has no place,
+/// unless the message names the file itself (file-system errors do).
 fn pattern_message(source_name: &str, error: &PatternError) -> String {
-    if error.line == 0 {
-        error.to_string()
-    } else {
-        format!("{source_name}:{error}")
+    match (&error.kind, error.line) {
+        (PatternErrorKind::File(_), _) => error.to_string(),
+        (_, 0) => format!("{source_name}: {error}"),
+        _ => format!("{source_name}:{error}"),
     }
 }
 
@@ -119,20 +119,9 @@ impl PatternSource {
     /// Finds `--pattern ARG`: an existing file path first, then a built-in name.
     pub fn find(arg: &str) -> Result<PatternSource, ConfigError> {
         let path = std::path::Path::new(arg);
-        let unreadable = |kind| ConfigError::Pattern {
-            source_name: arg.to_string(),
-            error: PatternError::new(0, 0, kind),
-        };
-        if path.is_dir() {
-            return Err(unreadable(PatternErrorKind::IsDirectory(arg.to_string())));
-        }
-        if path.exists() {
-            let bytes = std::fs::read(path).map_err(|source| {
-                unreadable(PatternErrorKind::Io {
-                    path: arg.to_string(),
-                    error: source,
-                })
-            })?;
+        // A link to nothing is a file the user meant, not a built-in's name.
+        if path.exists() || path.symlink_metadata().is_ok() {
+            let bytes = crate::files::read_input(path)?;
             return Ok(PatternSource {
                 name: arg.to_string(),
                 bytes,

@@ -1,8 +1,16 @@
-//! Writing files so that a reader never sees half of one: a temporary file
-//! in the same directory, flushed to disk, then renamed over the target.
+//! Files in and out. Inputs are read only when they are regular files of
+//! bounded size (a device, FIFO or endless /proc file would never end).
+//! Outputs are written so that a reader never sees half of one: a temporary
+//! file in the same directory, flushed to disk, then renamed over the target.
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
+
+/// The most bytes read from one input file. Every rank receives the whole
+/// file in one broadcast, whose count MPI holds in a 32-bit int; a gibibyte
+/// of RLE is far beyond any published pattern.
+pub const MAX_INPUT_BYTES: u64 = 1 << 30;
 
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
@@ -16,11 +24,73 @@ pub enum FileError {
     },
     #[error("{path}: is a directory")]
     IsDirectory { path: PathBuf },
+    #[error("{path}: is {what}, not a regular file")]
+    NotRegular { path: PathBuf, what: &'static str },
+    #[error("{path}: larger than the limit of {} for an input file", human_limit())]
+    TooLarge { path: PathBuf },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
+}
+
+fn human_limit() -> String {
+    format!("{} MiB", MAX_INPUT_BYTES >> 20)
+}
+
+/// What a file that is neither regular nor a directory is, for messages.
+fn kind_of(file_type: std::fs::FileType) -> Option<&'static str> {
+    if file_type.is_file() {
+        None
+    } else if file_type.is_dir() {
+        Some("a directory")
+    } else if file_type.is_fifo() {
+        Some("a FIFO")
+    } else if file_type.is_char_device() {
+        Some("a character device")
+    } else if file_type.is_block_device() {
+        Some("a block device")
+    } else if file_type.is_socket() {
+        Some("a socket")
+    } else {
+        Some("a special file")
+    }
+}
+
+/// Reads a whole input file: a regular file (after following links) of at
+/// most [`MAX_INPUT_BYTES`]. Anything else is refused before it is opened,
+/// so a FIFO cannot block and a device cannot stream forever.
+pub fn read_input(path: &Path) -> Result<Vec<u8>, FileError> {
+    let io = |source| FileError::Io {
+        path: path.into(),
+        source,
+    };
+    let metadata = std::fs::metadata(path).map_err(io)?;
+    if metadata.is_dir() {
+        return Err(FileError::IsDirectory { path: path.into() });
+    }
+    if let Some(what) = kind_of(metadata.file_type()) {
+        return Err(FileError::NotRegular {
+            path: path.into(),
+            what,
+        });
+    }
+    let too_large = || FileError::TooLarge { path: path.into() };
+    if metadata.len() > MAX_INPUT_BYTES {
+        return Err(too_large());
+    }
+    // The length can lie (/proc files say 0, a file may grow), so the read
+    // itself stops one byte past the limit.
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }
 
 fn directory_of(path: &Path) -> PathBuf {
@@ -36,6 +106,16 @@ pub fn check_writable(path: &Path) -> Result<(), FileError> {
     let dir = directory_of(path);
     if path.is_dir() {
         return Err(FileError::IsDirectory { path: path.into() });
+    }
+    // Renaming over /dev/null or a FIFO would replace it with a plain file.
+    if let Some(what) = std::fs::metadata(path)
+        .ok()
+        .and_then(|m| kind_of(m.file_type()))
+    {
+        return Err(FileError::NotRegular {
+            path: path.into(),
+            what,
+        });
     }
     if !dir.is_dir() {
         return Err(FileError::NoDirectory {

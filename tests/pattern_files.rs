@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use life_tui::engine::Rule;
+use life_tui::files::FileError;
 use life_tui::pattern::{
     Format, PatternErrorKind, detect_format, read_file, write_cells, write_rle,
 };
@@ -114,10 +115,19 @@ fn bad_files_give_located_errors() {
     let e = read_file(&data("empty.rle")).unwrap_err();
     assert_eq!(e.to_string(), "empty file");
     let e = read_file(&data("")).unwrap_err();
-    assert!(matches!(e.kind, PatternErrorKind::IsDirectory(_)), "{e}");
+    assert!(
+        matches!(
+            e.kind,
+            PatternErrorKind::File(FileError::IsDirectory { .. })
+        ),
+        "{e}"
+    );
     assert_eq!(e.line, 0);
     let e = read_file(&data("no_such_file.rle")).unwrap_err();
-    assert!(matches!(e.kind, PatternErrorKind::Io { .. }), "{e}");
+    assert!(
+        matches!(e.kind, PatternErrorKind::File(FileError::Io { .. })),
+        "{e}"
+    );
     assert!(e.to_string().contains("no_such_file.rle"), "{e}");
 }
 
@@ -131,13 +141,19 @@ fn unreadable_files_are_io_errors() {
     // A path through a file fails for every user, root included.
     let through_a_file = path.join("inner.rle");
     let e = read_file(&through_a_file).unwrap_err();
-    assert!(matches!(e.kind, PatternErrorKind::Io { .. }), "{e}");
+    assert!(
+        matches!(e.kind, PatternErrorKind::File(FileError::Io { .. })),
+        "{e}"
+    );
     assert_eq!(e.line, 0);
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
     // Root can read anything: the permission only bites for other users.
     if std::fs::read(&path).is_err() {
         let e = read_file(&path).unwrap_err();
-        assert!(matches!(e.kind, PatternErrorKind::Io { .. }), "{e}");
+        assert!(
+            matches!(e.kind, PatternErrorKind::File(FileError::Io { .. })),
+            "{e}"
+        );
         assert_eq!(e.line, 0);
     }
 }

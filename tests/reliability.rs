@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::os::unix::fs::FileTypeExt;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
@@ -371,4 +372,253 @@ fn soak_4_ranks_10000_generations_match_one_rank() {
     assert_eq!(one["hash"], four["hash"]);
     assert_eq!(one["population"], four["population"]);
     assert!(one["population"].as_u64().unwrap() > 0);
+}
+
+/// One kind of bad file: what it is, where it lies and a piece of the one
+/// error line it must give.
+struct BadFile {
+    class: &'static str,
+    path: std::path::PathBuf,
+    says: &'static str,
+}
+
+/// Makes a FIFO: a reader that opened it would wait for a writer forever.
+fn make_fifo(path: &std::path::Path) {
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        path,
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o644),
+        0,
+    )
+    .expect("mkfifo");
+}
+
+/// Every class of bad input file, made in `dir`.
+fn bad_input_files(dir: &std::path::Path) -> Vec<BadFile> {
+    let file = |name: &str, bytes: &[u8]| {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    };
+    let fifo = dir.join("fifo.rle");
+    make_fifo(&fifo);
+    let enormous = dir.join("enormous.rle");
+    // Sparse: 2 GiB that take no disk space.
+    std::fs::File::create(&enormous)
+        .unwrap()
+        .set_len(2 << 30)
+        .unwrap();
+    let unreadable = if rustix::process::geteuid().is_root() {
+        // Root reads any file whatever its mode; reading the start of a
+        // process's memory fails for everyone.
+        (
+            std::path::PathBuf::from("/proc/self/mem"),
+            "Input/output error",
+        )
+    } else {
+        let path = file("secret.rle", b"x = 1, y = 1\no!\n");
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o000))
+            .unwrap();
+        (path, "Permission denied")
+    };
+    let mut utf16 = vec![0xff, 0xfe];
+    utf16.extend(
+        "x = 1, y = 1\no!\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
+    vec![
+        BadFile {
+            class: "empty",
+            path: file("empty.rle", b""),
+            says: "empty.rle: empty file",
+        },
+        BadFile {
+            class: "endless device",
+            path: "/dev/zero".into(),
+            says: "/dev/zero: is a character device, not a regular file",
+        },
+        BadFile {
+            class: "FIFO",
+            path: fifo,
+            says: "fifo.rle: is a FIFO, not a regular file",
+        },
+        BadFile {
+            class: "directory",
+            path: dir.join("."),
+            says: "is a directory",
+        },
+        BadFile {
+            class: "unreadable",
+            path: unreadable.0,
+            says: unreadable.1,
+        },
+        BadFile {
+            class: "enormous",
+            path: enormous,
+            says: "enormous.rle: larger than the limit of 1024 MiB",
+        },
+        BadFile {
+            class: "binary",
+            path: file(
+                "binary.rle",
+                &[0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0xc3, 0x28],
+            ),
+            says: "binary.rle:1:8: invalid UTF-8",
+        },
+        BadFile {
+            class: "binary, valid UTF-8",
+            path: file("nul.rle", b"x = 2, y = 1\n\0\0!\n"),
+            says: "nul.rle:2:1: unknown character",
+        },
+        BadFile {
+            class: "UTF-16",
+            path: file("utf16.rle", &utf16),
+            says: "utf16.rle:1:1: UTF-16 text",
+        },
+        BadFile {
+            class: "Latin-1",
+            path: file("latin1.rle", b"#C caf\xe9\nx = 1, y = 1\no!\n"),
+            says: "latin1.rle:1:7: invalid UTF-8",
+        },
+    ]
+}
+
+/// A run that must stop at once: status 2, exactly one `error:` line
+/// containing `says` (no MPI abort banner, no panic), nothing on stdout.
+fn assert_refused(np: usize, args: &[&str], says: &str, what: &str) {
+    let out = if np == 1 {
+        alone(args)
+    } else {
+        mpirun(np, args)
+    };
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{what}, np={np}: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{what}, np={np}: {stderr}");
+    assert!(
+        stderr.starts_with("error: ") && stderr.contains(says),
+        "{what}, np={np}: wanted '{says}', got {stderr}"
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "{what}, np={np}: {}",
+        stdout_of(&out)
+    );
+}
+
+#[test]
+fn every_input_path_refuses_every_class_of_bad_file() {
+    let dir = temp_dir();
+    let files = bad_input_files(dir.path());
+    for bad in &files {
+        let path = bad.path.to_str().unwrap();
+        // One rank reads alone; on two the root shares what it read. The
+        // same reading serves --resume and the live view (which loads its
+        // pattern before it looks for a terminal), so those run on two.
+        let runs: [(usize, &[&str]); 4] = [
+            (1, &["--headless", "--pattern", path]),
+            (2, &["--headless", "--pattern", path]),
+            (2, &["--headless", "--resume", path]),
+            (2, &["--pattern", path]),
+        ];
+        for (np, args) in runs {
+            assert_refused(np, args, bad.says, &format!("{} via {args:?}", bad.class));
+        }
+    }
+    // Nothing was read into existence or left behind.
+    assert!(
+        std::fs::metadata(dir.path().join("fifo.rle"))
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+}
+
+#[test]
+fn every_output_path_refuses_what_it_must_not_replace() {
+    let dir = temp_dir();
+    let fifo = dir.path().join("out.fifo");
+    make_fifo(&fifo);
+    let unwritable = if rustix::process::geteuid().is_root() {
+        "/proc/out.rle".into()
+    } else {
+        let locked = dir.path().join("locked");
+        std::fs::create_dir(&locked).unwrap();
+        std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o500))
+            .unwrap();
+        locked.join("out.rle")
+    };
+    let outputs: [(&str, std::path::PathBuf, &str); 5] = [
+        (
+            "device",
+            "/dev/null".into(),
+            "/dev/null: is a character device, not a regular file",
+        ),
+        (
+            "FIFO",
+            fifo.clone(),
+            "out.fifo: is a FIFO, not a regular file",
+        ),
+        ("directory", dir.path().to_path_buf(), "is a directory"),
+        (
+            "missing directory",
+            dir.path().join("no/such/out.rle"),
+            "does not exist",
+        ),
+        ("unwritable", unwritable, "cannot write"),
+    ];
+    for (class, path, says) in &outputs {
+        let path = path.to_str().unwrap();
+        let runs: [&[&str]; 3] = [
+            &["--headless", "--generations", "100000000", "--output", path],
+            &[
+                "--headless",
+                "--generations",
+                "100000000",
+                "--checkpoint-every",
+                "5",
+                "--checkpoint",
+                path,
+            ],
+            &["--checkpoint-every", "5", "--checkpoint", path],
+        ];
+        for args in runs {
+            for np in [1, 2] {
+                assert_refused(np, args, says, &format!("{class} via {args:?}"));
+            }
+        }
+    }
+    let null = std::fs::metadata("/dev/null").unwrap().file_type();
+    assert!(null.is_char_device(), "/dev/null is still a device");
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|name| name.to_string_lossy().starts_with(".life-tui"))
+        .collect();
+    assert!(left.is_empty(), "temporary files left behind: {left:?}");
+}
+
+#[test]
+fn the_tty_option_refuses_what_is_not_a_terminal() {
+    let dir = temp_dir();
+    let fifo = dir.path().join("tty.fifo");
+    make_fifo(&fifo);
+    let plain = dir.path().join("plain");
+    std::fs::write(&plain, "not a terminal").unwrap();
+    let ttys: [(&str, std::path::PathBuf, &str); 5] = [
+        ("device", "/dev/null".into(), "/dev/null is not a terminal"),
+        ("FIFO", fifo, "tty.fifo is not a terminal"),
+        ("regular file", plain.clone(), "plain is not a terminal"),
+        ("directory", dir.path().to_path_buf(), "Is a directory"),
+        ("missing", dir.path().join("pts/99"), "No such file"),
+    ];
+    for (class, path, says) in &ttys {
+        for np in [1, 2] {
+            assert_refused(np, &["--tty", path.to_str().unwrap()], says, class);
+        }
+    }
+    assert_eq!(std::fs::read_to_string(&plain).unwrap(), "not a terminal");
 }

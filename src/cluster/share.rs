@@ -27,7 +27,10 @@ impl Cluster {
             return Err(error);
         }
         data.resize((len - 1) as usize, 0);
-        root.broadcast_into(&mut data[..]);
+        // Open MPI refuses a zero-length broadcast (MPI_ERR_ARG).
+        if !data.is_empty() {
+            root.broadcast_into(&mut data[..]);
+        }
         Ok(data)
     }
 }

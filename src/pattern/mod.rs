@@ -121,14 +121,14 @@ pub struct PatternError {
 /// What went wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum PatternErrorKind {
-    #[error("{path}: {error}")]
-    Io { path: String, error: std::io::Error },
-    #[error("{0}: is a directory")]
-    IsDirectory(String),
+    #[error(transparent)]
+    File(#[from] crate::files::FileError),
     #[error("empty file")]
     Empty,
     #[error("invalid UTF-8")]
     InvalidUtf8,
+    #[error("UTF-16 text: save the file as UTF-8 (or ASCII)")]
+    Utf16,
     #[error("pattern of {width} x {height} cells is larger than the limit of {limit} cells")]
     TooLarge {
         width: u128,
@@ -222,25 +222,7 @@ pub fn parse_with_limits(bytes: &[u8], limits: &Limits) -> Result<Pattern, Patte
 
 /// Reads and parses a pattern file.
 pub fn read_file(path: &Path) -> Result<Pattern, PatternError> {
-    let shown = path.display().to_string();
-    let io = |error| {
-        PatternError::new(
-            0,
-            0,
-            PatternErrorKind::Io {
-                path: shown.clone(),
-                error,
-            },
-        )
-    };
-    if std::fs::metadata(path).map_err(io)?.is_dir() {
-        return Err(PatternError::new(
-            0,
-            0,
-            PatternErrorKind::IsDirectory(shown),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
+    let bytes = crate::files::read_input(path).map_err(|e| PatternError::new(0, 0, e))?;
     parse(&bytes)
 }
 
@@ -248,6 +230,9 @@ pub fn read_file(path: &Path) -> Result<Pattern, PatternError> {
 fn decode(bytes: &[u8]) -> Result<&str, PatternError> {
     if bytes.is_empty() {
         return Err(PatternError::new(0, 0, PatternErrorKind::Empty));
+    }
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(PatternError::new(1, 1, PatternErrorKind::Utf16));
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,

@@ -2,6 +2,7 @@
 //! and the writers. Per-format reading tests live in each format's module.
 
 use super::*;
+use crate::files::FileError;
 
 /// A grid from rows of `.`/`O`, ragged rows padded to the widest.
 pub(crate) fn grid(rows: &[&str]) -> BitGrid {
@@ -123,14 +124,23 @@ fn binary_garbage_is_an_error_not_a_panic() {
 fn read_file_reports_io_errors_and_directories_without_position() {
     let dir = tempfile::tempdir().unwrap();
     let e = read_file(dir.path()).unwrap_err();
-    assert!(matches!(e.kind, PatternErrorKind::IsDirectory(_)), "{e}");
+    assert!(
+        matches!(
+            e.kind,
+            PatternErrorKind::File(FileError::IsDirectory { .. })
+        ),
+        "{e}"
+    );
     assert_eq!(e.line, 0);
     assert!(e.to_string().ends_with(": is a directory"), "{e}");
     assert!(!e.to_string().starts_with("0:"), "{e}");
 
     let missing = dir.path().join("missing.rle");
     let e = read_file(&missing).unwrap_err();
-    assert!(matches!(e.kind, PatternErrorKind::Io { .. }), "{e}");
+    assert!(
+        matches!(e.kind, PatternErrorKind::File(FileError::Io { .. })),
+        "{e}"
+    );
     assert!(
         e.to_string().starts_with(&missing.display().to_string()),
         "{e}"

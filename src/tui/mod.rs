@@ -53,6 +53,10 @@ fn prepare(
     cli: &Cli,
     pattern: Option<(String, Pattern)>,
 ) -> Result<Prepared, String> {
+    if let Some(path) = &cli.checkpoint {
+        // Before the terminal is touched, as headless runs check it first.
+        crate::files::check_writable(path).map_err(|e| e.to_string())?;
+    }
     let tty = Tty::open(cli.tty.as_deref()).map_err(|e| e.to_string())?;
     let (columns, rows) = match tty.size() {
         Ok((c, r)) if c > 0 && r > 0 => (c, r),
@@ -64,10 +68,6 @@ fn prepare(
     let decomp = config
         .decomposition(cluster.size())
         .map_err(|e| e.to_string())?;
-    if let Some(path) = &cli.checkpoint {
-        // Before the view is up, as headless runs check it.
-        crate::files::check_writable(path).map_err(|e| e.to_string())?;
-    }
     Ok(Prepared {
         tty,
         config,
