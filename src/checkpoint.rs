@@ -8,16 +8,11 @@ use crate::config::RunConfig;
 use crate::engine::{BitGrid, Edge, Rule};
 use crate::files::{self, FileError};
 use crate::pattern;
-use crate::pattern::{Bounds, Pattern};
+use crate::pattern::{Bounds, Pattern, Xrle};
 
 /// The generation number in a pattern's `#CXRLE ... Gen=N` line, if any.
 pub fn generation_of(pattern: &Pattern) -> Option<u64> {
-    pattern
-        .comments
-        .iter()
-        .filter_map(|c| c.strip_prefix("XRLE"))
-        .flat_map(str::split_whitespace)
-        .find_map(|field| field.strip_prefix("Gen=")?.parse().ok())
+    pattern.xrle?.generation
 }
 
 /// True when an RLE text ends its cell data with `!`, as every file life-tui
@@ -64,8 +59,11 @@ pub fn saved_grid(
     Pattern {
         name,
         author: None,
+        xrle: Some(Xrle {
+            pos: Some((-(x as i64), -(y as i64))),
+            generation: Some(generation),
+        }),
         comments: vec![
-            format!("XRLE Pos=-{x},-{y} Gen={generation}"),
             format!(
                 "Generation {generation} of a {width}x{height} {edge} grid, written by life-tui"
             ),

@@ -9,10 +9,12 @@ use serde::Serialize;
 
 use crate::checkpoint;
 use crate::cluster::{Balancer, Cluster, Decomposition, StepTiming};
-use crate::config::{ConfigError, RunConfig};
+use crate::config::RunConfig;
 use crate::engine::{Strip, hash};
+use crate::error::Error;
 use crate::files;
 use crate::launch;
+use crate::memory;
 
 /// What a headless run does beyond stepping.
 #[derive(Clone, Debug, Default)]
@@ -76,11 +78,11 @@ pub fn run(
     config: &RunConfig,
     options: &HeadlessOptions,
     out: &mut dyn Write,
-) -> Result<(), ConfigError> {
+) -> Result<(), Error> {
     let mut decomp = config.decomposition(cluster.size())?;
     let rank = cluster.rank();
     if config.start_generation > options.generations {
-        return Err(ConfigError::CheckpointPastEnd {
+        return Err(Error::CheckpointPastEnd {
             name: config
                 .pattern
                 .as_ref()
@@ -245,12 +247,12 @@ fn save(
     strip: &Strip,
     generation: u64,
     path: &Path,
-) -> Result<(), ConfigError> {
+) -> Result<(), Error> {
     let mut written = Ok(());
     if let Some(grid) = cluster.gather_grid(strip, decomp) {
         written = checkpoint::write(path, &checkpoint::snapshot(config, generation, grid));
     }
-    agree(cluster, written.map_err(ConfigError::from))
+    agree(cluster, written.map_err(Error::from))
 }
 
 /// Checks made before any simulation runs, on every rank at once: memory
@@ -261,16 +263,16 @@ fn preflight(
     decomp: &Decomposition,
     depth: usize,
     options: &HeadlessOptions,
-) -> Result<(), ConfigError> {
+) -> Result<(), Error> {
     let outputs = options
         .output
         .iter()
         .chain(options.checkpoint.as_ref().map(|(path, _)| path));
     let gathers = options.output.is_some() || options.checkpoint.is_some();
-    let mut check = config.check_memory(decomp, cluster.rank(), depth, gathers);
+    let mut check = memory::check(config, decomp, cluster.rank(), depth, gathers);
     if cluster.is_root() {
         for path in outputs {
-            check = check.and_then(|()| files::check_writable(path).map_err(ConfigError::from));
+            check = check.and_then(|()| files::check_writable(path).map_err(Error::from));
         }
     }
     agree(cluster, check)
@@ -278,11 +280,11 @@ fn preflight(
 
 /// Succeeds on every rank when `result` succeeded on every rank; a rank
 /// whose own result was fine reports that another rank failed.
-fn agree(cluster: &Cluster, result: Result<(), ConfigError>) -> Result<(), ConfigError> {
+fn agree(cluster: &Cluster, result: Result<(), Error>) -> Result<(), Error> {
     if cluster.all_ok(result.is_ok()) {
         Ok(())
     } else {
-        Err(result.err().unwrap_or(ConfigError::FailedElsewhere))
+        Err(result.err().unwrap_or(Error::FailedElsewhere))
     }
 }
 

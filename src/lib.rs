@@ -5,8 +5,16 @@ pub mod cli;
 pub mod cluster;
 pub mod config;
 pub mod engine;
+pub mod error;
 pub mod files;
 pub mod headless;
+pub mod input;
 pub mod launch;
+pub mod live;
+pub mod memory;
 pub mod pattern;
 pub mod tui;
+pub mod view;
+
+#[cfg(test)]
+mod layering;

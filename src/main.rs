@@ -4,8 +4,10 @@ use std::process::ExitCode;
 
 use life_tui::cli::{self, Cli, CliExit};
 use life_tui::cluster::{self, Cluster};
-use life_tui::config::{self, ConfigError, RunConfig};
+use life_tui::config::RunConfig;
+use life_tui::error::Error;
 use life_tui::headless::{self, HeadlessOptions};
+use life_tui::input;
 use life_tui::pattern;
 
 fn main() -> ExitCode {
@@ -33,9 +35,9 @@ fn main() -> ExitCode {
 }
 
 /// Runs headless or live; returns the exit status.
-fn run(cluster: &Cluster, cli: &Cli) -> Result<u8, ConfigError> {
+fn run(cluster: &Cluster, cli: &Cli) -> Result<u8, Error> {
     let source = cli.resume.as_deref().or(cli.pattern.as_deref());
-    let pattern = config::load_pattern(cluster, source, cli.resume.is_some())?;
+    let pattern = input::load_pattern(cluster, source, cli.resume.is_some())?;
     if cli.headless {
         let config = RunConfig::resolve(cli, pattern, None)?;
         let options = HeadlessOptions {

@@ -3,7 +3,7 @@
 //! random metadata.
 
 use life_tui::engine::{BitGrid, Edge, Rule};
-use life_tui::pattern::{Bounds, Pattern, RLE_LINE_LIMIT, parse, write_cells, write_rle};
+use life_tui::pattern::{Bounds, Pattern, RLE_LINE_LIMIT, Xrle, parse, write_cells, write_rle};
 use proptest::prelude::*;
 
 /// Words biased towards empty, full and sparse, so rows have blank runs,
@@ -49,6 +49,14 @@ fn bounds() -> impl Strategy<Value = Bounds> {
     })
 }
 
+fn xrle() -> impl Strategy<Value = Xrle> {
+    (
+        proptest::option::of((any::<i64>(), any::<i64>())),
+        proptest::option::of(any::<u64>()),
+    )
+        .prop_map(|(pos, generation)| Xrle { pos, generation })
+}
+
 fn pattern() -> impl Strategy<Value = Pattern> {
     (
         proptest::option::of(name()),
@@ -56,16 +64,20 @@ fn pattern() -> impl Strategy<Value = Pattern> {
         proptest::collection::vec(comment(), 0..4),
         proptest::option::of(rule()),
         proptest::option::of(bounds()),
+        proptest::option::of(xrle()),
         grid(),
     )
-        .prop_map(|(name, author, comments, rule, bounds, cells)| Pattern {
-            name,
-            author,
-            comments,
-            rule,
-            bounds,
-            cells,
-        })
+        .prop_map(
+            |(name, author, comments, rule, bounds, xrle, cells)| Pattern {
+                name,
+                author,
+                comments,
+                rule,
+                bounds,
+                xrle,
+                cells,
+            },
+        )
 }
 
 proptest! {
@@ -96,7 +108,8 @@ proptest! {
 
     #[test]
     fn cells_round_trip(p in pattern()) {
-        let p = Pattern { rule: None, bounds: None, ..p };
+        // Plaintext has no rule, bounds or XRLE line.
+        let p = Pattern { rule: None, bounds: None, xrle: None, ..p };
         let text = write_cells(&p);
         let nothing = p.name.is_none() && p.author.is_none() && p.comments.is_empty();
         match parse(text.as_bytes()) {

@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use life_tui::config::RunConfig;
 use life_tui::engine::{Edge, Life, Rule};
+use life_tui::live::LocalRanks;
 use life_tui::tui::app::{App, RunInfo};
 use life_tui::tui::event_loop::{self, Exit, LoopOptions};
 use life_tui::tui::input::{Event, decode};
-use life_tui::tui::sim::LocalEngine;
 use life_tui::{checkpoint, pattern};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -24,7 +24,7 @@ fn keys(bytes: &[u8]) -> Vec<Event> {
 #[test]
 fn pause_step_and_quit_drive_the_ranks_like_the_serial_engine() {
     let config = RunConfig::soup(64, 40, 11, 0.4);
-    let mut engine = LocalEngine::new(&config, 3);
+    let mut engine = LocalRanks::new(&config, 3);
     let start = engine.grid();
     let screen = Rect::new(0, 0, 40, 14);
     let info = RunInfo {
@@ -91,7 +91,7 @@ fn a_mouse_click_toggles_the_cell_under_it() {
         edge: Edge::Dead,
         ..RunConfig::soup(20, 12, 1, 0.0)
     };
-    let mut engine = LocalEngine::new(&config, 2);
+    let mut engine = LocalRanks::new(&config, 2);
     let screen = Rect::new(0, 0, 40, 14);
     let info = RunInfo {
         width: config.width,
@@ -140,7 +140,7 @@ fn a_mouse_click_toggles_the_cell_under_it() {
 fn checkpoints_land_on_multiples_of_k_with_the_right_grid() {
     const K: u64 = 7;
     let config = RunConfig::soup(48, 30, 5, 0.35);
-    let mut engine = LocalEngine::new(&config, 3);
+    let mut engine = LocalRanks::new(&config, 3);
     let start = engine.grid();
     let screen = Rect::new(0, 0, 40, 14);
     let info = RunInfo {

@@ -3,11 +3,11 @@
 //! and the help overlay. The ranks run in-process (no MPI) through the same
 //! per-rank code as under mpirun.
 
-use life_tui::cluster::live::{Command, Control, Edit};
 use life_tui::config::RunConfig;
 use life_tui::engine::BitGrid;
+use life_tui::live::{Command, Control, Edit};
+use life_tui::live::{LocalRanks, Ranks};
 use life_tui::tui::app::{App, RankPanel, RenderMode, RunInfo};
-use life_tui::tui::sim::{Engine, LocalEngine};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
@@ -24,10 +24,10 @@ fn app_after_round(
     grid: (usize, usize),
     ranks: usize,
     set: impl FnOnce(&mut App),
-) -> (App, LocalEngine) {
+) -> (App, LocalRanks) {
     let screen = Rect::new(0, 0, screen.0, screen.1);
     let config = config(grid.0, grid.1);
-    let mut engine = LocalEngine::new(&config, ranks);
+    let mut engine = LocalRanks::new(&config, ranks);
     let info = RunInfo {
         width: config.width,
         height: config.height,
@@ -151,11 +151,11 @@ fn help_overlay_lists_the_keys() {
 #[test]
 fn edits_land_on_the_owning_rank_and_save_gathers_the_grid() {
     let config = config(20, 12);
-    let mut engine = LocalEngine::new(&config, 3);
+    let mut engine = LocalRanks::new(&config, 3);
     let clear = Control {
         command: Command::Clear,
         steps: 0,
-        view: life_tui::cluster::live::Viewport::EMPTY,
+        view: life_tui::view::Viewport::EMPTY,
         edits: [(1, 3), (2, 4), (0, 5), (1, 5), (2, 5)]
             .iter()
             .map(|&(x, y)| Edit { x, y, alive: true })

@@ -2,6 +2,8 @@
 
 use std::ops::Range;
 
+use crate::engine::Edge;
+
 /// Contiguous row strips, one per rank, in rank order. They start even
 /// (sizes differ by at most one row, the first `height % ranks` ranks
 /// taking the extra rows) and may be rebalanced to the ranks' speeds.
@@ -70,7 +72,7 @@ impl Decomposition {
     /// an even share, so that the memory a run needs stays bounded (and is
     /// checked up front by [`RunConfig::check_memory`]).
     ///
-    /// [`RunConfig::check_memory`]: crate::config::RunConfig::check_memory
+    /// [`memory::check`]: crate::memory::check
     pub fn widest_allowed(&self) -> usize {
         let even = self.height().div_ceil(self.ranks());
         (even + even / 2).min(self.height())
@@ -152,6 +154,16 @@ impl Decomposition {
     /// The rank holding the rows just below `rank`'s strip, wrapping.
     pub fn below(&self, rank: usize) -> usize {
         (rank + 1) % self.ranks()
+    }
+
+    /// The ranks whose edge rows `rank` needs (above, below): none past a
+    /// dead edge, the rank itself when it is alone on a torus.
+    pub fn neighbours(&self, rank: usize, edge: Edge) -> (Option<usize>, Option<usize>) {
+        let torus = edge == Edge::Torus;
+        (
+            (torus || rank > 0).then(|| self.above(rank)),
+            (torus || rank + 1 < self.ranks()).then(|| self.below(rank)),
+        )
     }
 }
 

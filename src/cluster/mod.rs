@@ -4,7 +4,6 @@
 mod balance;
 pub mod decomp;
 mod faults;
-pub mod live;
 mod share;
 
 pub use balance::Balancer;
@@ -117,11 +116,7 @@ impl Cluster {
                 exchange: Duration::ZERO,
             };
         }
-        let rank = self.rank();
-        let last_rank = self.size() - 1;
-        let torus = edge == Edge::Torus;
-        let above = (torus || rank > 0).then(|| decomp.above(rank));
-        let below = (torus || rank < last_rank).then(|| decomp.below(rank));
+        let (above, below) = decomp.neighbours(self.rank(), edge);
         let dead = DeadSides {
             above: above.is_none(),
             below: below.is_none(),
@@ -246,6 +241,25 @@ impl Cluster {
         }
     }
 
+    /// Broadcasts `words` from rank 0 with a non-blocking broadcast, polled
+    /// with `test()` and naps growing up to `max_nap`, so that ranks waiting
+    /// here for rank 0 sleep instead of spinning.
+    pub fn broadcast_polled(&self, words: &mut [u64], max_nap: Duration) {
+        let root = self.world.process_at_rank(0);
+        mpi::request::scope(|scope| {
+            let mut request = root.immediate_broadcast_into(scope, words);
+            let mut nap = Duration::from_micros(20);
+            loop {
+                match request.test() {
+                    Ok(_) => break,
+                    Err(pending) => request = pending,
+                }
+                std::thread::sleep(nap);
+                nap = (nap * 2).min(max_nap);
+            }
+        });
+    }
+
     /// Every rank's value, on the root only.
     pub fn gather_f64(&self, value: f64) -> Option<Vec<f64>> {
         let root = self.world.process_at_rank(0);
@@ -273,7 +287,7 @@ impl Cluster {
 
     /// Every rank's `mine`, concatenated in rank order on the root, where
     /// `counts` (given there only) holds each rank's length. Blocking.
-    pub(super) fn gather_varcount<T>(&self, mine: &[T], counts: Option<&[usize]>) -> Option<Vec<T>>
+    pub fn gather_varcount<T>(&self, mine: &[T], counts: Option<&[usize]>) -> Option<Vec<T>>
     where
         T: Equivalence + Default + Clone,
     {

@@ -6,6 +6,7 @@
 //! 1-based line and column (line 0 for errors not tied to a place, such as
 //! I/O errors).
 
+mod cells;
 pub mod library;
 pub mod life105;
 pub mod life106;
@@ -23,6 +24,8 @@ pub use life105::Life105Error;
 pub use life106::Life106Error;
 pub use plaintext::PlaintextError;
 pub use rle::RleError;
+
+pub(crate) use cells::{fill_run, grid_from_points, next_change, row_runs};
 
 /// The most cells a reader will allocate for one pattern. The count is of
 /// allocated bits: the width is rounded up to a whole number of 64-bit words
@@ -44,8 +47,52 @@ pub struct Pattern {
     pub rule: Option<Rule>,
     /// Golly's bounded-grid suffix (`B3/S23:T100,80` or `:P100,80`).
     pub bounds: Option<Bounds>,
+    /// Golly's extended RLE line `#CXRLE Pos=X,Y Gen=N`.
+    pub xrle: Option<Xrle>,
     /// The pattern's bounding box (for RLE, the header's x by y).
     pub cells: BitGrid,
+}
+
+/// Golly's `#CXRLE` line: where the pattern's top-left cell lies in Golly's
+/// coordinates and the generation it was saved at. Golly reads it only as
+/// the file's first line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Xrle {
+    pub pos: Option<(i64, i64)>,
+    pub generation: Option<u64>,
+}
+
+impl Xrle {
+    /// Reads the fields after `XRLE` (unknown or malformed ones are ignored,
+    /// as Golly does).
+    pub fn parse(fields: &str) -> Xrle {
+        let mut xrle = Xrle::default();
+        for field in fields.split_whitespace() {
+            if let Some(n) = field.strip_prefix("Gen=") {
+                xrle.generation = n.parse().ok().or(xrle.generation);
+            } else if let Some(pos) = field.strip_prefix("Pos=") {
+                let parsed = pos
+                    .split_once(',')
+                    .and_then(|(x, y)| Some((x.parse().ok()?, y.parse().ok()?)));
+                xrle.pos = parsed.or(xrle.pos);
+            }
+        }
+        xrle
+    }
+}
+
+impl fmt::Display for Xrle {
+    /// `XRLE Pos=X,Y Gen=N`, with the fields that are set.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("XRLE")?;
+        if let Some((x, y)) = self.pos {
+            write!(f, " Pos={x},{y}")?;
+        }
+        if let Some(generation) = self.generation {
+            write!(f, " Gen={generation}")?;
+        }
+        Ok(())
+    }
 }
 
 impl Pattern {
@@ -57,6 +104,7 @@ impl Pattern {
             comments: Vec::new(),
             rule: None,
             bounds: None,
+            xrle: None,
             cells,
         }
     }
@@ -328,96 +376,6 @@ pub(crate) fn check_size(
     Ok((w, h))
 }
 
-/// Sets `len` cells of row `y` alive starting at column `x`, word by word.
-/// The caller guarantees `x + len <= width` and `y < height`.
-pub(crate) fn fill_run(grid: &mut BitGrid, y: usize, x: usize, len: usize) {
-    let row = grid.row_mut(y);
-    let (mut x, end) = (x, x + len);
-    while x < end {
-        let bit = x % 64;
-        let n = (64 - bit).min(end - x);
-        let mask = if n == 64 {
-            u64::MAX
-        } else {
-            ((1u64 << n) - 1) << bit
-        };
-        row[x / 64] |= mask;
-        x += n;
-    }
-}
-
-/// The first column at or after `from` whose state is not `alive`, or the
-/// width when there is none.
-pub(crate) fn next_change(grid: &BitGrid, y: usize, from: usize, alive: bool) -> usize {
-    let width = grid.width();
-    if from >= width {
-        return width;
-    }
-    let row = grid.row(y);
-    let mut w = from / 64;
-    let mut word = if alive { !row[w] } else { row[w] };
-    word &= u64::MAX << (from % 64);
-    loop {
-        if word != 0 {
-            return (w * 64 + word.trailing_zeros() as usize).min(width);
-        }
-        w += 1;
-        if w >= row.len() {
-            return width;
-        }
-        word = if alive { !row[w] } else { row[w] };
-    }
-}
-
-/// The runs of one row, as (alive, start, length), with the trailing dead
-/// run left out.
-pub(crate) fn row_runs(grid: &BitGrid, y: usize) -> Vec<(bool, usize, usize)> {
-    let mut runs = Vec::new();
-    let mut x = 0;
-    let width = grid.width();
-    while x < width {
-        let alive = grid.get(x, y);
-        let end = next_change(grid, y, x, alive);
-        if !alive && end == width {
-            break;
-        }
-        runs.push((alive, x, end - x));
-        x = end;
-    }
-    runs
-}
-
-/// Builds a grid of the bounding box of `cells` (live cells at arbitrary
-/// signed coordinates), after checking its size.
-pub(crate) fn grid_from_points(
-    cells: &[(i64, i64)],
-    limits: &Limits,
-) -> Result<BitGrid, PatternErrorKind> {
-    let Some(&(x0, y0)) = cells.first() else {
-        return Ok(BitGrid::new(0, 0));
-    };
-    let (mut min_x, mut max_x, mut min_y, mut max_y) = (x0, x0, y0, y0);
-    for &(x, y) in cells {
-        min_x = min_x.min(x);
-        max_x = max_x.max(x);
-        min_y = min_y.min(y);
-        max_y = max_y.max(y);
-    }
-    let width = (i128::from(max_x) - i128::from(min_x) + 1) as u128;
-    let height = (i128::from(max_y) - i128::from(min_y) + 1) as u128;
-    let (w, h) = check_size(width, height, limits)?;
-    let mut grid = BitGrid::new(w, h);
-    for &(x, y) in cells {
-        // In range: both offsets are below the checked width and height.
-        grid.set(
-            (x.abs_diff(min_x)) as usize,
-            (y.abs_diff(min_y)) as usize,
-            true,
-        );
-    }
-    Ok(grid)
-}
-
 /// Parses a rule with an optional Golly bounded-grid suffix, as found in an
 /// RLE header or `#r` line. Errors are given with the byte offset (within
 /// `text`) they refer to.
@@ -476,7 +434,7 @@ pub(crate) fn parse_rule_and_bounds(
 }
 
 /// The text of a rule with its bounded-grid suffix, as written in RLE headers.
-fn rule_text(pattern: &Pattern) -> String {
+pub(crate) fn rule_text(pattern: &Pattern) -> String {
     let rule = pattern.rule.unwrap_or(Rule::LIFE);
     match pattern.bounds {
         Some(bounds) => format!("{rule}:{bounds}"),
@@ -485,7 +443,7 @@ fn rule_text(pattern: &Pattern) -> String {
 }
 
 /// Splits text into single lines for writing as comments.
-fn text_lines(text: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn text_lines(text: &str) -> impl Iterator<Item = &str> {
     let n = lines(text).count().max(1);
     lines(text)
         .map(|(_, l)| l)
@@ -494,7 +452,7 @@ fn text_lines(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// A single-line version of a name or author.
-fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     text.split(['\n', '\r'])
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
@@ -504,108 +462,14 @@ fn one_line(text: &str) -> String {
 /// The longest line [`write_rle`] writes.
 pub const RLE_LINE_LIMIT: usize = 70;
 
-/// Writes RLE: Golly's `#CXRLE` line if a comment holds one (first: Golly
-/// reads it nowhere else), `#N`, `#O`, the other `#C` lines, the header
-/// `x = .., y = .., rule = ..` (B3/S23 when the pattern has no rule; the
-/// bounded-grid suffix is kept), then runs in lines of at most 70
-/// characters, ending with `!`.
+/// Writes RLE (see [`rle::write`]).
 pub fn write_rle(pattern: &Pattern) -> String {
-    let mut out = String::new();
-    let extended = |comment: &&String| comment.starts_with("XRLE ");
-    for comment in pattern.comments.iter().filter(extended) {
-        out.push_str(format!("#C{}", one_line(comment)).trim_end());
-        out.push('\n');
-    }
-    if let Some(name) = &pattern.name {
-        out.push_str(format!("#N {}", one_line(name)).trim_end());
-        out.push('\n');
-    }
-    if let Some(author) = &pattern.author {
-        out.push_str(format!("#O {}", one_line(author)).trim_end());
-        out.push('\n');
-    }
-    for comment in pattern.comments.iter().filter(|c| !extended(c)) {
-        for line in text_lines(comment) {
-            out.push_str(format!("#C {line}").trim_end());
-            out.push('\n');
-        }
-    }
-    let grid = &pattern.cells;
-    out.push_str(&format!(
-        "x = {}, y = {}, rule = {}\n",
-        grid.width(),
-        grid.height(),
-        rule_text(pattern)
-    ));
-    let mut line = String::new();
-    let mut push = |token: &str, out: &mut String| {
-        if !line.is_empty() && line.len() + token.len() > RLE_LINE_LIMIT {
-            out.push_str(&line);
-            out.push('\n');
-            line.clear();
-        }
-        line.push_str(token);
-    };
-    let run = |count: usize, tag: char| {
-        if count == 1 {
-            tag.to_string()
-        } else {
-            format!("{count}{tag}")
-        }
-    };
-    let mut pending_rows = 0;
-    for y in 0..grid.height() {
-        let runs = row_runs(grid, y);
-        if !runs.is_empty() {
-            if pending_rows > 0 {
-                push(&run(pending_rows, '$'), &mut out);
-                pending_rows = 0;
-            }
-            for (alive, _, len) in runs {
-                push(&run(len, if alive { 'o' } else { 'b' }), &mut out);
-            }
-        }
-        pending_rows += 1;
-    }
-    push("!", &mut out);
-    out.push_str(&line);
-    out.push('\n');
-    out
+    rle::write(pattern)
 }
 
-/// Writes plaintext `.cells`: `!Name: ..`, `!Author: ..`, one `!` line per
-/// comment line, then every row in full as `.` (dead) and `O` (alive).
+/// Writes plaintext `.cells` (see [`plaintext::write`]).
 pub fn write_cells(pattern: &Pattern) -> String {
-    let mut out = String::new();
-    if let Some(name) = &pattern.name {
-        out.push_str(format!("!Name: {}", one_line(name)).trim_end());
-        out.push('\n');
-    }
-    if let Some(author) = &pattern.author {
-        out.push_str(format!("!Author: {}", one_line(author)).trim_end());
-        out.push('\n');
-    }
-    for comment in &pattern.comments {
-        for line in text_lines(comment) {
-            out.push_str(format!("!{line}").trim_end());
-            out.push('\n');
-        }
-    }
-    let grid = &pattern.cells;
-    let mut row = String::with_capacity(grid.width() + 1);
-    for y in 0..grid.height() {
-        row.clear();
-        let mut x = 0;
-        while x < grid.width() {
-            let alive = grid.get(x, y);
-            let end = next_change(grid, y, x, alive);
-            row.extend(std::iter::repeat_n(if alive { 'O' } else { '.' }, end - x));
-            x = end;
-        }
-        out.push_str(&row);
-        out.push('\n');
-    }
-    out
+    plaintext::write(pattern)
 }
 
 #[cfg(test)]

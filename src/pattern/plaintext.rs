@@ -1,7 +1,9 @@
 //! The plaintext `.cells` reader: `!` comment lines, `.` dead, `O` (or `*`)
 //! alive, ragged lines; the width is that of the longest line.
 
-use super::{Limits, Pattern, PatternError, check_size, fill_run, lines};
+use super::{
+    Limits, Pattern, PatternError, check_size, fill_run, lines, next_change, one_line, text_lines,
+};
 use crate::engine::BitGrid;
 
 /// What went wrong in a `.cells` file.
@@ -66,6 +68,41 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Pattern, PatternError> {
     }
     pattern.cells = grid;
     Ok(pattern)
+}
+
+/// Writes plaintext `.cells`: `!Name: ..`, `!Author: ..`, one `!` line per
+/// comment line, then every row in full as `.` (dead) and `O` (alive).
+pub fn write(pattern: &Pattern) -> String {
+    let mut out = String::new();
+    if let Some(name) = &pattern.name {
+        out.push_str(format!("!Name: {}", one_line(name)).trim_end());
+        out.push('\n');
+    }
+    if let Some(author) = &pattern.author {
+        out.push_str(format!("!Author: {}", one_line(author)).trim_end());
+        out.push('\n');
+    }
+    for comment in &pattern.comments {
+        for line in text_lines(comment) {
+            out.push_str(format!("!{line}").trim_end());
+            out.push('\n');
+        }
+    }
+    let grid = &pattern.cells;
+    let mut row = String::with_capacity(grid.width() + 1);
+    for y in 0..grid.height() {
+        row.clear();
+        let mut x = 0;
+        while x < grid.width() {
+            let alive = grid.get(x, y);
+            let end = next_change(grid, y, x, alive);
+            row.extend(std::iter::repeat_n(if alive { 'O' } else { '.' }, end - x));
+            x = end;
+        }
+        out.push_str(&row);
+        out.push('\n');
+    }
+    out
 }
 
 #[cfg(test)]

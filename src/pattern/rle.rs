@@ -6,8 +6,8 @@
 //! live cells read.
 
 use super::{
-    Limits, Pattern, PatternError, PatternErrorKind, check_size, column_of, fill_run, lines,
-    parse_rule_and_bounds,
+    Limits, Pattern, PatternError, PatternErrorKind, RLE_LINE_LIMIT, Xrle, check_size, column_of,
+    fill_run, lines, one_line, parse_rule_and_bounds, row_runs, rule_text, text_lines,
 };
 use crate::engine::BitGrid;
 
@@ -197,6 +197,9 @@ fn hash_line(n: usize, line: &str, pattern: &mut Pattern) -> Result<(), PatternE
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
         }
+        Some('C') if rest.starts_with("XRLE") => {
+            pattern.xrle = Some(Xrle::parse(&rest["XRLE".len()..]));
+        }
         Some('C' | 'c' | 'D') => {
             let text = rest.strip_prefix(' ').unwrap_or(rest);
             pattern.comments.push(text.trim_end().to_string());
@@ -297,6 +300,73 @@ fn number(name: &'static str, value: &str) -> Result<u128, PatternErrorKind> {
     value
         .parse::<u128>()
         .map_err(|_| RleError::DimensionTooLarge(name, value.to_string()).into())
+}
+
+/// Writes RLE: Golly's `#CXRLE` line if the pattern has one (first: Golly
+/// reads it nowhere else), `#N`, `#O`, the other `#C` lines, the header
+/// `x = .., y = .., rule = ..` (B3/S23 when the pattern has no rule; the
+/// bounded-grid suffix is kept), then runs in lines of at most 70
+/// characters, ending with `!`.
+pub fn write(pattern: &Pattern) -> String {
+    let mut out = String::new();
+    if let Some(xrle) = &pattern.xrle {
+        out.push_str(&format!("#C{xrle}\n"));
+    }
+    if let Some(name) = &pattern.name {
+        out.push_str(format!("#N {}", one_line(name)).trim_end());
+        out.push('\n');
+    }
+    if let Some(author) = &pattern.author {
+        out.push_str(format!("#O {}", one_line(author)).trim_end());
+        out.push('\n');
+    }
+    for comment in &pattern.comments {
+        for line in text_lines(comment) {
+            out.push_str(format!("#C {line}").trim_end());
+            out.push('\n');
+        }
+    }
+    let grid = &pattern.cells;
+    out.push_str(&format!(
+        "x = {}, y = {}, rule = {}\n",
+        grid.width(),
+        grid.height(),
+        rule_text(pattern)
+    ));
+    let mut line = String::new();
+    let mut push = |token: &str, out: &mut String| {
+        if !line.is_empty() && line.len() + token.len() > RLE_LINE_LIMIT {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        line.push_str(token);
+    };
+    let run = |count: usize, tag: char| {
+        if count == 1 {
+            tag.to_string()
+        } else {
+            format!("{count}{tag}")
+        }
+    };
+    let mut pending_rows = 0;
+    for y in 0..grid.height() {
+        let runs = row_runs(grid, y);
+        if !runs.is_empty() {
+            if pending_rows > 0 {
+                push(&run(pending_rows, '$'), &mut out);
+                pending_rows = 0;
+            }
+            for (alive, _, len) in runs {
+                push(&run(len, if alive { 'o' } else { 'b' }), &mut out);
+            }
+        }
+        pending_rows += 1;
+    }
+    push("!", &mut out);
+    out.push_str(&line);
+    out.push('\n');
+    out
 }
 
 #[cfg(test)]

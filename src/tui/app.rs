@@ -11,8 +11,9 @@ use termina::event::{
 };
 
 use crate::cluster::Decomposition;
-use crate::cluster::live::{Command, Control, Edit, MAX_EDITS, RankStats, RoundResult, Viewport};
 use crate::engine::{Edge, Rule};
+use crate::live::{Command, Control, Edit, MAX_EDITS, RankStats, RoundResult};
+use crate::view::Viewport;
 
 /// Target generations per second, `+`/`-` move along; 0 is unlimited.
 pub const SPEEDS: [u32; 13] = [1, 2, 5, 10, 15, 30, 60, 120, 250, 500, 1000, 2000, 0];

@@ -1,5 +1,5 @@
 //! The main loop on rank 0, generic over the ratatui backend and the
-//! engine, so that tests run it on `TestBackend` with in-process ranks.
+//! ranks it drives, so that tests run it on `TestBackend` with in-process ranks.
 //!
 //! The simulation runs at its target rate while frames are drawn at most
 //! `max_fps` times a second: at high speed several generations pass per
@@ -17,9 +17,9 @@ use ratatui::layout::Rect;
 use super::app::App;
 use super::input::Event;
 use super::save;
-use super::sim::Engine;
-use crate::cluster::live::{Command, Control};
 use crate::engine::BitGrid;
+use crate::live::Ranks;
+use crate::live::{Command, Control};
 
 pub struct LoopOptions {
     pub max_fps: f64,
@@ -98,9 +98,9 @@ fn save_grid(grid: BitGrid, control: &Control, app: &App, options: &LoopOptions)
 /// Runs the view until the user quits. `size` reads the terminal's size
 /// (polled every frame: SIGWINCH never reaches rank 0 under mpirun);
 /// `gone` says the terminal was taken from us.
-pub fn run<B: Backend, E: Engine>(
+pub fn run<B: Backend, R: Ranks>(
     terminal: &mut Terminal<B>,
-    engine: &mut E,
+    ranks: &mut R,
     app: &mut App,
     events: &Receiver<Event>,
     mut size: impl FnMut() -> Option<(u16, u16)>,
@@ -135,7 +135,7 @@ pub fn run<B: Backend, E: Engine>(
             handle(app, event);
         }
         if app.quit {
-            engine.quit();
+            ranks.quit();
             return Ok((Exit::Quit, meter));
         }
         let now = Instant::now();
@@ -204,7 +204,7 @@ pub fn run<B: Backend, E: Engine>(
             }
             let steps = control.steps;
             let started = Instant::now();
-            let mut result = engine.round(&control);
+            let mut result = ranks.round(&control);
             let took = started.elapsed();
             meter.rounds += 1;
             meter.round_bytes += result.bytes as u64;

@@ -4,9 +4,7 @@
 pub mod app;
 pub mod event_loop;
 pub mod input;
-pub mod raster;
 pub mod save;
-pub mod sim;
 pub mod terminal;
 pub mod ui;
 
@@ -18,13 +16,12 @@ use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use crate::cli::Cli;
-use crate::cluster::live::RankState;
 use crate::cluster::{Cluster, Decomposition};
 use crate::config::RunConfig;
+use crate::live::{self, MpiRanks, RankState};
 use crate::pattern::Pattern;
 use app::{App, RunInfo};
 use event_loop::{Exit, LoopOptions, Meter};
-use sim::MpiEngine;
 use terminal::Tty;
 
 /// Words of the set-up message: status (0 to go on, else the exit code),
@@ -87,7 +84,7 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
         Ok(prepared) => prepared,
         Err(message) => {
             setup[0] = 2;
-            cluster.live_setup(&mut setup);
+            live::setup(cluster, &mut setup);
             eprintln!("error: {message}");
             return 2;
         }
@@ -101,7 +98,7 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
         config.seed,
         leader,
     ];
-    cluster.live_setup(&mut setup);
+    live::setup(cluster, &mut setup);
     let info = RunInfo {
         width: config.width,
         height: config.height,
@@ -124,7 +121,7 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
         Ok(started) => started,
         Err(message) => {
             tty.restore();
-            cluster.live_quit();
+            live::quit(cluster);
             eprintln!("error: {message}");
             return 2;
         }
@@ -143,7 +140,7 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
         Err(err) => {
             input.stop();
             tty.restore();
-            cluster.live_quit();
+            live::quit(cluster);
             eprintln!("error: cannot draw on the terminal: {err}");
             return 2;
         }
@@ -151,10 +148,10 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
     let mut app = App::new(info, seed, screen);
     app.pattern = pattern_name;
     app.generation = start_generation;
-    let mut engine = MpiEngine { cluster, state };
+    let mut ranks = MpiRanks { cluster, state };
     let exit = event_loop::run(
         &mut terminal,
-        &mut engine,
+        &mut ranks,
         &mut app,
         &events,
         || tty.size().ok().filter(|&(c, r)| c > 0 && r > 0),
@@ -202,7 +199,7 @@ fn stats_line(meter: &Meter, app: &App) -> String {
 
 fn follow(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 {
     let mut setup = [0u64; SETUP_WORDS];
-    cluster.live_setup(&mut setup);
+    live::setup(cluster, &mut setup);
     if setup[0] != 0 {
         return setup[0] as u8;
     }
@@ -220,7 +217,7 @@ fn follow(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u
         .decomposition(cluster.size())
         .expect("rank 0 checked the decomposition");
     let mut state = RankState::new(config, decomp, cluster.rank());
-    cluster.live_follow(&mut state);
+    live::follow(cluster, &mut state);
     0
 }
 

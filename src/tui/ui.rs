@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
 
 use super::app::{App, KEYS, RenderMode};
-use super::raster::dot_inside;
+use crate::view::dot_inside;
 
 /// Live cells when the overlay is off.
 const ALIVE: Color = Color::Rgb(120, 235, 150);

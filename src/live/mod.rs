@@ -9,17 +9,22 @@
 //! so that a paused job costs almost no CPU (Open MPI's blocking calls spin).
 //! Every rank uses the same form of each collective: the broadcast is always
 //! the non-blocking one, the gathers always the blocking ones.
+//!
+//! The round is written once ([`play`]) and runs over MPI ([`MpiRanks`],
+//! [`follow`]) or in one process ([`LocalRanks`], for tests). The MPI calls
+//! themselves are `Cluster`'s.
 
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
-use mpi::traits::*;
-
-use super::{Cluster, Decomposition, StepTiming};
+use crate::cluster::{Cluster, Decomposition, StepTiming};
 use crate::config::RunConfig;
 use crate::engine::{BitGrid, Strip};
 use crate::launch;
-use crate::tui::raster;
+use crate::view::{self, Viewport};
+
+mod local;
+pub use local::LocalRanks;
 
 /// Words in one control message.
 pub const CONTROL_WORDS: usize = 32;
@@ -30,31 +35,6 @@ const _: () = assert!(10 + 2 * MAX_EDITS < CONTROL_WORDS);
 /// Words of per-rank stats at the head of each rank's gathered bytes.
 const STAT_WORDS: usize = 8;
 const STAT_BYTES: usize = STAT_WORDS * 8;
-
-/// The part of the grid on screen: `dots_w` x `dots_h` dots, each standing
-/// for a `scale` x `scale` block of cells, the first one's top-left cell at
-/// (`x0`, `y0`) (negative when the grid is smaller than the screen).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Viewport {
-    pub x0: i64,
-    pub y0: i64,
-    pub scale: u64,
-    pub dots_w: usize,
-    pub dots_h: usize,
-    /// One byte of density per dot; otherwise one bit (alive if any cell is).
-    pub density: bool,
-}
-
-impl Viewport {
-    pub const EMPTY: Viewport = Viewport {
-        x0: 0,
-        y0: 0,
-        scale: 1,
-        dots_w: 0,
-        dots_h: 0,
-        density: false,
-    };
-}
 
 /// A one-off action for every rank, carried by a [`Control`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -294,110 +274,170 @@ impl RankState {
         }
     }
 
-    /// This rank's rows of the viewport, as gathered.
+    /// This rank's rows of the viewport, rendered.
     pub fn render(&self, view: &Viewport) -> Vec<u8> {
         let rows = self.rows();
-        raster::render_part(view, rows.clone(), self.config.width, |y| {
+        view::render_part(view, rows.clone(), self.config.width, |y| {
             self.strip.row(y - rows.start)
         })
     }
-}
 
-impl Cluster {
-    /// Broadcasts `words` from rank 0 with a non-blocking broadcast, polled
-    /// with `test()` and naps growing up to `max_nap`, so that ranks waiting
-    /// here for rank 0 sleep instead of spinning.
-    pub fn broadcast_polled(&self, words: &mut [u64], max_nap: Duration) {
-        let root = self.world.process_at_rank(0);
-        mpi::request::scope(|scope| {
-            let mut request = root.immediate_broadcast_into(scope, words);
-            let mut nap = Duration::from_micros(20);
-            loop {
-                match request.test() {
-                    Ok(_) => break,
-                    Err(pending) => request = pending,
-                }
-                std::thread::sleep(nap);
-                nap = (nap * 2).min(max_nap);
-            }
-        });
-    }
-
-    /// One round on this rank: apply, step, render, gather. Rank 0 gets
-    /// the result; the others get None.
-    pub fn live_round(&self, state: &mut RankState, control: &Control) -> Option<RoundResult> {
-        state.apply(control);
-        let mut timing = StepTiming::default();
-        for _ in 0..control.steps {
-            state.count_step();
-            timing += self.step(
-                &mut state.strip,
-                &state.decomp,
-                &state.config.rule,
-                state.config.edge,
-            );
-        }
-        let grid = if control.gathers_grid() {
-            self.gather_grid(&state.strip, &state.decomp)
-        } else {
-            None
-        };
+    /// Appends this rank's report of the round to `out`: its stats, then
+    /// its part of the viewport.
+    fn report(&self, control: &Control, timing: &StepTiming, out: &mut Vec<u8>) {
         let started = Instant::now();
-        let part = state.render(&control.view);
+        let part = self.render(&control.view);
         let stats = RankStats {
-            rows: state.rows(),
+            rows: self.rows(),
             steps: control.steps,
             compute: timing.compute,
             exchange: timing.exchange,
             render: started.elapsed(),
-            population: state.strip.population(),
+            population: self.strip.population(),
         };
-        let mut mine = Vec::with_capacity(STAT_BYTES + part.len());
-        mine.extend_from_slice(&stats.encode());
-        mine.extend_from_slice(&part);
-        let counts = self.is_root().then(|| {
-            (0..self.size())
-                .map(|r| rank_bytes(&control.view, &state.decomp, r))
-                .collect::<Vec<_>>()
-        });
-        let all = self.gather_varcount(&mine, counts.as_deref())?;
-        let counts = counts.expect("root has counts");
-        Some(assemble(&control.view, &state.decomp, &all, &counts, grid))
+        out.extend_from_slice(&stats.encode());
+        out.extend_from_slice(&part);
     }
+}
 
-    /// Rank 0's side of one round: broadcast `control`, then play it.
-    pub fn live_lead(&self, state: &mut RankState, control: &Control) -> RoundResult {
-        let mut words = control.encode();
-        self.broadcast_polled(&mut words, Duration::from_millis(1));
-        self.live_round(state, control)
-            .expect("rank 0 gathers the round")
+/// The ranks that this process plays in a round: over MPI, its own one;
+/// in-process (tests), all of them. [`play`] is written once over this,
+/// so both paths run the same round.
+trait Crew {
+    fn states(&mut self) -> &mut [RankState];
+    /// One generation on every strip played here, halo rows exchanged;
+    /// adds each strip's time to `timings` (one per state).
+    fn step(&mut self, timings: &mut [StepTiming]);
+    /// The whole grid, on rank 0.
+    fn gather_grid(&mut self) -> Option<BitGrid>;
+    /// Every rank's report bytes in rank order, on rank 0; `mine` holds
+    /// the reports of the states played here, `counts` every rank's length.
+    fn gather_reports(&mut self, mine: &[u8], counts: &[usize]) -> Option<Vec<u8>>;
+}
+
+/// One round: apply the command and edits, step, gather the grid if asked,
+/// render each rank's part of the viewport and gather it with the stats.
+/// Rank 0 gets the result; other ranks get None.
+fn play(crew: &mut impl Crew, control: &Control) -> Option<RoundResult> {
+    let mut timings = vec![StepTiming::default(); crew.states().len()];
+    for state in crew.states() {
+        state.apply(control);
     }
-
-    /// A non-zero rank's part of the live view: obey rank 0's control
-    /// messages until told to quit. Never writes to the terminal.
-    pub fn live_follow(&self, state: &mut RankState) {
-        loop {
-            let mut words = [0u64; CONTROL_WORDS];
-            self.broadcast_polled(&mut words, Duration::from_millis(2));
-            let control = Control::decode(&words);
-            if control.command == Command::Quit {
-                return;
-            }
-            self.live_round(state, &control);
+    for _ in 0..control.steps {
+        for state in crew.states() {
+            state.count_step();
         }
+        crew.step(&mut timings);
+    }
+    let grid = if control.gathers_grid() {
+        crew.gather_grid()
+    } else {
+        None
+    };
+    let mut mine = Vec::new();
+    for (state, timing) in crew.states().iter().zip(&timings) {
+        state.report(control, timing, &mut mine);
+    }
+    let decomp = crew.states()[0].decomp.clone();
+    let counts: Vec<usize> = (0..decomp.ranks())
+        .map(|r| rank_bytes(&control.view, &decomp, r))
+        .collect();
+    let all = crew.gather_reports(&mine, &counts)?;
+    Some(assemble(&control.view, &decomp, &all, &counts, grid))
+}
+
+/// Plays rounds on all ranks and returns what rank 0 gathers: what the
+/// live view's main loop drives, over MPI or in-process.
+pub trait Ranks {
+    fn round(&mut self, control: &Control) -> RoundResult;
+    /// Tells every rank to stop; no round follows.
+    fn quit(&mut self);
+}
+
+/// How long a waiting rank naps at most between polls of rank 0's next
+/// message: rank 0 itself, the others, and at set-up.
+const LEAD_NAP: Duration = Duration::from_millis(1);
+const FOLLOW_NAP: Duration = Duration::from_millis(2);
+const SETUP_NAP: Duration = Duration::from_millis(5);
+
+/// Rank 0 of an MPI job, the other ranks following in [`follow`].
+pub struct MpiRanks<'a> {
+    pub cluster: &'a Cluster,
+    pub state: RankState,
+}
+
+/// This rank's own strip in an MPI job.
+struct MpiCrew<'a, 'b> {
+    cluster: &'a Cluster,
+    state: &'b mut RankState,
+}
+
+impl Crew for MpiCrew<'_, '_> {
+    fn states(&mut self) -> &mut [RankState] {
+        std::slice::from_mut(self.state)
     }
 
-    /// Tells the following ranks to leave their loop.
-    pub fn live_quit(&self) {
-        let mut words = Control::quit().encode();
-        self.broadcast_polled(&mut words, Duration::from_millis(1));
+    fn step(&mut self, timings: &mut [StepTiming]) {
+        let state = &mut *self.state;
+        timings[0] += self.cluster.step(
+            &mut state.strip,
+            &state.decomp,
+            &state.config.rule,
+            state.config.edge,
+        );
     }
 
-    /// The set-up message: rank 0 sends `words` (of any agreed length) to
-    /// everyone, with the same sleepy polling as the rounds.
-    pub fn live_setup(&self, words: &mut [u64]) {
-        self.broadcast_polled(words, Duration::from_millis(5));
+    fn gather_grid(&mut self) -> Option<BitGrid> {
+        self.cluster
+            .gather_grid(&self.state.strip, &self.state.decomp)
     }
+
+    fn gather_reports(&mut self, mine: &[u8], counts: &[usize]) -> Option<Vec<u8>> {
+        let counts = self.cluster.is_root().then_some(counts);
+        self.cluster.gather_varcount(mine, counts)
+    }
+}
+
+impl Ranks for MpiRanks<'_> {
+    fn round(&mut self, control: &Control) -> RoundResult {
+        let mut words = control.encode();
+        self.cluster.broadcast_polled(&mut words, LEAD_NAP);
+        let mut crew = MpiCrew {
+            cluster: self.cluster,
+            state: &mut self.state,
+        };
+        play(&mut crew, control).expect("rank 0 gathers the round")
+    }
+
+    fn quit(&mut self) {
+        quit(self.cluster);
+    }
+}
+
+/// Tells the following ranks to leave their loop (from rank 0).
+pub fn quit(cluster: &Cluster) {
+    let mut words = Control::quit().encode();
+    cluster.broadcast_polled(&mut words, LEAD_NAP);
+}
+
+/// A non-zero rank's part of the live view: obey rank 0's control
+/// messages until told to quit. Never writes to the terminal.
+pub fn follow(cluster: &Cluster, state: &mut RankState) {
+    loop {
+        let mut words = [0u64; CONTROL_WORDS];
+        cluster.broadcast_polled(&mut words, FOLLOW_NAP);
+        let control = Control::decode(&words);
+        if control.command == Command::Quit {
+            return;
+        }
+        play(&mut MpiCrew { cluster, state }, &control);
+    }
+}
+
+/// The set-up message: rank 0 sends `words` (of any agreed length) to
+/// everyone, with the same sleepy polling as the rounds.
+pub fn setup(cluster: &Cluster, words: &mut [u64]) {
+    cluster.broadcast_polled(words, SETUP_NAP);
 }
 
 /// Splits the gathered bytes into stats and merges the dot parts.
@@ -415,7 +455,7 @@ pub fn assemble(
         let chunk = &all[at..at + count];
         at += count;
         stats.push(RankStats::decode(&chunk[..STAT_BYTES]));
-        raster::merge_part(view, decomp.rows_of(rank), &chunk[STAT_BYTES..], &mut dots);
+        view::merge_part(view, decomp.rows_of(rank), &chunk[STAT_BYTES..], &mut dots);
     }
     RoundResult {
         stats,
@@ -427,7 +467,7 @@ pub fn assemble(
 
 /// The bytes one rank contributes to a round (its stats plus its dots).
 pub fn rank_bytes(view: &Viewport, decomp: &Decomposition, rank: usize) -> usize {
-    STAT_BYTES + raster::part_len(view, decomp.rows_of(rank))
+    STAT_BYTES + view::part_len(view, decomp.rows_of(rank))
 }
 
 #[cfg(test)]

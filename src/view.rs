@@ -1,5 +1,7 @@
-//! Turning a rank's rows of cells into the dots of the viewport, and
-//! merging the ranks' parts on rank 0. Pure: no MPI, no terminal.
+//! What is on screen, as cells: the viewport, turning a rank's rows of
+//! cells into the viewport's dots, and merging the ranks' parts on rank 0.
+//! Pure: no MPI, no terminal. The live round (`crate::live`) and the
+//! terminal widgets (`crate::tui`) both build on it.
 //!
 //! A part holds the dot rows that the rank's cell rows touch (a dot row
 //! zoomed out may straddle two ranks: both send it and rank 0 merges).
@@ -8,7 +10,30 @@
 
 use std::ops::Range;
 
-use crate::cluster::live::Viewport;
+/// The part of the grid on screen: `dots_w` x `dots_h` dots, each standing
+/// for a `scale` x `scale` block of cells, the first one's top-left cell at
+/// (`x0`, `y0`) (negative when the grid is smaller than the screen).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Viewport {
+    pub x0: i64,
+    pub y0: i64,
+    pub scale: u64,
+    pub dots_w: usize,
+    pub dots_h: usize,
+    /// One byte of density per dot; otherwise one bit (alive if any cell is).
+    pub density: bool,
+}
+
+impl Viewport {
+    pub const EMPTY: Viewport = Viewport {
+        x0: 0,
+        y0: 0,
+        scale: 1,
+        dots_w: 0,
+        dots_h: 0,
+        density: false,
+    };
+}
 
 /// Bytes of one dot row.
 pub fn row_bytes(view: &Viewport) -> usize {
@@ -155,14 +180,13 @@ pub fn dot_inside(view: &Viewport, width: usize, height: usize, i: usize, j: usi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::Decomposition;
     use crate::engine::BitGrid;
 
     fn picture(grid: &BitGrid, view: &Viewport, ranks: usize) -> Vec<u8> {
-        let decomp = Decomposition::new(grid.height(), ranks).unwrap();
         let mut dots = vec![0u8; view.dots_w * view.dots_h];
+        let height = grid.height();
         for rank in 0..ranks {
-            let rows = decomp.rows_of(rank);
+            let rows = rank * height / ranks..(rank + 1) * height / ranks;
             let part = render_part(view, rows.clone(), grid.width(), |y| grid.row(y));
             assert_eq!(part.len(), part_len(view, rows.clone()));
             merge_part(view, rows, &part, &mut dots);

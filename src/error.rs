@@ -1,0 +1,79 @@
+//! The application's error type.
+
+use crate::cluster::DecompositionError;
+use crate::pattern::{PatternError, PatternErrorKind};
+
+/// Everything that stops a run before or while it works, as one line
+/// for the user (`error: ...`, exit status 2). The layers below keep their
+/// own error types (rules, patterns, files, decomposition); this wraps them.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Decomposition(#[from] DecompositionError),
+    #[error("{what} needs {needed} of memory for the grid but only {available} is available")]
+    TooBig {
+        what: String,
+        needed: String,
+        available: String,
+    },
+    #[error("{}", pattern_message(source_name, error))]
+    Pattern {
+        source_name: String,
+        error: PatternError,
+    },
+    #[error("'{0}' is neither a pattern file nor a built-in pattern (see --list-patterns)")]
+    UnknownPattern(String),
+    #[error(
+        "pattern {name} is {pattern_width}x{pattern_height} but the grid is only {width}x{height}"
+    )]
+    PatternTooBig {
+        name: String,
+        pattern_width: usize,
+        pattern_height: usize,
+        width: usize,
+        height: usize,
+    },
+    #[error(
+        "--at {x},{y} puts pattern {name} ({pattern_width}x{pattern_height}) partly outside the {width}x{height} grid with dead edges"
+    )]
+    PatternOutside {
+        name: String,
+        x: usize,
+        y: usize,
+        pattern_width: usize,
+        pattern_height: usize,
+        width: usize,
+        height: usize,
+    },
+    #[error("{0}")]
+    File(#[from] crate::files::FileError),
+    #[error("{0}")]
+    Unsupported(String),
+    #[error(
+        "{0}: not a saved grid to resume from: it has no bounded-grid rule suffix such as B3/S23:T100,80 (use --pattern to start from it instead)"
+    )]
+    NotACheckpoint(String),
+    #[error("{0}: the saved grid is cut short (no final '!'): it was not written completely")]
+    TruncatedCheckpoint(String),
+    #[error("{name} is at generation {at}, past --generations {target}")]
+    CheckpointPastEnd { name: String, at: u64, target: u64 },
+    #[error("another rank failed its start-up checks")]
+    FailedElsewhere,
+    #[error("--at {x},{y} is outside the {width}x{height} grid")]
+    AtOutside {
+        x: usize,
+        y: usize,
+        width: usize,
+        height: usize,
+    },
+}
+
+/// `file:line:col: what`, or `file: what` when the error has no place,
+/// unless the message names the file itself (file-system errors do).
+fn pattern_message(source_name: &str, error: &PatternError) -> String {
+    match (&error.kind, error.line) {
+        (PatternErrorKind::File(_), _) => error.to_string(),
+        (_, 0) => format!("{source_name}: {error}"),
+        _ => format!("{source_name}:{error}"),
+    }
+}
