@@ -144,20 +144,16 @@ pub fn run(
         if panic_point == Some((rank, generation + 1)) {
             launch::test_panic(rank, generation + 1);
         }
-        // A batch of generations ends where anything must see the grid.
-        let mut batch = (options.generations - generation).min(depth as u64);
-        if let Some((_, stop)) = panic_point.filter(|&(_, p)| p > generation + 1) {
-            batch = batch.min(stop - 1 - generation);
-        }
-        for every in [options.report_every, checkpoint_every]
-            .into_iter()
-            .flatten()
-        {
-            batch = batch.min(every - generation % every);
-        }
-        if let Some(check) = balancer.until_check(generation) {
-            batch = batch.min(check);
-        }
+        let panic_stop = panic_point
+            .filter(|&(_, p)| p > generation + 1)
+            .map(|(_, p)| p - 1);
+        let batch = batch_length(
+            generation,
+            options.generations.min(panic_stop.unwrap_or(u64::MAX)),
+            depth,
+            [options.report_every, checkpoint_every],
+        )
+        .min(balancer.until_check(generation).unwrap_or(u64::MAX));
         let mut step = cluster.advance(
             &mut strip,
             &decomp,
@@ -191,11 +187,8 @@ pub fn run(
     let (population, hash) = fingerprint(&strip, &decomp);
     let compute = cluster.gather_f64(timing.compute.as_secs_f64());
     let exchange = cluster.gather_f64(timing.exchange.as_secs_f64());
-    if cluster.is_root() {
-        let run = options.generations - config.start_generation;
-        let updates = config.cells() as f64 * run as f64;
-        let timing = options.timing.then(|| {
-            let (compute, exchange) = (compute.unwrap_or_default(), exchange.unwrap_or_default());
+    if let (Some(compute), Some(exchange)) = (compute, exchange) {
+        let per_rank = options.timing.then(|| {
             compute
                 .iter()
                 .zip(&exchange)
@@ -215,15 +208,11 @@ pub fn run(
             ranks: cluster.size(),
             rule: config.rule.to_string(),
             seconds,
-            cell_updates_per_second: if seconds > 0.0 {
-                updates / seconds
-            } else {
-                0.0
-            },
+            cell_updates_per_second: rate(config, options, seconds),
             population,
             hash,
             seed: options.announce_seed.then_some(config.seed),
-            timing,
+            timing: per_rank,
             rebalances: options.timing.then_some(balancer.rebalances),
         };
         #[derive(Serialize)]
@@ -236,6 +225,28 @@ pub fn run(
         save(cluster, config, &decomp, &strip, options.generations, path)?;
     }
     Ok(())
+}
+
+/// How many generations the next batch steps from `generation`: at most
+/// `depth` (the halo rows exchanged), never past `end`, and ending on each
+/// multiple of the `every` periods (reports, checkpoints), where something
+/// must see the grid.
+fn batch_length(generation: u64, end: u64, depth: usize, every: [Option<u64>; 2]) -> u64 {
+    let mut batch = end.saturating_sub(generation).min(depth as u64);
+    for every in every.into_iter().flatten() {
+        batch = batch.min(every - generation % every);
+    }
+    batch
+}
+
+/// Cell updates per second over the generations this run stepped.
+fn rate(config: &RunConfig, options: &HeadlessOptions, seconds: f64) -> f64 {
+    let stepped = options.generations - config.start_generation;
+    if seconds > 0.0 {
+        config.cells() as f64 * stepped as f64 / seconds
+    } else {
+        0.0
+    }
 }
 
 /// Gathers the whole grid on the root and writes it atomically to `path`;

@@ -5,7 +5,7 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use termina::event::{
     KeyCode, KeyEvent, KeyEventKind, Modifiers, MouseButton, MouseEvent, MouseEventKind,
 };
@@ -469,30 +469,26 @@ fn panel_of(stats: &RankStats) -> RankPanel {
 }
 
 fn split(screen: Rect, panel: bool) -> Areas {
-    let body_height = screen.height.saturating_sub(2);
-    let status = Rect::new(
-        screen.x,
-        screen.y + body_height,
-        screen.width,
-        screen.height.min(1),
-    );
-    let hint = Rect::new(
-        screen.x,
-        screen.y + body_height + 1,
-        screen.width,
-        screen.height.saturating_sub(body_height + 1).min(1),
-    );
+    // Exact lengths that sum to the screen, so that even a one-row terminal
+    // keeps its status line.
+    let status_height = screen.height.min(1);
+    let hint_height = (screen.height - status_height).min(1);
+    let [body, status, hint] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(status_height),
+        Constraint::Length(hint_height),
+    ])
+    .areas(screen);
     let panel_width = if panel {
         PANEL_WIDTH.min(screen.width / 2)
     } else {
         0
     };
-    let grid = Rect::new(screen.x, screen.y, screen.width - panel_width, body_height);
-    let panel = (panel_width > 0)
-        .then(|| Rect::new(screen.x + grid.width, screen.y, panel_width, body_height));
+    let [grid, panel] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(panel_width)]).areas(body);
     Areas {
         grid,
-        panel,
+        panel: (panel_width > 0).then_some(panel),
         status,
         hint,
     }

@@ -95,6 +95,198 @@ fn save_grid(grid: BitGrid, control: &Control, app: &App, options: &LoopOptions)
     }
 }
 
+/// How many generations each round steps: the target rate, measured
+/// against an anchor that moves whenever the speed or pause changes, and
+/// at unlimited speed as many as fit in a frame.
+struct Pacer {
+    frame_gap: Duration,
+    anchor: Instant,
+    since_anchor: u64,
+    anchor_key: (bool, usize),
+    /// Wall time per generation, measured, for unlimited speed.
+    generation_time: Duration,
+}
+
+impl Pacer {
+    fn new(app: &App, max_fps: f64) -> Pacer {
+        Pacer {
+            frame_gap: Duration::from_secs_f64(1.0 / max_fps.max(1.0)),
+            anchor: Instant::now(),
+            since_anchor: 0,
+            anchor_key: (app.paused, app.speed),
+            generation_time: Duration::from_micros(100),
+        }
+    }
+
+    /// The generations due now.
+    fn due(&mut self, app: &App, now: Instant) -> u64 {
+        if (app.paused, app.speed) != self.anchor_key {
+            self.anchor_key = (app.paused, app.speed);
+            self.anchor = now;
+            self.since_anchor = 0;
+        }
+        // The generations that fit in one frame's time: at least one, so
+        // a huge grid still moves, one generation per frame.
+        let affordable = (self.frame_gap.mul_f64(0.75).as_secs_f64()
+            / self.generation_time.as_secs_f64().max(1e-9))
+        .clamp(1.0, 1e6) as u64;
+        if app.paused {
+            return app.pending.steps;
+        }
+        let Some(rate) = app.target_speed() else {
+            return affordable;
+        };
+        let due = (now - self.anchor).as_secs_f64() * f64::from(rate);
+        let due = (due as u64).saturating_sub(self.since_anchor);
+        // Far behind (a slow grid): drop the debt rather than stall the
+        // frames catching up.
+        let most = (u64::from(rate) / 4).clamp(1, affordable);
+        if due > most {
+            self.anchor = now;
+            self.since_anchor = 0;
+            most
+        } else {
+            due
+        }
+    }
+
+    /// A round of `steps` generations took `took`.
+    fn stepped(&mut self, steps: u64, took: Duration) {
+        if steps > 0 {
+            self.since_anchor += steps;
+            let per = took / steps.min(u64::from(u32::MAX)) as u32;
+            self.generation_time = (self.generation_time * 3 + per) / 4;
+        }
+    }
+
+    /// How long to wait for input before looking again.
+    fn idle_wait(
+        &self,
+        app: &App,
+        wanted: bool,
+        now: Instant,
+        last_frame: Option<Instant>,
+    ) -> Duration {
+        if wanted {
+            return self
+                .frame_gap
+                .saturating_sub(now - last_frame.unwrap_or(now));
+        }
+        if app.paused {
+            return Duration::from_millis(100);
+        }
+        match app.target_speed() {
+            Some(rate) => {
+                let next = self.anchor
+                    + Duration::from_secs_f64((self.since_anchor + 1) as f64 / f64::from(rate));
+                next.saturating_duration_since(now)
+                    .min(Duration::from_millis(100))
+            }
+            None => Duration::ZERO,
+        }
+    }
+}
+
+/// Generations and frames per second over windows of half a second.
+struct Rates {
+    since: Instant,
+    generations: u64,
+    frames: u64,
+}
+
+impl Rates {
+    fn count(&mut self, app: &mut App, steps: u64, now: Instant) {
+        self.generations += steps;
+        self.frames += 1;
+        let span = (now - self.since).as_secs_f64();
+        if span >= 0.5 {
+            app.gens_per_second = self.generations as f64 / span;
+            app.frames_per_second = self.frames as f64 / span;
+            *self = Rates {
+                since: now,
+                generations: 0,
+                frames: 0,
+            };
+        }
+        if app.paused {
+            app.gens_per_second = 0.0;
+        }
+    }
+}
+
+/// Clears the hint line's message once it has been shown long enough.
+#[derive(Default)]
+struct MessageTimer {
+    shown: Option<(String, Instant)>,
+}
+
+impl MessageTimer {
+    fn tick(&mut self, app: &mut App, now: Instant, lasts: Duration) {
+        if let Some((text, since)) = &self.shown
+            && (app.message.as_ref() != Some(text) || now - *since > lasts)
+        {
+            if app.message.as_ref() == Some(text) {
+                app.message = None;
+                app.dirty = true;
+            }
+            self.shown = None;
+        }
+        if self.shown.is_none()
+            && let Some(text) = &app.message
+        {
+            self.shown = Some((text.clone(), now));
+        }
+    }
+}
+
+/// The control for a round of `steps`, cut short to stop exactly on the
+/// next multiple of `--checkpoint-every` (and gather the grid there).
+fn next_control(app: &mut App, steps: u64, options: &LoopOptions) -> Control {
+    if app.paused {
+        app.pending.steps = 0;
+    }
+    let mut control = app.control(steps);
+    if let Some((_, every)) = &options.checkpoint {
+        let to_next = every - app.generation % every;
+        if control.steps >= to_next {
+            if app.paused {
+                app.pending.steps += control.steps - to_next;
+            }
+            control.steps = to_next;
+            control.checkpoint = true;
+        }
+    }
+    control
+}
+
+/// Plays one round on the ranks and takes in its result (saving the grid
+/// when the round gathered it); returns how long the round took.
+fn play_round<R: Ranks>(
+    ranks: &mut R,
+    app: &mut App,
+    control: &Control,
+    options: &LoopOptions,
+    meter: &mut Meter,
+) -> Duration {
+    let started = Instant::now();
+    let mut result = ranks.round(control);
+    let took = started.elapsed();
+    meter.rounds += 1;
+    meter.round_bytes += result.bytes as u64;
+    meter.round_time += took;
+    let saved = result
+        .grid
+        .take()
+        .map(|grid| save_grid(grid, control, app, options));
+    app.absorb(control, result);
+    if let Some(text) = saved {
+        app.message = Some(text);
+    }
+    meter.generations += control.steps;
+    meter.frames += 1;
+    took
+}
+
 /// Runs the view until the user quits. `size` reads the terminal's size
 /// (polled every frame: SIGWINCH never reaches rank 0 under mpirun);
 /// `gone` says the terminal was taken from us.
@@ -108,15 +300,14 @@ pub fn run<B: Backend, R: Ranks>(
     options: &LoopOptions,
 ) -> Result<(Exit, Meter), B::Error> {
     let mut meter = Meter::default();
-    let frame_gap = Duration::from_secs_f64(1.0 / options.max_fps.max(1.0));
+    let mut pacer = Pacer::new(app, options.max_fps);
     let mut last_frame: Option<Instant> = None;
-    let mut anchor = Instant::now();
-    let mut since_anchor = 0u64;
-    let mut anchor_key = (app.paused, app.speed);
-    // Wall time per generation, measured, for unlimited speed.
-    let mut generation_time = Duration::from_micros(100);
-    let mut window = (Instant::now(), 0u64, 0u64);
-    let mut message: Option<(String, Instant)> = None;
+    let mut rates = Rates {
+        since: Instant::now(),
+        generations: 0,
+        frames: 0,
+    };
+    let mut message = MessageTimer::default();
     let mut screen = Rect::default();
     loop {
         if gone() {
@@ -139,123 +330,22 @@ pub fn run<B: Backend, R: Ranks>(
             return Ok((Exit::Quit, meter));
         }
         let now = Instant::now();
-        if (app.paused, app.speed) != anchor_key {
-            anchor_key = (app.paused, app.speed);
-            anchor = now;
-            since_anchor = 0;
-        }
-        // The generations that fit in one frame's time: at least one, so
-        // a huge grid still moves, one generation per frame.
-        let affordable = (frame_gap.mul_f64(0.75).as_secs_f64()
-            / generation_time.as_secs_f64().max(1e-9))
-        .clamp(1.0, 1e6) as u64;
-        let steps = if app.paused {
-            app.pending.steps
-        } else {
-            match app.target_speed() {
-                None => affordable,
-                Some(rate) => {
-                    let due = (now - anchor).as_secs_f64() * f64::from(rate);
-                    let due = (due as u64).saturating_sub(since_anchor);
-                    // Far behind (a slow grid): drop the debt rather than
-                    // stall the frames catching up.
-                    let most = (u64::from(rate) / 4).clamp(1, affordable);
-                    if due > most {
-                        anchor = now;
-                        since_anchor = 0;
-                        most
-                    } else {
-                        due
-                    }
-                }
-            }
-        };
-        if let Some((text, since)) = &message
-            && (app.message.as_ref() != Some(text) || now - *since > options.message_for)
-        {
-            if app.message.as_ref() == Some(text) {
-                app.message = None;
-                app.dirty = true;
-            }
-            message = None;
-        }
-        if message.is_none()
-            && let Some(text) = &app.message
-        {
-            message = Some((text.clone(), now));
-        }
+        let steps = pacer.due(app, now);
+        message.tick(app, now, options.message_for);
         let wanted = steps > 0 || app.dirty || app.has_pending();
-        let frame_due = last_frame.is_none_or(|t| now - t >= frame_gap);
+        let frame_due = last_frame.is_none_or(|t| now - t >= pacer.frame_gap);
         if wanted && frame_due {
-            if app.paused {
-                app.pending.steps = 0;
-            }
-            let mut control = app.control(steps);
-            if let Some((_, every)) = &options.checkpoint {
-                // Stop exactly on the next multiple of K and gather it.
-                let to_next = every - app.generation % every;
-                if control.steps >= to_next {
-                    if app.paused {
-                        app.pending.steps += control.steps - to_next;
-                    }
-                    control.steps = to_next;
-                    control.checkpoint = true;
-                }
-            }
-            let steps = control.steps;
-            let started = Instant::now();
-            let mut result = ranks.round(&control);
-            let took = started.elapsed();
-            meter.rounds += 1;
-            meter.round_bytes += result.bytes as u64;
-            meter.round_time += took;
-            if steps > 0 {
-                since_anchor += steps;
-                let per = took / steps.min(u64::from(u32::MAX)) as u32;
-                generation_time = (generation_time * 3 + per) / 4;
-            }
-            let saved = result
-                .grid
-                .take()
-                .map(|grid| save_grid(grid, &control, app, options));
-            app.absorb(&control, result);
-            if let Some(text) = saved {
-                app.message = Some(text);
-            }
-            meter.generations += steps;
-            meter.frames += 1;
-            window.1 += steps;
-            window.2 += 1;
-            let span = (now - window.0).as_secs_f64();
-            if span >= 0.5 {
-                app.gens_per_second = window.1 as f64 / span;
-                app.frames_per_second = window.2 as f64 / span;
-                window = (now, 0, 0);
-            }
-            if app.paused {
-                app.gens_per_second = 0.0;
-            }
+            let control = next_control(app, steps, options);
+            let took = play_round(ranks, app, &control, options, &mut meter);
+            pacer.stepped(control.steps, took);
+            rates.count(app, control.steps, now);
             let drawing = Instant::now();
             terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
             meter.draw_time += drawing.elapsed();
             last_frame = Some(now);
             continue;
         }
-        let timeout = if wanted {
-            frame_gap.saturating_sub(now - last_frame.unwrap_or(now))
-        } else if app.paused {
-            Duration::from_millis(100)
-        } else {
-            match app.target_speed() {
-                Some(rate) => {
-                    let next = anchor
-                        + Duration::from_secs_f64((since_anchor + 1) as f64 / f64::from(rate));
-                    next.saturating_duration_since(now)
-                        .min(Duration::from_millis(100))
-                }
-                None => Duration::ZERO,
-            }
-        };
+        let timeout = pacer.idle_wait(app, wanted, now, last_frame);
         match events.recv_timeout(timeout.max(Duration::from_micros(200))) {
             Ok(event) => handle(app, event),
             Err(RecvTimeoutError::Timeout) => {}

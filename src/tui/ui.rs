@@ -78,137 +78,165 @@ fn owner_of_dot_row(app: &App, j: usize) -> Option<usize> {
         .then(|| app.info.decomp.owner_of(y as usize))
 }
 
+/// Which ranks own the dot rows behind one character row.
+struct RowOwners {
+    /// The owner of the first dot row that lies in the grid.
+    first: Option<usize>,
+    /// A strip starts inside this character row (or right at its top).
+    seam: bool,
+    all: Vec<Option<usize>>,
+}
+
+impl RowOwners {
+    fn of(app: &App, top: usize, rows_per_char: usize) -> RowOwners {
+        let all: Vec<Option<usize>> = (top..top + rows_per_char)
+            .map(|j| owner_of_dot_row(app, j))
+            .collect();
+        let first = all.iter().flatten().next().copied();
+        let above = top.checked_sub(1).and_then(|j| owner_of_dot_row(app, j));
+        let seam = all.iter().flatten().any(|&o| Some(o) != first)
+            || (above.is_some() && first.is_some() && above != first);
+        RowOwners { first, seam, all }
+    }
+}
+
+/// The dot at column `i`, row `j` of the view: None outside the grid.
+fn dot(app: &App, i: usize, j: usize) -> Option<u8> {
+    let view = &app.view;
+    (i < view.dots_w && j < view.dots_h && dot_inside(view, app.info.width, app.info.height, i, j))
+        .then(|| app.dots[j * view.dots_w + i])
+}
+
+/// A braille character: 2x4 dots of the view at character (`c`, row `r`).
+fn braille_cell(app: &App, c: usize, r: usize, owners: &RowOwners) -> (char, Style) {
+    const BITS: [[u32; 4]; 2] = [[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]];
+    let mut bits = 0u32;
+    let mut any_inside = false;
+    for (dx, column_bits) in BITS.iter().enumerate() {
+        for (dy, bit) in column_bits.iter().enumerate() {
+            if let Some(v) = dot(app, 2 * c + dx, r + dy) {
+                any_inside = true;
+                if v > 0 {
+                    bits |= bit;
+                }
+            }
+        }
+    }
+    let style = if !any_inside {
+        Style::default().bg(OUTSIDE)
+    } else if app.overlay {
+        let owner = owners.first.unwrap_or(0);
+        Style::default().fg(rank_colour(owner)).bg(if owners.seam {
+            scaled(rank_rgb(owner), 0.45)
+        } else {
+            rank_tint(owner)
+        })
+    } else {
+        Style::default().fg(ALIVE)
+    };
+    let symbol = match bits {
+        0 => ' ',
+        _ => char::from_u32(0x2800 + bits).unwrap_or(' '),
+    };
+    (symbol, style)
+}
+
+/// A half block: two dots of the view, one above the other, coloured by
+/// density (or by owner with the rank overlay).
+fn half_block_cell(app: &App, c: usize, r: usize) -> (char, Style) {
+    let colour = |j: usize| -> Color {
+        match dot(app, c, j) {
+            None => OUTSIDE,
+            Some(v) if app.overlay => {
+                let owner = owner_of_dot_row(app, j).unwrap_or(0);
+                if v == 0 {
+                    rank_tint(owner)
+                } else {
+                    scaled(rank_rgb(owner), 0.35 + 0.65 * f32::from(v) / 255.0)
+                }
+            }
+            Some(0) => Color::Reset,
+            Some(v) => density_colour(v),
+        }
+    };
+    // Terminal-default cells stay blank, so the default foreground never
+    // shows as a block.
+    match (colour(r), colour(r + 1)) {
+        (Color::Reset, Color::Reset) => (' ', Style::default()),
+        (Color::Reset, b) => ('▄', Style::default().fg(b)),
+        (t, b) => ('▀', Style::default().fg(t).bg(b)),
+    }
+}
+
+/// One dot of the view shown as two characters, shaded by density.
+fn blocks_cell(app: &App, c: usize, r: usize, owners: &RowOwners) -> (char, Style) {
+    let value = dot(app, c / 2, r);
+    let symbol = match value {
+        None | Some(0) => ' ',
+        Some(v) if v < 64 => '░',
+        Some(v) if v < 128 => '▒',
+        Some(v) if v < 192 => '▓',
+        Some(_) => '█',
+    };
+    let style = if value.is_none() || c / 2 >= app.view.dots_w {
+        Style::default().bg(OUTSIDE)
+    } else if app.overlay {
+        let owner = owners.first.unwrap_or(0);
+        Style::default().fg(rank_colour(owner)).bg(rank_tint(owner))
+    } else {
+        Style::default().fg(ALIVE)
+    };
+    (symbol, style)
+}
+
+/// Labels a strip at the right end of the first character row it shows in.
+fn label_strip(owner: usize, area: Rect, row: u16, buf: &mut Buffer) {
+    let label = format!(" rank {owner} ");
+    let style = Style::default()
+        .fg(Color::Black)
+        .bg(rank_colour(owner))
+        .add_modifier(Modifier::BOLD);
+    if area.width as usize > label.len() + 2 {
+        buf.set_string(
+            area.right() - label.len() as u16 - 1,
+            area.y + row,
+            &label,
+            style,
+        );
+    }
+}
+
 fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
     let view = &app.view;
     if view.dots_w == 0 || app.dots.len() != view.dots_w * view.dots_h {
         return;
     }
-    let (w, h) = (app.info.width, app.info.height);
-    let dot = |i: usize, j: usize| -> Option<u8> {
-        (i < view.dots_w && j < view.dots_h && dot_inside(view, w, h, i, j))
-            .then(|| app.dots[j * view.dots_w + i])
-    };
     let (_, rows_per_char) = app.mode.dots(1, 1);
     let mut labelled = vec![false; app.info.ranks()];
     for row in 0..area.height {
         let top = usize::from(row) * rows_per_char;
-        let owners: Vec<Option<usize>> = (top..top + rows_per_char)
-            .map(|j| owner_of_dot_row(app, j))
-            .collect();
-        let first_owner = owners.iter().flatten().next().copied();
-        // A strip starting exactly at this character row is a seam too.
-        let above = top.checked_sub(1).and_then(|j| owner_of_dot_row(app, j));
-        let seam = owners.iter().flatten().any(|&o| Some(o) != first_owner)
-            || (above.is_some() && first_owner.is_some() && above != first_owner);
+        let owners = RowOwners::of(app, top, rows_per_char);
         for column in 0..area.width {
+            let c = usize::from(column);
+            let (symbol, style) = match app.mode {
+                RenderMode::Braille => braille_cell(app, c, top, &owners),
+                RenderMode::HalfBlock => half_block_cell(app, c, top),
+                RenderMode::Blocks => blocks_cell(app, c, top, &owners),
+            };
             let cell = &mut buf[(area.x + column, area.y + row)];
-            let (c, r) = (usize::from(column), top);
-            match app.mode {
-                RenderMode::Braille => {
-                    const BITS: [[u32; 4]; 2] =
-                        [[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]];
-                    let mut bits = 0u32;
-                    let mut any_inside = false;
-                    for (dx, column_bits) in BITS.iter().enumerate() {
-                        for (dy, bit) in column_bits.iter().enumerate() {
-                            if let Some(v) = dot(2 * c + dx, r + dy) {
-                                any_inside = true;
-                                if v > 0 {
-                                    bits |= bit;
-                                }
-                            }
-                        }
-                    }
-                    let symbol = char::from_u32(0x2800 + bits).unwrap_or(' ');
-                    let mut style = Style::default();
-                    if !any_inside {
-                        style = style.bg(OUTSIDE);
-                    } else if app.overlay {
-                        let owner = first_owner.unwrap_or(0);
-                        style = style.fg(rank_colour(owner)).bg(if seam {
-                            scaled(rank_rgb(owner), 0.45)
-                        } else {
-                            rank_tint(owner)
-                        });
-                    } else {
-                        style = style.fg(ALIVE);
-                    }
-                    if bits == 0 {
-                        cell.set_char(' ');
-                    } else {
-                        cell.set_char(symbol);
-                    }
-                    cell.set_style(style);
-                }
-                RenderMode::HalfBlock => {
-                    let colour = |j: usize| -> Color {
-                        match dot(c, j) {
-                            None => OUTSIDE,
-                            Some(v) if app.overlay => {
-                                let owner = owner_of_dot_row(app, j).unwrap_or(0);
-                                if v == 0 {
-                                    rank_tint(owner)
-                                } else {
-                                    scaled(rank_rgb(owner), 0.35 + 0.65 * f32::from(v) / 255.0)
-                                }
-                            }
-                            Some(0) => Color::Reset,
-                            Some(v) => density_colour(v),
-                        }
-                    };
-                    // Terminal-default cells stay blank, so the default
-                    // foreground never shows as a block.
-                    let (top, bottom) = (colour(r), colour(r + 1));
-                    let (symbol, style) = match (top, bottom) {
-                        (Color::Reset, Color::Reset) => (' ', Style::default()),
-                        (Color::Reset, b) => ('▄', Style::default().fg(b)),
-                        (t, b) => ('▀', Style::default().fg(t).bg(b)),
-                    };
-                    cell.set_char(symbol);
-                    cell.set_style(style);
-                }
-                RenderMode::Blocks => {
-                    let symbol = match dot(c / 2, r) {
-                        None => ' ',
-                        Some(0) => ' ',
-                        Some(v) if v < 64 => '░',
-                        Some(v) if v < 128 => '▒',
-                        Some(v) if v < 192 => '▓',
-                        Some(_) => '█',
-                    };
-                    let inside = dot(c / 2, r).is_some();
-                    let mut style = Style::default();
-                    if !inside || c / 2 >= view.dots_w {
-                        style = style.bg(OUTSIDE);
-                    } else if app.overlay {
-                        let owner = first_owner.unwrap_or(0);
-                        style = style.fg(rank_colour(owner)).bg(rank_tint(owner));
-                    } else {
-                        style = style.fg(ALIVE);
-                    }
-                    cell.set_char(symbol);
-                    cell.set_style(style);
-                }
-            }
+            cell.set_char(symbol);
+            cell.set_style(style);
         }
-        // Label each strip where it first appears.
         if app.overlay
-            && let Some(owner) = owners.iter().flatten().find(|&&o| !labelled[o]).copied()
+            && let Some(owner) = owners
+                .all
+                .iter()
+                .flatten()
+                .find(|&&o| !labelled[o])
+                .copied()
         {
             labelled[owner] = true;
-            let label = format!(" rank {owner} ");
-            let style = Style::default()
-                .fg(Color::Black)
-                .bg(rank_colour(owner))
-                .add_modifier(Modifier::BOLD);
-            if area.width as usize > label.len() + 2 {
-                buf.set_string(
-                    area.right() - label.len() as u16 - 1,
-                    area.y + row,
-                    &label,
-                    style,
-                );
-            }
+            label_strip(owner, area, row, buf);
         }
     }
 }
