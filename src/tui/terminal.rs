@@ -1,5 +1,5 @@
 //! The terminal under mpirun, on rank 0: everything about the tty lives
-//! here (see DESIGN.md, "The terminal under mpirun").
+//! here (docs/ARCHITECTURE.md, "The terminal under mpirun", has the facts).
 //!
 //! Under `mpirun` rank 0 is a background job whose stdout is a pty made by
 //! mpirun, so it never draws on stdout: it opens `/dev/tty` (ignoring
