@@ -24,32 +24,12 @@ fn spawn_mpirun(np: usize, args: &[&str], env: &[(&str, &str)]) -> Job {
     Job(child)
 }
 
-/// The pid of rank `rank` among mpirun's children.
+/// The pid of rank `rank` under mpirun, once it has started.
 fn rank_pid(mpirun: &Child, rank: usize, limit: Duration) -> i32 {
     let start = Instant::now();
     while start.elapsed() < limit {
-        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-            let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
-                continue;
-            };
-            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-                continue;
-            };
-            let parent: Option<u32> = stat
-                .rsplit(')')
-                .next()
-                .and_then(|rest| rest.split_whitespace().nth(1)?.parse().ok());
-            if parent != Some(mpirun.id()) {
-                continue;
-            }
-            let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
-            let wanted = format!("OMPI_COMM_WORLD_RANK={rank}");
-            if environ
-                .split(|&b| b == 0)
-                .any(|var| var == wanted.as_bytes())
-            {
-                return pid;
-            }
+        if let Some(pid) = rank_pid_below(mpirun.id(), rank) {
+            return pid as i32;
         }
         std::thread::sleep(Duration::from_millis(20));
     }

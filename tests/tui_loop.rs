@@ -27,13 +27,7 @@ fn pause_step_and_quit_drive_the_ranks_like_the_serial_engine() {
     let mut engine = LocalRanks::new(&config, 3);
     let start = engine.grid();
     let screen = Rect::new(0, 0, 40, 14);
-    let info = RunInfo {
-        width: config.width,
-        height: config.height,
-        rule: config.rule,
-        edge: config.edge,
-        decomp: engine.decomposition(),
-    };
+    let info = RunInfo::of(&config, engine.decomposition());
     let mut app = App::new(info, config.seed, screen);
     let mut terminal = Terminal::new(TestBackend::new(screen.width, screen.height)).unwrap();
     let (sender, events) = mpsc::channel();
@@ -93,13 +87,7 @@ fn a_mouse_click_toggles_the_cell_under_it() {
     };
     let mut engine = LocalRanks::new(&config, 2);
     let screen = Rect::new(0, 0, 40, 14);
-    let info = RunInfo {
-        width: config.width,
-        height: config.height,
-        rule: config.rule,
-        edge: config.edge,
-        decomp: engine.decomposition(),
-    };
+    let info = RunInfo::of(&config, engine.decomposition());
     let mut app = App::new(info, config.seed, screen);
     let mut terminal = Terminal::new(TestBackend::new(screen.width, screen.height)).unwrap();
     let (sender, events) = mpsc::channel();
@@ -143,13 +131,7 @@ fn checkpoints_land_on_multiples_of_k_with_the_right_grid() {
     let mut engine = LocalRanks::new(&config, 3);
     let start = engine.grid();
     let screen = Rect::new(0, 0, 40, 14);
-    let info = RunInfo {
-        width: config.width,
-        height: config.height,
-        rule: config.rule,
-        edge: config.edge,
-        decomp: engine.decomposition(),
-    };
+    let info = RunInfo::of(&config, engine.decomposition());
     let mut app = App::new(info, config.seed, screen);
     app.speed = life_tui::tui::app::SPEEDS.len() - 1;
     let mut terminal = Terminal::new(TestBackend::new(screen.width, screen.height)).unwrap();

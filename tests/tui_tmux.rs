@@ -10,10 +10,9 @@ use std::collections::BTreeSet;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{BIN, mpi_env, run_with_timeout, stderr_of};
+use common::{BIN, descendants, mpi_env, run_with_timeout, stderr_of};
 use tui_pane::{
-    PATIENCE, Pane, assert_sane_terminal, descendants, exit_code, generation, has_braille,
-    launch_line,
+    PATIENCE, Pane, assert_sane_terminal, exit_code, generation, has_braille, launch_line,
 };
 
 /// The whole interactive contract in one launch mode and terminal size.
@@ -153,13 +152,7 @@ fn cpu_share(pane: &Pane, span: Duration) -> f64 {
 }
 
 fn rank_pid(pane: &Pane, rank: usize) -> Option<u32> {
-    let wanted = format!("OMPI_COMM_WORLD_RANK={rank}");
-    descendants(pane.pid()).into_iter().find(|pid| {
-        std::fs::read(format!("/proc/{pid}/environ"))
-            .is_ok_and(|env| env.split(|&b| b == 0).any(|var| var == wanted.as_bytes()))
-            && std::fs::read_to_string(format!("/proc/{pid}/comm"))
-                .is_ok_and(|c| c.trim() == "life-tui")
-    })
+    common::rank_pid_below(pane.pid(), rank)
 }
 
 #[test]
@@ -477,18 +470,9 @@ fn without_a_terminal_it_points_to_headless_and_exits_2() {
 
     let mut job = Command::new("setsid");
     mpi_env(&mut job);
-    job.args([
-        "-w",
-        "mpirun",
-        "-q",
-        "--stdin",
-        "none",
-        "--bind-to",
-        "none",
-        "-np",
-        "3",
-        BIN,
-    ]);
+    job.args(["-w", "mpirun"])
+        .args(common::MPIRUN_FLAGS)
+        .args(["-np", "3", BIN]);
     let output = run_with_timeout(job, Duration::from_secs(60));
     assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
     let stderr = stderr_of(&output);

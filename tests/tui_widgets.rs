@@ -28,13 +28,7 @@ fn app_after_round(
     let screen = Rect::new(0, 0, screen.0, screen.1);
     let config = config(grid.0, grid.1);
     let mut engine = LocalRanks::new(&config, ranks);
-    let info = RunInfo {
-        width: config.width,
-        height: config.height,
-        rule: config.rule,
-        edge: config.edge,
-        decomp: engine.decomposition(),
-    };
+    let info = RunInfo::of(&config, engine.decomposition());
     let mut app = App::new(info, SEED, screen);
     set(&mut app);
     app.areas = app.layout(screen);

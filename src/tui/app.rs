@@ -11,6 +11,7 @@ use termina::event::{
 };
 
 use crate::cluster::Decomposition;
+use crate::config::RunConfig;
 use crate::engine::{Edge, Rule};
 use crate::live::{Command, Control, Edit, MAX_EDITS, RankStats, RoundResult};
 use crate::view::Viewport;
@@ -84,6 +85,17 @@ pub struct RunInfo {
 }
 
 impl RunInfo {
+    /// What the view shows of a run split as `decomp`.
+    pub fn of(config: &RunConfig, decomp: Decomposition) -> RunInfo {
+        RunInfo {
+            width: config.width,
+            height: config.height,
+            rule: config.rule,
+            edge: config.edge,
+            decomp,
+        }
+    }
+
     pub fn ranks(&self) -> usize {
         self.decomp.ranks()
     }

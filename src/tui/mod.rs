@@ -99,13 +99,7 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
         leader,
     ];
     live::setup(cluster, &mut setup);
-    let info = RunInfo {
-        width: config.width,
-        height: config.height,
-        rule: config.rule,
-        edge: config.edge,
-        decomp: decomp.clone(),
-    };
+    let info = RunInfo::of(&config, decomp.clone());
     let seed = config.seed;
     let pattern_name = config.pattern.as_ref().map(|p| p.name.clone());
     let start_generation = config.start_generation;

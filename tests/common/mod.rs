@@ -24,21 +24,17 @@ pub fn mpi_env(command: &mut Command) -> &mut Command {
         .env("OMPI_MCA_btl_vader_single_copy_mechanism", "none")
 }
 
+/// mpirun's flags for a job that reads no keyboard: no banner on a failed
+/// rank, no stdin forwarding, ranks not pinned (more ranks than cores).
+pub const MPIRUN_FLAGS: [&str; 5] = ["-q", "--stdin", "none", "--bind-to", "none"];
+
 /// `mpirun -q --stdin none -np N life-tui ARGS`.
 pub fn mpirun_command(np: usize, args: &[&str]) -> Command {
     let mut command = Command::new("mpirun");
     mpi_env(&mut command);
     command
-        .args([
-            "-q",
-            "--stdin",
-            "none",
-            "--bind-to",
-            "none",
-            "-np",
-            &np.to_string(),
-            BIN,
-        ])
+        .args(MPIRUN_FLAGS)
+        .args(["-np", &np.to_string(), BIN])
         .args(args);
     command
 }
@@ -165,4 +161,47 @@ pub fn summary(output: &Output) -> serde_json::Value {
 
 pub fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
+}
+
+/// Pids of the processes below `pid`.
+pub fn descendants(pid: u32) -> Vec<u32> {
+    let mut parents = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{child}/stat")) else {
+            continue;
+        };
+        // The fields after the command name (which may hold spaces).
+        let rest = &stat[stat.rfind(')').map_or(0, |i| i + 2)..];
+        if let Some(ppid) = rest.split(' ').nth(1).and_then(|p| p.parse::<u32>().ok()) {
+            parents.push((child, ppid));
+        }
+    }
+    let mut found = vec![pid];
+    let mut k = 0;
+    while k < found.len() {
+        let parent = found[k];
+        found.extend(
+            parents
+                .iter()
+                .filter(|(_, p)| *p == parent)
+                .map(|(c, _)| *c),
+        );
+        k += 1;
+    }
+    found.remove(0);
+    found
+}
+
+/// The pid of the life-tui process of MPI rank `rank` below `ancestor`.
+pub fn rank_pid_below(ancestor: u32, rank: usize) -> Option<u32> {
+    let wanted = format!("OMPI_COMM_WORLD_RANK={rank}");
+    descendants(ancestor).into_iter().find(|pid| {
+        std::fs::read(format!("/proc/{pid}/environ"))
+            .is_ok_and(|env| env.split(|&b| b == 0).any(|var| var == wanted.as_bytes()))
+            && std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|c| c.trim() == "life-tui")
+    })
 }

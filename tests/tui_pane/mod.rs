@@ -177,35 +177,3 @@ pub fn launch_line(mode: &str, args: &str) -> String {
         _ => unreachable!(),
     }
 }
-
-/// Pids of the processes below `pid`.
-pub fn descendants(pid: u32) -> Vec<u32> {
-    let mut parents = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{child}/stat")) else {
-            continue;
-        };
-        // The fields after the command name (which may hold spaces).
-        let rest = &stat[stat.rfind(')').map_or(0, |i| i + 2)..];
-        if let Some(ppid) = rest.split(' ').nth(1).and_then(|p| p.parse::<u32>().ok()) {
-            parents.push((child, ppid));
-        }
-    }
-    let mut found = vec![pid];
-    let mut k = 0;
-    while k < found.len() {
-        let parent = found[k];
-        found.extend(
-            parents
-                .iter()
-                .filter(|(_, p)| *p == parent)
-                .map(|(c, _)| *c),
-        );
-        k += 1;
-    }
-    found.remove(0);
-    found
-}
