@@ -321,6 +321,15 @@ fn output_and_checkpoints_are_written_by_rank_0_and_resume_on_another_layout() {
     // Only rank 0 is on host 1; on hosts 2 and 3 the directory is read-only
     // and empty, so a write (or a check for a writable directory) from any
     // other rank would fail the job.
+    let probe = dir.join("probe").to_str().unwrap().to_owned();
+    let out = run_with_timeout(
+        with_private(hosts.mpirun_of(&[(3, 1)], "touch", &[&probe]), &dir),
+        common::TIMEOUT,
+    );
+    assert!(
+        !out.status.success() && stderr_of(&out).contains("Read-only file system"),
+        "host 3 could write there: {out:?}"
+    );
     let run = |slots: &[(usize, usize)], args: &[String]| {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = run_with_timeout(
