@@ -62,10 +62,11 @@ test-long: deps
 # binary links MPICH, and
 # runs the headless MPI tests and the live view (`--tty`, in tmux) under
 # MPICH's Hydra launcher, mpiexec.mpich.
+MPICH_TESTS := --test mpi_headless --test tui_launcher
 MPICH_ENV := env -u MPI_PKG_CONFIG -u CRAY_MPICH_DIR MPICC=mpicc.mpich CARGO_TARGET_DIR=target/mpich
 test-mpich: deps
 	@scripts/mpich.sh install
-	$(MPICH_ENV) $(CARGO) build --profile ci --bin life-tui
+	$(MPICH_ENV) $(CARGO) test --profile ci --no-run $(MPICH_TESTS)
 	@scripts/mpich.sh check target/mpich/ci/life-tui
 	$(MPICH_ENV) LIFE_TUI_MPIRUN=mpiexec.mpich $(CARGO) test --profile ci \
-		--test mpi_headless --test tui_launcher -- --test-threads=2
+		$(MPICH_TESTS) -- --test-threads=2

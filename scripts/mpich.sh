@@ -28,10 +28,10 @@ installed() {
 
 # Points alternative NAME back at Open MPI's WANT when it points elsewhere.
 keep_open_mpi() {
-    local name=$1 want=$2 now
-    update-alternatives --query "$name" >/dev/null 2>&1 || return 0
-    update-alternatives --query "$name" | grep -qx "Alternative: $want" || return 0
-    now=$(update-alternatives --query "$name" | sed -n 's/^Value: //p')
+    local name=$1 want=$2 query now
+    query=$(update-alternatives --query "$name" 2>/dev/null) || return 0
+    grep -qx "Alternative: $want" <<<"$query" || return 0
+    now=$(sed -n 's/^Value: //p' <<<"$query")
     if [ "$now" != "$want" ]; then
         echo "mpich.sh: $name pointed to ${now:-nothing}; setting it back to Open MPI ($want)"
         sudo_if_needed update-alternatives --set "$name" "$want"

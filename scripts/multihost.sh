@@ -81,13 +81,13 @@ alive() {
 # orteds daemonize away from their parents), then the namespaces, which
 # takes the veths and the bridge with them.
 down() {
-    local id=$1 ns left all="" k p
+    local id=$1 ns left all="" p
     left=$(pids "$id")
     if [ -n "$left" ]; then
         all=$left
         # shellcheck disable=SC2086
         kill -TERM $left 2>/dev/null || true
-        for k in $(seq 1 20); do
+        for _ in $(seq 1 20); do
             left=$(pids "$id")
             [ -n "$left" ] || break
             sleep 0.1
@@ -99,7 +99,7 @@ down() {
         fi
         # A dying process leaves `ip netns pids` before it is gone: wait
         # (bounded) until every process signalled has really ended.
-        for k in $(seq 1 50); do
+        for _ in $(seq 1 50); do
             left=""
             for p in $all $(pids "$id"); do
                 alive "$p" && left="$left $p"
@@ -151,7 +151,7 @@ run() {
     local id=$1 h="$1-h1"
     shift
     [ $# -gt 0 ] || die "run: no command"
-    ip netns list 2>/dev/null | awk '{print $1}' | grep -qx "$h" || die "no host $h (scripts/multihost.sh up $id N first)"
+    grep -qx "$h" <<<"$(namespaces_of "$id")" || die "no host $h (scripts/multihost.sh up $id N first)"
     mpi_settings
     # ip netns exec and unshare exec in place: CMD keeps this terminal and
     # process group, as mpirun typed at a shell does.
