@@ -7,7 +7,7 @@ CARGO ?= cargo
 BIN := target/release/life-tui
 MPIRUN := scripts/mpi-env.sh mpirun
 
-.PHONY: demo test test-long deps build lint bench headless-demo clean
+.PHONY: demo test test-mpich test-long deps build lint bench headless-demo clean
 
 deps:
 	@command -v cargo >/dev/null || { echo "error: cargo not found; install Rust from rustup.rs" >&2; exit 1; }
@@ -55,3 +55,20 @@ clean:
 # The histories too long for `make test` (rabbits, lidka: over 10^12 cell updates).
 test-long: deps
 	$(CARGO) test --profile ci --test pattern_library -- --ignored
+
+# MPICH as well as Open MPI: installs Debian's MPICH if missing (Open MPI
+# stays the default mpirun, mpicc and mpi pkg-config), builds with MPICH
+# into a target directory of its own (rsmpi's build probe takes
+# MPI_PKG_CONFIG first, then MPICC: MPICH's wrapper here), checks that the
+# binary links MPICH, and
+# runs the headless MPI tests (tests/mpi_headless.rs, tests/mpi_patterns.rs)
+# and the live view (`--tty`, in tmux, tests/tui_launcher.rs) under
+# MPICH's Hydra launcher, mpiexec.mpich.
+MPICH_TESTS := --test mpi_headless --test mpi_patterns --test tui_launcher
+MPICH_ENV := env -u MPI_PKG_CONFIG -u CRAY_MPICH_DIR MPICC=mpicc.mpich CARGO_TARGET_DIR=target/mpich
+test-mpich: deps
+	@scripts/mpich.sh install
+	$(MPICH_ENV) $(CARGO) test --profile ci --no-run $(MPICH_TESTS)
+	@scripts/mpich.sh check target/mpich/ci/life-tui
+	$(MPICH_ENV) LIFE_TUI_MPIRUN=mpiexec.mpich $(CARGO) test --profile ci \
+		$(MPICH_TESTS) -- --test-threads=2

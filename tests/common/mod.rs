@@ -28,8 +28,23 @@ pub fn mpi_env(command: &mut Command) -> &mut Command {
 /// rank, no stdin forwarding, ranks not pinned (more ranks than cores).
 pub const MPIRUN_FLAGS: [&str; 5] = ["-q", "--stdin", "none", "--bind-to", "none"];
 
-/// `mpirun -q --stdin none -np N life-tui ARGS`.
+/// The MPI launcher the tests use: Open MPI's `mpirun`, unless
+/// `LIFE_TUI_MPIRUN` names another (`make test-mpich` sets `mpiexec.mpich`,
+/// MPICH's Hydra, which takes only `-n N`).
+pub fn other_launcher() -> Option<String> {
+    std::env::var("LIFE_TUI_MPIRUN")
+        .ok()
+        .filter(|l| !l.is_empty() && l != "mpirun")
+}
+
+/// `mpirun -q --stdin none -np N life-tui ARGS` (or `$LIFE_TUI_MPIRUN -n N
+/// life-tui ARGS`).
 pub fn mpirun_command(np: usize, args: &[&str]) -> Command {
+    if let Some(launcher) = other_launcher() {
+        let mut command = Command::new(launcher);
+        command.args(["-n", &np.to_string(), BIN]).args(args);
+        return command;
+    }
     let mut command = Command::new("mpirun");
     mpi_env(&mut command);
     command
