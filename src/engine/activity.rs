@@ -249,8 +249,11 @@ impl Activity {
         // says nothing about the activity.
         if !self.unknown && self.mode == Stepping::Auto {
             if busy {
-                self.dense_left = self.look_every;
-                self.look_every = (self.look_every * 2).min(LAST_LOOK);
+                // Once a look, however many busy generations it sees.
+                if self.dense_left == 0 {
+                    self.dense_left = self.look_every;
+                    self.look_every = (self.look_every * 2).min(LAST_LOOK);
+                }
             } else {
                 self.look_every = FIRST_LOOK;
             }
