@@ -94,6 +94,12 @@ pub struct Cli {
     #[arg(long)]
     pub no_balance: bool,
 
+    /// Step every cell at every generation (headless), instead of only the
+    /// tiles near the last generation's changes while few change: the same
+    /// results, for comparing the two
+    #[arg(long)]
+    pub dense: bool,
+
     /// Terminal to draw the live view on [default: /dev/tty]; for launchers
     /// that give ranks no controlling terminal (MPICH): --tty $(tty)
     #[arg(long, value_name = "DEVICE")]

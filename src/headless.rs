@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::checkpoint;
 use crate::cluster::{Balancer, Cluster, Decomposition, StepTiming};
 use crate::config::RunConfig;
-use crate::engine::{Strip, hash};
+use crate::engine::{Stepping, Strip, hash};
 use crate::error::Error;
 use crate::files;
 use crate::launch;
@@ -26,6 +26,8 @@ pub struct HeadlessOptions {
     pub halo_depth: usize,
     /// Move rows from slow ranks to fast ones as the run goes.
     pub balance: bool,
+    /// Step every cell at every generation (see [`Stepping::Dense`]).
+    pub dense: bool,
     /// The seed was picked at random: say it, so the run can be repeated.
     pub announce_seed: bool,
     /// Where to write the final grid as RLE.
@@ -69,6 +71,14 @@ struct RankTiming {
     rows: usize,
     compute_seconds: f64,
     exchange_seconds: f64,
+    /// Generations it stepped tile by tile (only near changes), and
+    /// densely; tiles it stepped in the former.
+    sparse_generations: u64,
+    dense_generations: u64,
+    tiles_stepped: u64,
+    /// Halo messages it sent empty, its rows being as last sent, and whole.
+    unchanged_halos_sent: u64,
+    whole_halos_sent: u64,
 }
 
 /// Runs `config` for `options.generations` and writes the reports to `out`
@@ -96,6 +106,9 @@ pub fn run(
     let depth = options.halo_depth.clamp(1, decomp.thinnest());
     preflight(cluster, config, &decomp, depth, options)?;
     let mut strip = config.initial_strip(&decomp, rank, depth);
+    if options.dense {
+        strip.set_stepping(Stepping::Dense);
+    }
 
     let fingerprint = |strip: &Strip, decomp: &Decomposition| {
         let first_row = decomp.rows_of(rank).start as u64;
@@ -187,17 +200,30 @@ pub fn run(
     let (population, hash) = fingerprint(&strip, &decomp);
     let compute = cluster.gather_f64(timing.compute.as_secs_f64());
     let exchange = cluster.gather_f64(timing.exchange.as_secs_f64());
+    let activity = strip.activity();
+    let activity = [
+        activity.sparse_generations,
+        activity.dense_generations,
+        activity.tiles_stepped,
+    ]
+    .map(|n| cluster.gather_f64(n as f64));
+    let (unchanged, whole) = cluster.halo_messages();
+    let halo_messages = [unchanged, whole].map(|n| cluster.gather_f64(n as f64));
     if let (Some(compute), Some(exchange)) = (compute, exchange) {
         let per_rank = options.timing.then(|| {
-            compute
-                .iter()
-                .zip(&exchange)
-                .enumerate()
-                .map(|(rank, (&c, &e))| RankTiming {
+            let [sparse, dense, tiles] = activity.map(Option::unwrap_or_default);
+            let [unchanged, whole] = halo_messages.map(Option::unwrap_or_default);
+            (0..compute.len())
+                .map(|rank| RankTiming {
                     rank,
                     rows: decomp.rows_of(rank).len(),
-                    compute_seconds: c,
-                    exchange_seconds: e,
+                    compute_seconds: compute[rank],
+                    exchange_seconds: exchange[rank],
+                    sparse_generations: sparse[rank] as u64,
+                    dense_generations: dense[rank] as u64,
+                    tiles_stepped: tiles[rank] as u64,
+                    unchanged_halos_sent: unchanged[rank] as u64,
+                    whole_halos_sent: whole[rank] as u64,
                 })
                 .collect()
         });

@@ -46,6 +46,7 @@ fn run(cluster: &Cluster, cli: &Cli) -> Result<u8, Error> {
             timing: cli.timing,
             halo_depth: cli.halo_depth,
             balance: !cli.no_balance,
+            dense: cli.dense,
             announce_seed: cli.seed.is_none() && config.pattern.is_none(),
             output: cli.output.clone(),
             checkpoint: cli.checkpoint.clone().zip(cli.checkpoint_every),

@@ -1,6 +1,6 @@
 //! The engine against hand-checked patterns and the naive reference.
 
-use life_tui::engine::{BitGrid, DeadSides, Edge, Isa, Life, Rule, Strip, reference};
+use life_tui::engine::{BitGrid, DeadSides, Edge, Isa, Life, Rule, Stepping, Strip, reference};
 use proptest::prelude::*;
 
 fn grid_from(width: usize, height: usize, cells: &[(usize, usize)]) -> BitGrid {
@@ -162,12 +162,26 @@ fn run_in_strips(
     depth: usize,
     generations: usize,
 ) -> BitGrid {
+    run_in_strips_with(grid, rule, edge, strips, depth, generations, Stepping::Auto)
+}
+
+/// [`run_in_strips`], every strip stepping as `stepping` says.
+fn run_in_strips_with(
+    grid: &BitGrid,
+    rule: Rule,
+    edge: Edge,
+    strips: usize,
+    depth: usize,
+    generations: usize,
+    stepping: Stepping,
+) -> BitGrid {
     let (width, height) = (grid.width(), grid.height());
     let bounds: Vec<usize> = (0..=strips).map(|i| i * height / strips).collect();
     let mut parts: Vec<Strip> = (0..strips)
         .map(|i| {
             let mut strip = Strip::with_depth(width, bounds[i + 1] - bounds[i], depth);
             strip.fill_rows(|y, row| row.copy_from_slice(grid.row(bounds[i] + y)));
+            strip.set_stepping(stepping);
             strip
         })
         .collect();
@@ -327,4 +341,223 @@ proptest! {
             prop_assert!(run_with(&grid, rule, edge, generations, isa) == expected, "{:?}", isa);
         }
     }
+}
+
+// The sparse path: tiles stepped only next to changes. Tiles are 256
+// cells by 16 rows; these grids span several of them both ways.
+
+fn run_stepping(
+    grid: &BitGrid,
+    rule: Rule,
+    edge: Edge,
+    generations: u64,
+    stepping: Stepping,
+) -> BitGrid {
+    let mut life = Life::new(grid, rule, edge);
+    life.set_stepping(stepping);
+    life.run(generations);
+    life.grid()
+}
+
+/// A grid of up to 700x70 cells with a few small clusters of random cells
+/// in it: mostly empty tiles, some active, some still.
+fn sparse_grid() -> impl Strategy<Value = BitGrid> {
+    (1usize..=700, 1usize..=70).prop_flat_map(|(w, h)| {
+        proptest::collection::vec((0..w, 0..h, any::<u16>()), 0..6).prop_map(move |clusters| {
+            let mut grid = BitGrid::new(w, h);
+            for (x, y, bits) in clusters {
+                // A 4x4 blob of random cells at (x, y).
+                for k in 0..16 {
+                    if bits >> k & 1 == 1 {
+                        grid.set((x + k % 4) % w, (y + k / 4) % h, true);
+                    }
+                }
+            }
+            grid
+        })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+    #[test]
+    fn sparse_stepping_equals_the_reference(
+        grid in sparse_grid(),
+        rule in arbitrary_rule(),
+        torus in any::<bool>(),
+        generations in 1u64..30,
+    ) {
+        let edge = if torus { Edge::Torus } else { Edge::Dead };
+        let expected = reference_run(&grid, rule, edge, generations);
+        prop_assert_eq!(run_stepping(&grid, rule, edge, generations, Stepping::Sparse), expected.clone());
+        prop_assert_eq!(run_stepping(&grid, rule, edge, generations, Stepping::Auto), expected);
+    }
+
+    #[test]
+    fn sparse_strips_with_exchanges_equal_the_reference(
+        grid in sparse_grid(),
+        rule in arbitrary_rule(),
+        torus in any::<bool>(),
+        strips in 1usize..=3,
+        depth in 1usize..=6,
+        generations in 1usize..=25,
+    ) {
+        let edge = if torus { Edge::Torus } else { Edge::Dead };
+        let strips = strips.min(grid.height());
+        let depth = depth.min(grid.height() / strips);
+        let expected = reference_run(&grid, rule, edge, generations as u64);
+        let sparse = run_in_strips_with(&grid, rule, edge, strips, depth, generations, Stepping::Sparse);
+        prop_assert_eq!(sparse, expected);
+    }
+
+    #[test]
+    fn sparse_stepping_of_dense_grids_equals_the_reference(
+        grid in arbitrary_grid(),
+        rule in arbitrary_rule(),
+        torus in any::<bool>(),
+        strips in 1usize..=3,
+        depth in 1usize..=4,
+        generations in 1usize..=9,
+    ) {
+        let edge = if torus { Edge::Torus } else { Edge::Dead };
+        let strips = strips.min(grid.height());
+        let depth = depth.min(grid.height() / strips);
+        let expected = reference_run(&grid, rule, edge, generations as u64);
+        prop_assert_eq!(run_stepping(&grid, rule, edge, generations as u64, Stepping::Sparse), expected.clone());
+        let sparse = run_in_strips_with(&grid, rule, edge, strips, depth, generations, Stepping::Sparse);
+        prop_assert_eq!(sparse, expected);
+    }
+}
+
+/// Gliders flying every way, placed across tile corners and strip seams.
+fn gliders(width: usize, height: usize) -> BitGrid {
+    let mut grid = BitGrid::new(width, height);
+    // (x, y, flip x, flip y): the four directions.
+    let at = [
+        (254, 14, false, false),
+        (510, 30, true, false),
+        (60, 46, false, true),
+        (300, 2, true, true),
+        (width - 2, height - 2, false, false),
+    ];
+    for (x0, y0, fx, fy) in at {
+        for &(x, y) in &GLIDER {
+            let (x, y) = (if fx { 2 - x } else { x }, if fy { 2 - y } else { y });
+            grid.set((x0 + x) % width, (y0 + y) % height, true);
+        }
+    }
+    grid
+}
+
+#[test]
+fn gliders_crossing_tiles_and_strips_match_the_dense_path() {
+    // Long enough for every glider to cross several tile edges each way
+    // and (on the torus) the seams, and, with dead edges, to die there.
+    for (width, height) in [(600, 80), (640, 64), (513, 47)] {
+        let grid = gliders(width, height);
+        for edge in [Edge::Torus, Edge::Dead] {
+            let dense = reference_run(&grid, Rule::LIFE, edge, 300);
+            assert!(
+                run_stepping(&grid, Rule::LIFE, edge, 300, Stepping::Sparse) == dense,
+                "{width}x{height} {edge}, one strip"
+            );
+            for (strips, depth) in [(2, 1), (3, 4), (4, 6)] {
+                let sparse = run_in_strips_with(
+                    &grid,
+                    Rule::LIFE,
+                    edge,
+                    strips,
+                    depth,
+                    300,
+                    Stepping::Sparse,
+                );
+                assert!(
+                    sparse == dense,
+                    "{width}x{height} {edge}, {strips} strips, depth {depth}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_still_life_on_a_huge_grid_costs_almost_nothing_per_generation() {
+    // Blocks, a beehive and a loaf on 8192x8192: 32 768 tiles. After the
+    // first generation (every tile stepped: nothing is known yet), none
+    // changes, so none is stepped again.
+    let side = 8192;
+    let mut grid = BitGrid::new(side, side);
+    let still = [
+        (100, 100),
+        (101, 100),
+        (100, 101),
+        (101, 101),
+        (5000, 7000),
+        (5001, 7000),
+        (5000, 7001),
+        (5001, 7001),
+        (4096, 255),
+        (4097, 254),
+        (4097, 256),
+        (4098, 254),
+        (4098, 256),
+        (4099, 255),
+    ];
+    for &(x, y) in &still {
+        grid.set(x, y, true);
+    }
+    let mut life = Life::new(&grid, Rule::LIFE, Edge::Torus);
+    life.run(1);
+    let first = life.activity();
+    assert_eq!(first.tiles, (side / 256 * side / 16) as u64);
+    assert_eq!(
+        first.tiles_stepped, first.tiles,
+        "the first generation steps every tile"
+    );
+    life.run(1000);
+    let after = life.activity();
+    assert_eq!(after.dense_generations, 0);
+    assert_eq!(after.sparse_generations, 1001);
+    assert_eq!(
+        after.tiles_stepped, first.tiles_stepped,
+        "tiles stepped after the first generation"
+    );
+    assert_eq!(life.grid(), grid);
+}
+
+#[test]
+fn a_glider_on_a_huge_grid_steps_a_few_tiles_per_generation() {
+    let side = 8192;
+    let mut grid = BitGrid::new(side, side);
+    for &(x, y) in &GLIDER {
+        grid.set(x + 4000, y + 4000, true);
+    }
+    let mut life = Life::new(&grid, Rule::LIFE, Edge::Torus);
+    life.run(1);
+    let first = life.activity().tiles_stepped;
+    life.run(400);
+    let per_generation = (life.activity().tiles_stepped - first) as f64 / 400.0;
+    assert!(per_generation <= 4.0, "{per_generation} tiles a generation");
+    assert_eq!(life.population(), 5);
+}
+
+#[test]
+fn a_soup_steps_densely_and_b0_rules_always_do() {
+    let grid = pseudo_random_grid(1024, 256, 7);
+    let mut life = Life::new(&grid, Rule::LIFE, Edge::Torus);
+    life.run(200);
+    let stats = life.activity();
+    assert!(stats.dense_generations > 100, "{stats:?}");
+    assert_eq!(
+        life.grid(),
+        run_stepping(&grid, Rule::LIFE, Edge::Torus, 200, Stepping::Sparse)
+    );
+    let b0 = Rule::parse("B0123/S4").unwrap();
+    let mut life = Life::new(&BitGrid::new(300, 40), b0, Edge::Dead);
+    life.run(20);
+    assert_eq!(life.activity().sparse_generations, 0);
+    assert_eq!(
+        life.grid(),
+        run_stepping(&BitGrid::new(300, 40), b0, Edge::Dead, 20, Stepping::Sparse)
+    );
 }

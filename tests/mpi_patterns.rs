@@ -232,3 +232,62 @@ fn output_to_a_missing_directory_fails_before_running() {
     assert!(stderr_of(&out).contains("/nonexistent-dir does not exist"));
     assert!(out.stdout.is_empty());
 }
+
+/// Sparse patterns stepped tile by tile on several ranks (gliders crossing
+/// the strips' seams, a gun, still lifes whose halo rows never change and
+/// travel as "unchanged" messages) give what the dense path gives on one
+/// rank, for both edges, one and several generations per exchange.
+#[test]
+fn sparse_patterns_on_several_ranks_match_the_dense_path() {
+    let run = |np: usize, pattern: &str, edge: &str, depth: &str, dense: bool| {
+        let mut args = vec![
+            "--headless",
+            "--timing",
+            "--pattern",
+            pattern,
+            "--width",
+            "600",
+            "--height",
+            "300",
+            "--edge",
+            edge,
+            "--halo-depth",
+            depth,
+            "--generations",
+            "700",
+        ];
+        if dense {
+            args.push("--dense");
+        }
+        let out = mpirun(np, &args);
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        summary(&out)
+    };
+    for pattern in ["gosper-glider-gun", "acorn", "pond"] {
+        for edge in ["torus", "dead"] {
+            let dense = run(1, pattern, edge, "4", true);
+            assert_eq!(dense["timing"][0]["sparse_generations"], 0);
+            for (np, depth) in [(1, "4"), (2, "1"), (3, "4"), (4, "3")] {
+                let sparse = run(np, pattern, edge, depth, false);
+                let what = format!("{pattern} {edge} np={np} depth {depth}");
+                assert_eq!(sparse["hash"], dense["hash"], "{what}");
+                assert_eq!(sparse["population"], dense["population"], "{what}");
+                let ranks = sparse["timing"].as_array().unwrap();
+                assert!(
+                    ranks
+                        .iter()
+                        .all(|r| r["sparse_generations"].as_u64() > Some(0)),
+                    "{what}: {ranks:?}"
+                );
+                if pattern == "pond" && np > 1 {
+                    // A still life in the middle: most edge rows never change.
+                    let unchanged: u64 = ranks
+                        .iter()
+                        .map(|r| r["unchanged_halos_sent"].as_u64().unwrap())
+                        .sum();
+                    assert!(unchanged > 0, "{what}: {ranks:?}");
+                }
+            }
+        }
+    }
+}

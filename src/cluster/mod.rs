@@ -9,12 +9,14 @@ mod share;
 pub use balance::Balancer;
 pub use faults::abort_on_panic;
 
+use std::cell::RefCell;
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use mpi::collective::SystemOperation;
 use mpi::datatype::PartitionMut;
 use mpi::environment::Universe;
+use mpi::point_to_point::Status;
 use mpi::topology::SimpleCommunicator;
 use mpi::traits::*;
 
@@ -39,6 +41,25 @@ pub struct Cluster {
     /// zero when this node runs more ranks than it has cores, where the
     /// rank being waited for cannot run until the waiter gives way.
     spin: Duration,
+    /// The halo rows last sent to and received from each neighbour.
+    halos: RefCell<HaloMemory>,
+}
+
+/// The halo rows a rank last sent whole to its neighbours and last
+/// received whole from them. Rows that did not change since they were
+/// last sent travel as an empty message: the receiver takes them from its
+/// memory of the last ones. Both sides update their memories at every
+/// exchange, so they always agree; rows of another length (another number
+/// of generations, or another width) are sent whole.
+#[derive(Default)]
+struct HaloMemory {
+    sent_up: Vec<u64>,
+    sent_down: Vec<u64>,
+    from_above: Vec<u64>,
+    from_below: Vec<u64>,
+    /// Messages sent empty and whole, for the statistics.
+    unchanged_sent: u64,
+    whole_sent: u64,
 }
 
 /// Where one generation's time went on this rank.
@@ -73,6 +94,7 @@ impl Cluster {
             _universe: universe,
             world,
             spin,
+            halos: RefCell::default(),
         }
     }
 
@@ -123,26 +145,86 @@ impl Cluster {
         };
         let peer = |r: usize| self.world.process_at_rank(r as i32);
         let mut timing = StepTiming::default();
+        let mut memory = self.halos.borrow_mut();
+        let memory = &mut *memory;
         let exchange = |halos: Halos<'_>, compute_interior: &mut dyn FnMut()| {
+            let Halos {
+                first,
+                last,
+                above: halo_above,
+                below: halo_below,
+            } = halos;
+            let same_up = memory.sent_up.as_slice() == first;
+            let same_down = memory.sent_down.as_slice() == last;
+            let up = if same_up { &first[..0] } else { first };
+            let down = if same_down { &last[..0] } else { last };
+            // Rows received from above and below, in words, once arrived.
+            let mut received = [None; 2];
             mpi::request::scope(|scope| {
-                let receive_above = above
-                    .map(|r| peer(r).immediate_receive_into_with_tag(scope, halos.above, TAG_DOWN));
-                let receive_below = below
-                    .map(|r| peer(r).immediate_receive_into_with_tag(scope, halos.below, TAG_UP));
-                let send_up =
-                    above.map(|r| peer(r).immediate_send_with_tag(scope, halos.first, TAG_UP));
+                let receive_above = above.map(|r| {
+                    peer(r).immediate_receive_into_with_tag(scope, &mut *halo_above, TAG_DOWN)
+                });
+                let receive_below = below.map(|r| {
+                    peer(r).immediate_receive_into_with_tag(scope, &mut *halo_below, TAG_UP)
+                });
+                let send_up = above.map(|r| peer(r).immediate_send_with_tag(scope, up, TAG_UP));
                 let send_down =
-                    below.map(|r| peer(r).immediate_send_with_tag(scope, halos.last, TAG_DOWN));
+                    below.map(|r| peer(r).immediate_send_with_tag(scope, down, TAG_DOWN));
                 compute_interior();
                 let waiting = Instant::now();
                 let mut pending = [receive_above, receive_below, send_up, send_down];
-                wait_politely(&mut pending, waiting, self.spin);
+                wait_politely(&mut pending, waiting, self.spin, |i, status| {
+                    if let Some(words) = received.get_mut(i) {
+                        *words = Some(status.count(u64::equivalent_datatype()));
+                    }
+                });
                 timing.exchange = waiting.elapsed();
             });
+            for (sent, same, rows, to) in [
+                (&mut memory.sent_up, same_up, first, above),
+                (&mut memory.sent_down, same_down, last, below),
+            ] {
+                if to.is_none() {
+                    continue;
+                }
+                if same {
+                    memory.unchanged_sent += 1;
+                } else {
+                    sent.clear();
+                    sent.extend_from_slice(rows);
+                    memory.whole_sent += 1;
+                }
+            }
+            for (words, remembered, halo) in [
+                (received[0], &mut memory.from_above, halo_above),
+                (received[1], &mut memory.from_below, halo_below),
+            ] {
+                match words {
+                    Some(0) => {
+                        assert_eq!(
+                            remembered.len(),
+                            halo.len(),
+                            "unchanged halo rows of another size"
+                        );
+                        halo.copy_from_slice(remembered);
+                    }
+                    Some(_) => {
+                        remembered.clear();
+                        remembered.extend_from_slice(halo);
+                    }
+                    None => {}
+                }
+            }
         };
         strip.advance(rule, edge, generations, dead, exchange);
         timing.compute = start.elapsed() - timing.exchange;
         timing
+    }
+
+    /// Halo messages this rank sent as "unchanged" (empty) and whole.
+    pub fn halo_messages(&self) -> (u64, u64) {
+        let memory = self.halos.borrow();
+        (memory.unchanged_sent, memory.whole_sent)
     }
 
     /// [`Cluster::advance`] by one generation.
@@ -223,7 +305,7 @@ impl Cluster {
                 let peer = self.world.process_at_rank(q as i32);
                 pending.push(Some(peer.immediate_send_with_tag(scope, part, TAG_MOVE)));
             }
-            wait_politely(&mut pending, Instant::now(), self.spin);
+            wait_politely(&mut pending, Instant::now(), self.spin, |_, _| {});
         });
         let kept = overlap(&before, &after);
         if kept.is_empty() {
@@ -328,15 +410,20 @@ const NAP: Duration = Duration::from_micros(20);
 /// sender needs. So: poll for `spin` (halos due any moment arrive with no
 /// added latency), then poll while yielding the core, then nap between
 /// polls.
+/// `done` gets each request's index and status as it completes.
 fn wait_politely<'a, S: mpi::request::Scope<'a>>(
     pending: &mut [Option<mpi::request::Request<'a, [u64], S>>],
     since: Instant,
     spin: Duration,
+    mut done: impl FnMut(usize, Status),
 ) {
     loop {
-        for slot in pending.iter_mut() {
+        for (i, slot) in pending.iter_mut().enumerate() {
             if let Some(request) = slot.take() {
-                *slot = request.test().err();
+                match request.test() {
+                    Ok(status) => done(i, status),
+                    Err(request) => *slot = Some(request),
+                }
             }
         }
         if pending.iter().all(Option::is_none) {

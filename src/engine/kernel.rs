@@ -626,3 +626,253 @@ pub fn step_rows(isa: Isa, rule: &Rule, edge: Edge, width: usize, src: &[u64], o
         _ => step_rows_portable(rule, shape, src, out),
     }
 }
+
+/// Words across a tile of the activity-tracked (sparse) step: one AVX2
+/// register, 256 cells.
+pub const TILE_WORDS: usize = 4;
+
+/// What changed in a tile from one generation to the next: whether
+/// anything did, and which of its edges and corners, so that only the
+/// neighbours next to a change are stepped at the next generation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TileChange(u16);
+
+impl TileChange {
+    pub const ANY: u16 = 1;
+    pub const TOP: u16 = 1 << 1;
+    pub const BOTTOM: u16 = 1 << 2;
+    pub const LEFT: u16 = 1 << 3;
+    pub const RIGHT: u16 = 1 << 4;
+    pub const TOP_LEFT: u16 = 1 << 5;
+    pub const TOP_RIGHT: u16 = 1 << 6;
+    pub const BOTTOM_LEFT: u16 = 1 << 7;
+    pub const BOTTOM_RIGHT: u16 = 1 << 8;
+
+    pub fn has(self, flag: u16) -> bool {
+        self.0 & flag != 0
+    }
+
+    /// From each word's changed bits over all the tile's rows, in its
+    /// first row and in its last row. `last_bit` is the column of the
+    /// tile's rightmost cell in its last word.
+    fn from_diffs(all: &[u64], first: &[u64], last: &[u64], last_bit: usize) -> TileChange {
+        let n = all.len();
+        let any = |words: &[u64]| words.iter().any(|&w| w != 0);
+        let left = |words: &[u64]| words[0] & 1 != 0;
+        let right = |words: &[u64]| words[n - 1] >> last_bit & 1 != 0;
+        let flags = [
+            (any(all), TileChange::ANY),
+            (any(first), TileChange::TOP),
+            (any(last), TileChange::BOTTOM),
+            (left(all), TileChange::LEFT),
+            (right(all), TileChange::RIGHT),
+            (left(first), TileChange::TOP_LEFT),
+            (right(first), TileChange::TOP_RIGHT),
+            (left(last), TileChange::BOTTOM_LEFT),
+            (right(last), TileChange::BOTTOM_RIGHT),
+        ];
+        TileChange(
+            flags
+                .into_iter()
+                .filter(|&(on, _)| on)
+                .fold(0, |acc, (_, flag)| acc | flag),
+        )
+    }
+}
+
+/// Where the tiles of a strip are: `tile_rows` rows by [`TILE_WORDS`]
+/// words each, numbered row of tiles after row of tiles; the last ones of
+/// a row or column may be smaller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TileGrid {
+    /// The strip's own rows and words a row.
+    pub rows: usize,
+    pub words: usize,
+    pub tile_rows: usize,
+}
+
+impl TileGrid {
+    /// Tiles across a row.
+    pub fn across(&self) -> usize {
+        self.words.div_ceil(TILE_WORDS)
+    }
+
+    /// Rows of tiles.
+    pub fn down(&self) -> usize {
+        self.rows.div_ceil(self.tile_rows)
+    }
+
+    pub fn len(&self) -> usize {
+        self.across() * self.down()
+    }
+
+    /// Own rows and words of tile `t`.
+    #[inline(always)]
+    pub fn bounds(&self, t: usize) -> (std::ops::Range<usize>, std::ops::Range<usize>) {
+        let (down, across) = (t / self.across(), t % self.across());
+        let y0 = down * self.tile_rows;
+        let j0 = across * TILE_WORDS;
+        (
+            y0..(y0 + self.tile_rows).min(self.rows),
+            j0..(j0 + TILE_WORDS).min(self.words),
+        )
+    }
+}
+
+/// Like [`walk`], and also returns what changed: the output xor the centre
+/// row, ORed over all rows, in the first row, and in the last row.
+#[inline(always)]
+fn walk_tracked<B: Bits, T: Transition>(
+    rule: T,
+    rows: std::ops::Range<usize>,
+    out: &mut [u64],
+    (words, j): (usize, usize),
+    mask: u64,
+    column: &impl Column<B>,
+) -> [B; 3] {
+    let zero = B::splat(0);
+    let (mut all, mut first, mut last) = (zero, zero, zero);
+    let mut above = column.sums(rows.start).triples();
+    let mut centre = column.sums(rows.start + 1);
+    let start = rows.start;
+    for y in rows {
+        let below = column.sums(y + 2);
+        let next = rule
+            .next(centre.cells, count(&above, &centre, &below.triples()))
+            .and(B::splat(mask));
+        next.store(&mut out[y * words + j..]);
+        let diff = next.xor(centre.cells);
+        all = all.or(diff);
+        if y == start {
+            first = diff;
+        }
+        last = diff;
+        above = centre.triples();
+        centre = below;
+    }
+    [all, first, last]
+}
+
+/// Steps the tiles `tiles` of `grid`, writing what changed in each into
+/// `changes`. `src` and `out` as for [`step_rows`] (the whole strip).
+#[inline(always)]
+fn step_tiles_with<W: Bits, T: Transition>(
+    rule: T,
+    shape: Shape,
+    grid: TileGrid,
+    src: &[u64],
+    out: &mut [u64],
+    tiles: &[u32],
+    changes: &mut [TileChange],
+) {
+    let words = shape.words;
+    assert!(W::LANES == TILE_WORDS && grid.words == words);
+    assert!(out.len() == grid.rows * words && src.len() == (grid.rows + 2) * words);
+    let last_mask = last_word_mask(shape.width);
+    let row_end_bit = (shape.width - 1) % 64;
+    for (&t, change) in tiles.iter().zip(changes.iter_mut()) {
+        let (rows, cols) = grid.bounds(t as usize);
+        let n = cols.len();
+        let (mut all, mut first, mut last) = ([0u64; TILE_WORDS], [0; TILE_WORDS], [0; TILE_WORDS]);
+        if cols.start >= 1 && cols.end < words && n == TILE_WORDS {
+            let column = Interior {
+                src,
+                words,
+                j: cols.start,
+            };
+            let [a, f, l] =
+                walk_tracked::<W, T>(rule, rows, out, (words, cols.start), u64::MAX, &column);
+            a.store(&mut all);
+            f.store(&mut first);
+            l.store(&mut last);
+        } else {
+            for (i, j) in cols.clone().enumerate() {
+                let mask = if j == words - 1 { last_mask } else { u64::MAX };
+                let column = Single { src, shape, j };
+                [all[i], first[i], last[i]] =
+                    walk_tracked::<u64, T>(rule, rows.clone(), out, (words, j), mask, &column);
+            }
+        }
+        let last_bit = if cols.end == words { row_end_bit } else { 63 };
+        *change = TileChange::from_diffs(&all[..n], &first[..n], &last[..n], last_bit);
+    }
+}
+
+#[inline(always)]
+fn step_tiles_rule<W: Bits>(
+    rule: &Rule,
+    shape: Shape,
+    grid: TileGrid,
+    src: &[u64],
+    out: &mut [u64],
+    tiles: &[u32],
+    changes: &mut [TileChange],
+) {
+    if *rule == Rule::LIFE {
+        step_tiles_with::<W, _>(Conway, shape, grid, src, out, tiles, changes);
+    } else {
+        step_tiles_with::<W, _>(AnyRule::new(rule), shape, grid, src, out, tiles, changes);
+    }
+}
+
+fn step_tiles_portable(
+    rule: &Rule,
+    shape: Shape,
+    grid: TileGrid,
+    src: &[u64],
+    out: &mut [u64],
+    tiles: &[u32],
+    changes: &mut [TileChange],
+) {
+    step_tiles_rule::<[u64; TILE_WORDS]>(rule, shape, grid, src, out, tiles, changes);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn step_tiles_avx2(
+    rule: &Rule,
+    shape: Shape,
+    grid: TileGrid,
+    src: &[u64],
+    out: &mut [u64],
+    tiles: &[u32],
+    changes: &mut [TileChange],
+) {
+    step_tiles_rule::<[avx2::Ymm; TILE_WORDS / 4]>(rule, shape, grid, src, out, tiles, changes);
+}
+
+/// Steps only the tiles `tiles` of a strip one generation, leaving the
+/// rest of `out` as it is, and says what changed in each (`changes[i]`
+/// for `tiles[i]`). `src` and `out` are the whole strip as for
+/// [`step_rows`]: `src` has a row more than `out` above and below.
+#[allow(clippy::too_many_arguments)]
+pub fn step_tiles(
+    isa: Isa,
+    rule: &Rule,
+    edge: Edge,
+    width: usize,
+    grid: TileGrid,
+    src: &[u64],
+    out: &mut [u64],
+    tiles: &[u32],
+    changes: &mut [TileChange],
+) {
+    assert_eq!(tiles.len(), changes.len());
+    let shape = Shape {
+        width,
+        words: super::bitgrid::words_per_row(width),
+        edge,
+    };
+    match isa {
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 => {
+            assert!(
+                std::arch::is_x86_feature_detected!("avx2"),
+                "the AVX2 kernel needs a CPU with AVX2"
+            );
+            // SAFETY: the CPU supports AVX2, checked just above.
+            unsafe { step_tiles_avx2(rule, shape, grid, src, out, tiles, changes) }
+        }
+        _ => step_tiles_portable(rule, shape, grid, src, out, tiles, changes),
+    }
+}

@@ -1,6 +1,7 @@
 //! The pure Life engine: bit-packed strips, the step kernel and rules.
 //! Knows nothing of MPI or terminals.
 
+mod activity;
 pub mod bitgrid;
 pub mod hash;
 mod kernel;
@@ -9,6 +10,7 @@ pub mod rule;
 pub mod seed;
 pub mod strip;
 
+pub use activity::{ActivityStats, Stepping};
 pub use bitgrid::BitGrid;
 pub use kernel::Isa;
 pub use rule::{Rule, RuleError};
@@ -55,6 +57,16 @@ impl Life {
             rule,
             edge,
         }
+    }
+
+    /// See [`Strip::set_stepping`].
+    pub fn set_stepping(&mut self, stepping: Stepping) {
+        self.strip.set_stepping(stepping);
+    }
+
+    /// See [`Strip::activity`].
+    pub fn activity(&self) -> ActivityStats {
+        self.strip.activity()
     }
 
     pub fn step(&mut self) {

@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use ndarray::Array2;
 
+use super::activity::{Activity, ActivityStats, Stepping};
 use super::bitgrid::{BitGrid, last_word_mask, words_per_row};
 use super::kernel::{self, Isa};
 use super::{Edge, Rule};
@@ -68,6 +69,8 @@ pub struct Strip {
     /// a multi-generation step, one band at a time (empty at depth 1).
     scratch: Vec<u64>,
     isa: Isa,
+    /// Which tiles changed, for stepping only those near a change.
+    activity: Activity,
 }
 
 impl Strip {
@@ -80,7 +83,7 @@ impl Strip {
         } else {
             0
         };
-        8 * (buffers + scratch)
+        8 * (buffers + scratch) + Activity::bytes_needed(rows, words as usize)
     }
 
     /// A strip that can step up to `depth` generations per halo exchange.
@@ -114,6 +117,7 @@ impl Strip {
             next: buffer(),
             scratch,
             isa: Isa::detect(),
+            activity: Activity::new(rows, words, max_rows),
         }
     }
 
@@ -137,6 +141,7 @@ impl Strip {
         resize(&mut self.cells, kept);
         resize(&mut self.next, 0..0);
         self.rows = rows;
+        self.activity.resize(rows);
     }
 
     /// A strip holding all of `grid`, one halo row a side.
@@ -157,6 +162,17 @@ impl Strip {
     /// Panics in [`Strip::step`] if the CPU lacks it.
     pub fn set_isa(&mut self, isa: Isa) {
         self.isa = isa;
+    }
+
+    /// Steps every cell, only the tiles near changes, or picks (the
+    /// default): see [`Stepping`]. The cells come out the same.
+    pub fn set_stepping(&mut self, stepping: Stepping) {
+        self.activity.mode = stepping;
+    }
+
+    /// What the strip has stepped so far, tile by tile or densely.
+    pub fn activity(&self) -> ActivityStats {
+        self.activity.stats()
     }
 
     pub fn width(&self) -> usize {
@@ -187,6 +203,7 @@ impl Strip {
 
     pub fn row_mut(&mut self, y: usize) -> &mut [u64] {
         assert!(y < self.rows);
+        self.activity.forget();
         self.cells
             .row_mut(y + self.depth)
             .into_slice()
@@ -204,9 +221,15 @@ impl Strip {
     /// (round and round, if the grid has fewer rows than the halo), dead
     /// otherwise.
     pub fn fill_halos_alone(&mut self, edge: Edge) {
+        self.fill_halo_rows_alone(edge, self.depth);
+    }
+
+    /// [`Strip::fill_halos_alone`] for the `k` halo rows a side next to
+    /// the own rows only.
+    fn fill_halo_rows_alone(&mut self, edge: Edge, k: usize) {
         let (rows, depth, words) = (self.rows, self.depth, self.words_per_row());
         let all = self.cells.as_slice_mut().expect("standard layout");
-        let halo_rows = (0..depth).chain(depth + rows..rows + 2 * depth);
+        let halo_rows = (depth - k..depth).chain(depth + rows..rows + depth + k);
         for at in halo_rows {
             let dest = at * words..(at + 1) * words;
             match edge {
@@ -230,11 +253,21 @@ impl Strip {
     /// Advances a strip that is the whole grid `generations` generations
     /// (at most [`Strip::depth`]), with one filling of the halos.
     pub fn advance_alone(&mut self, rule: &Rule, edge: Edge, generations: usize) {
-        self.fill_halos_alone(edge);
         let dead = DeadSides::of_whole_grid(edge);
         let no_exchange =
             |_halos: Halos<'_>, compute_interior: &mut dyn FnMut()| compute_interior();
-        self.advance(rule, edge, generations, dead, no_exchange);
+        if self.activity.plan_sparse(rule, generations) {
+            // The strip is its own neighbour: one generation at a time,
+            // the halo rows are a row a side copied from its own rows,
+            // where several at once would compute halo rows densely.
+            for _ in 0..generations {
+                self.fill_halo_rows_alone(edge, 1);
+                self.advance_sparse(rule, edge, 1, dead, no_exchange);
+            }
+        } else {
+            self.fill_halos_alone(edge);
+            self.advance_dense(rule, edge, generations, dead, no_exchange);
+        }
     }
 
     /// Advances `generations` generations (1 to [`Strip::depth`]) while
@@ -249,7 +282,36 @@ impl Strip {
     /// rows `generations` deep either side, its in-between generations kept
     /// in cache-sized scratch buffers: the strip is read and written once
     /// for all of them, at the cost of recomputing a few rows per band.
+    ///
+    /// While few tiles change, the generations are instead stepped one by
+    /// one, each only in the tiles next to the last one's changes (and
+    /// densely in the halo rows, which shrink by a row a generation); the
+    /// interior is then not computed while the halos travel, there being
+    /// little of it to compute.
     pub fn advance(
+        &mut self,
+        rule: &Rule,
+        edge: Edge,
+        generations: usize,
+        dead: DeadSides,
+        exchange: impl FnOnce(Halos<'_>, &mut dyn FnMut()),
+    ) {
+        if self.activity.plan_sparse(rule, generations) {
+            self.advance_sparse(rule, edge, generations, dead, exchange);
+        } else {
+            self.advance_dense(rule, edge, generations, dead, exchange);
+        }
+    }
+
+    fn check_generations(&self, k: usize) {
+        assert!(
+            (1..=self.depth).contains(&k) && k <= self.rows,
+            "{k} generations at once need a halo and a strip at least {k} rows deep"
+        );
+    }
+
+    /// [`Strip::advance`] tile by tile.
+    fn advance_sparse(
         &mut self,
         rule: &Rule,
         edge: Edge,
@@ -259,10 +321,106 @@ impl Strip {
     ) {
         let (rows, depth, words) = (self.rows, self.depth, self.words_per_row());
         let k = generations;
-        assert!(
-            (1..=depth).contains(&k) && k <= rows,
-            "{k} generations at once need a halo and a strip at least {k} rows deep"
+        self.check_generations(k);
+        // Both buffers: each generation reads the halo rows of the one
+        // written by the generation before.
+        for buffer in [&mut self.cells, &mut self.next] {
+            let all = buffer.as_slice_mut().expect("standard layout");
+            if dead.above {
+                all[(depth - k) * words..depth * words].fill(0);
+            }
+            if dead.below {
+                all[(depth + rows) * words..(depth + rows + k) * words].fill(0);
+            }
+        }
+        {
+            let all = self.cells.as_slice_mut().expect("standard layout");
+            let (halo_above, rest) = all.split_at_mut(depth * words);
+            let (own, halo_below) = rest.split_at_mut(rows * words);
+            let own: &[u64] = own;
+            let halos = Halos {
+                first: &own[..k * words],
+                last: &own[(rows - k) * words..],
+                above: &mut halo_above[(depth - k) * words..],
+                below: &mut halo_below[..k * words],
+            };
+            exchange(halos, &mut || {});
+        }
+        for i in 1..=k {
+            self.sparse_generation(rule, edge, dead, k - i);
+        }
+    }
+
+    /// One generation of the own rows, tile by tile, and of the `extra`
+    /// halo rows a side next to them (for the generations still to come
+    /// in this batch), densely.
+    fn sparse_generation(&mut self, rule: &Rule, edge: Edge, dead: DeadSides, extra: usize) {
+        let (rows, depth, words, width) = (self.rows, self.depth, self.words_per_row(), self.width);
+        let torus = edge == Edge::Torus;
+        let src = self.cells.as_slice().expect("standard layout");
+        let out = self.next.as_slice_mut().expect("standard layout");
+        // `out` holds the generation before `src`'s: where a halo row
+        // differs from it, the tiles along the difference are due.
+        for (top, at) in [(true, depth - 1), (false, depth + rows)] {
+            let now = &src[at * words..(at + 1) * words];
+            let before = &out[at * words..(at + 1) * words];
+            for (j, (a, b)) in now.iter().zip(before).enumerate() {
+                if a != b {
+                    self.activity.halo_changed(top, j, torus);
+                }
+            }
+        }
+        self.activity.begin_generation();
+        let activity = &mut self.activity;
+        kernel::step_tiles(
+            self.isa,
+            rule,
+            edge,
+            width,
+            activity.grid,
+            &src[(depth - 1) * words..(depth + rows + 1) * words],
+            &mut out[depth * words..(depth + rows) * words],
+            &activity.stepping,
+            &mut activity.changes,
         );
+        activity.end_generation(torus);
+        if extra > 0 {
+            if !dead.above {
+                kernel::step_rows(
+                    self.isa,
+                    rule,
+                    edge,
+                    width,
+                    &src[(depth - extra - 1) * words..(depth + 1) * words],
+                    &mut out[(depth - extra) * words..depth * words],
+                );
+            }
+            if !dead.below {
+                kernel::step_rows(
+                    self.isa,
+                    rule,
+                    edge,
+                    width,
+                    &src[(depth + rows - 1) * words..(depth + rows + extra + 1) * words],
+                    &mut out[(depth + rows) * words..(depth + rows + extra) * words],
+                );
+            }
+        }
+        std::mem::swap(&mut self.cells, &mut self.next);
+    }
+
+    /// [`Strip::advance`] with every cell.
+    fn advance_dense(
+        &mut self,
+        rule: &Rule,
+        edge: Edge,
+        generations: usize,
+        dead: DeadSides,
+        exchange: impl FnOnce(Halos<'_>, &mut dyn FnMut()),
+    ) {
+        let (rows, depth, words) = (self.rows, self.depth, self.words_per_row());
+        let k = generations;
+        self.check_generations(k);
         let all = self.cells.as_slice_mut().expect("standard layout");
         if dead.above {
             all[(depth - k) * words..depth * words].fill(0);
