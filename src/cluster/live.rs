@@ -15,9 +15,10 @@ use std::time::{Duration, Instant};
 
 use mpi::traits::*;
 
+use super::rewind::Rewind;
 use super::{Cluster, Decomposition, StepTiming};
 use crate::config::RunConfig;
-use crate::engine::{BitGrid, Strip};
+use crate::engine::{BitGrid, Strip, hash};
 use crate::launch;
 use crate::tui::raster;
 
@@ -26,7 +27,7 @@ pub const CONTROL_WORDS: usize = 32;
 /// Cell edits carried by one control message; more wait for the next round.
 pub const MAX_EDITS: usize = 10;
 // The edits, then the checkpoint flag, fit in one message.
-const _: () = assert!(10 + 2 * MAX_EDITS < CONTROL_WORDS);
+const _: () = assert!(10 + 2 * MAX_EDITS < CONTROL_WORDS - 1);
 /// Words of per-rank stats at the head of each rank's gathered bytes.
 const STAT_WORDS: usize = 8;
 const STAT_BYTES: usize = STAT_WORDS * 8;
@@ -69,6 +70,11 @@ pub enum Command {
     Clear,
     /// Gather the whole grid on rank 0 (to save it).
     Save,
+    /// Presenter mode: load the tour's stop with this index (every rank
+    /// holds the same list of stops, see `tui::tour`).
+    Load(u64),
+    /// Step back one generation (see `rewind`).
+    Back,
 }
 
 /// Set one cell; the rank owning its row applies it.
@@ -91,6 +97,9 @@ pub struct Control {
     /// (independent of the command, so a user's `s` and a due checkpoint
     /// can share a round).
     pub checkpoint: bool,
+    /// Every rank adds its rows' hash to its stats (for the view's hash,
+    /// and to notice a grid that repeats); off, it costs nothing.
+    pub hash: bool,
 }
 
 impl Control {
@@ -101,6 +110,7 @@ impl Control {
             view: Viewport::EMPTY,
             edits: Vec::new(),
             checkpoint: false,
+            hash: false,
         }
     }
 
@@ -121,6 +131,8 @@ impl Control {
             Command::Reseed(seed) => (2, seed),
             Command::Clear => (3, 0),
             Command::Save => (4, 0),
+            Command::Load(stop) => (5, stop),
+            Command::Back => (6, 0),
         };
         words[0] = kind;
         words[1] = arg;
@@ -137,6 +149,7 @@ impl Control {
             words[11 + 2 * k] = edit.y << 1 | u64::from(edit.alive);
         }
         words[10 + 2 * MAX_EDITS] = u64::from(self.checkpoint);
+        words[CONTROL_WORDS - 1] = u64::from(self.hash);
         words
     }
 
@@ -146,6 +159,8 @@ impl Control {
             2 => Command::Reseed(words[1]),
             3 => Command::Clear,
             4 => Command::Save,
+            5 => Command::Load(words[1]),
+            6 => Command::Back,
             _ => Command::None,
         };
         let edits = (0..(words[9] as usize).min(MAX_EDITS))
@@ -168,6 +183,7 @@ impl Control {
             },
             edits,
             checkpoint: words[10 + 2 * MAX_EDITS] == 1,
+            hash: words[CONTROL_WORDS - 1] == 1,
         }
     }
 }
@@ -185,6 +201,9 @@ pub struct RankStats {
     /// Time rendering the viewport part.
     pub render: Duration,
     pub population: u64,
+    /// The sum of this rank's row hashes (`engine::hash`), when the
+    /// control asked for it; 0 otherwise.
+    pub hash: u64,
 }
 
 impl RankStats {
@@ -197,7 +216,7 @@ impl RankStats {
             self.exchange.as_nanos() as u64,
             self.render.as_nanos() as u64,
             self.population,
-            0,
+            self.hash,
         ];
         let mut bytes = [0u8; STAT_BYTES];
         for (chunk, word) in bytes.chunks_exact_mut(8).zip(words) {
@@ -216,6 +235,7 @@ impl RankStats {
             exchange: Duration::from_nanos(word(4)),
             render: Duration::from_nanos(word(5)),
             population: word(6),
+            hash: word(7),
         }
     }
 }
@@ -243,6 +263,10 @@ pub struct RankState {
     pub generation: u64,
     /// The test-only switch: panic before stepping to this generation.
     panic_at: Option<u64>,
+    /// Presenter mode: the grids `Command::Load` switches between.
+    pub stops: Vec<RunConfig>,
+    /// Copies of the strip from the last generations, for `Command::Back`.
+    pub rewind: Rewind,
 }
 
 impl RankState {
@@ -250,6 +274,7 @@ impl RankState {
         let strip = config.initial_strip(&decomp, rank, 1);
         let generation = config.start_generation;
         let panic_at = launch::test_panic_generation(rank);
+        let rewind = Rewind::new(Rewind::depth_for(config.width, &decomp));
         RankState {
             config,
             decomp,
@@ -257,6 +282,8 @@ impl RankState {
             strip,
             generation,
             panic_at,
+            stops: Vec::new(),
+            rewind,
         }
     }
 
@@ -266,6 +293,7 @@ impl RankState {
         if self.panic_at == Some(self.generation + 1) {
             launch::test_panic(self.rank, self.generation + 1);
         }
+        self.rewind.before_step(&self.strip);
         self.generation += 1;
     }
 
@@ -275,6 +303,15 @@ impl RankState {
 
     /// The command and the edits of `control` (not the steps).
     pub fn apply(&mut self, control: &Control) {
+        self.rewind.plan(control.steps);
+        if !control.edits.is_empty()
+            || !matches!(
+                control.command,
+                Command::None | Command::Save | Command::Back
+            )
+        {
+            self.rewind.clear();
+        }
         match control.command {
             Command::Reseed(seed) => {
                 self.config.seed = seed;
@@ -283,6 +320,22 @@ impl RankState {
                 self.generation = 0;
             }
             Command::Clear => self.strip.fill_rows(|_, row| row.fill(0)),
+            Command::Load(stop) => {
+                if let Some(config) = self.stops.get(stop as usize) {
+                    self.config = config.clone();
+                    self.decomp = config
+                        .decomposition(self.decomp.ranks())
+                        .expect("the tour checked every stop's decomposition");
+                    self.strip = self.config.initial_strip(&self.decomp, self.rank, 1);
+                    self.generation = 0;
+                    self.rewind = Rewind::new(Rewind::depth_for(config.width, &self.decomp));
+                }
+            }
+            Command::Back => {
+                if self.rewind.back(&mut self.strip) {
+                    self.generation -= 1;
+                }
+            }
             Command::None | Command::Quit | Command::Save => {}
         }
         let rows = self.rows();
@@ -292,6 +345,15 @@ impl RankState {
                 self.strip.set(x, y - rows.start, edit.alive);
             }
         }
+    }
+
+    /// The sum of this rank's row hashes, if `control` asks for it.
+    pub fn hash(&self, control: &Control) -> u64 {
+        if !control.hash {
+            return 0;
+        }
+        let first = self.rows().start as u64;
+        hash::partial_hash(first, (0..self.strip.rows()).map(|y| self.strip.row(y)))
     }
 
     /// This rank's rows of the viewport, as gathered.
@@ -351,6 +413,7 @@ impl Cluster {
             exchange: timing.exchange,
             render: started.elapsed(),
             population: state.strip.population(),
+            hash: state.hash(control),
         };
         let mut mine = Vec::with_capacity(STAT_BYTES + part.len());
         mine.extend_from_slice(&stats.encode());
@@ -460,6 +523,7 @@ mod tests {
                 },
             ],
             checkpoint: true,
+            hash: true,
         };
         assert_eq!(Control::decode(&control.encode()), control);
         assert_eq!(
@@ -477,6 +541,7 @@ mod tests {
             exchange: Duration::from_nanos(999),
             render: Duration::from_micros(5),
             population: 77,
+            hash: 0xdead_beef,
         };
         assert_eq!(RankStats::decode(&stats.encode()), stats);
     }

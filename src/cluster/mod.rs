@@ -5,6 +5,7 @@ mod balance;
 pub mod decomp;
 mod faults;
 pub mod live;
+pub mod rewind;
 mod share;
 
 pub use balance::Balancer;

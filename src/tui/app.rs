@@ -148,6 +148,10 @@ pub struct App {
     drawing: Option<bool>,
     /// Something changed that the next frame must show.
     pub dirty: bool,
+    /// Presenter mode (`--tour`): the stops and where we are.
+    pub tour: Option<super::tour::TourState>,
+    /// The chart, the grid's hash, auto-pause and step back.
+    pub history: super::history::History,
 }
 
 impl App {
@@ -183,6 +187,8 @@ impl App {
             pending: Pending::default(),
             drawing: None,
             dirty: true,
+            tour: None,
+            history: super::history::History::new(false),
         };
         app.areas = app.layout(screen);
         app
@@ -272,6 +278,7 @@ impl App {
             view,
             edits,
             checkpoint: false,
+            hash: super::history::wants_hash(self),
         }
     }
 
@@ -318,6 +325,9 @@ impl App {
             if !matches!(key.code, KeyCode::Char('q')) {
                 return;
             }
+        }
+        if super::tour::handle_key(self, &key) || super::history::handle_key(self, &key) {
+            return;
         }
         let pan = |app: &App| (app.view.dots_w.max(8) as i64 / 8) * app.scale as i64;
         match key.code {
@@ -511,6 +521,9 @@ pub const KEYS: &[(&str, &str)] = &[
     ("r", "reseed randomly"),
     ("c", "clear"),
     ("s", "save the grid as life-<gen>.rle"),
+    ("g", "chart: population, gen/s, grid hash"),
+    ("b", "one generation back (while paused)"),
+    ("→ ←  PgDn PgUp", "tour: next / previous stop"),
     ("mouse", "click toggles, drag draws (1:1 in blocks)"),
     ("?", "this help"),
     ("q  Esc  Ctrl-C", "quit"),

@@ -134,6 +134,7 @@ pub fn run<B: Backend, E: Engine>(
         while let Ok(event) = events.try_recv() {
             handle(app, event);
         }
+        super::tour::tick(app, Instant::now());
         if app.quit {
             engine.quit();
             return Ok((Exit::Quit, meter));
@@ -218,6 +219,7 @@ pub fn run<B: Backend, E: Engine>(
                 .grid
                 .take()
                 .map(|grid| save_grid(grid, &control, app, options));
+            super::history::observe(app, &control, &result, Instant::now());
             app.absorb(&control, result);
             if let Some(text) = saved {
                 app.message = Some(text);

@@ -138,6 +138,7 @@ impl Engine for LocalEngine {
                 exchange: Duration::ZERO,
                 render: Duration::ZERO,
                 population: state.strip.population(),
+                hash: state.hash(control),
             };
             all.extend_from_slice(&stats.encode());
             all.extend_from_slice(&state.render(&control.view));

@@ -57,6 +57,8 @@ impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let areas = self.layout(area);
         render_grid(self, areas.grid, buf);
+        super::tour::render(self, areas.grid, buf);
+        super::history::render(self, areas.grid, buf);
         if let Some(panel) = areas.panel {
             render_panel(self, panel, buf);
         }
