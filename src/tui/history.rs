@@ -169,11 +169,12 @@ pub fn observe(app: &mut App, control: &Control, result: &RoundResult, now: Inst
             gens_per_second: app.gens_per_second,
         });
     }
-    if !(history.auto_pause && history.armed) || control.steps == 0 {
+    if !(history.auto_pause && history.armed) {
         return;
     }
-    let ended = if population == 0 {
-        Some(format!("died out by generation {generation}: paused"))
+    let mut ended = None;
+    if control.steps > 0 && population == 0 {
+        ended = Some(format!("died out by generation {generation}: paused"));
     } else if let Some((_, grid)) = history.hash.filter(|_| control.hash) {
         let earlier = history
             .recent
@@ -185,17 +186,17 @@ pub fn observe(app: &mut App, control: &Control, result: &RoundResult, now: Inst
             history.recent.pop_front();
         }
         history.recent.push_back((generation, grid));
-        earlier.map(|g| {
+        ended = earlier.filter(|_| control.steps > 0).map(|g| {
             let period = generation - g;
             if period == 1 {
                 format!("still life since generation {g} or before: paused")
             } else {
-                format!("repeats: generation {generation} is generation {g} again (period {period} or a divisor): paused")
+                format!(
+                    "repeats: generation {generation} is generation {g} again (period {period} or a divisor): paused"
+                )
             }
-        })
-    } else {
-        None
-    };
+        });
+    }
     if let Some(text) = ended {
         history.armed = false;
         app.paused = true;

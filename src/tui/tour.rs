@@ -424,6 +424,8 @@ pub fn go_to(app: &mut App, index: usize, now: Instant) {
     app.pattern = Some(stop.title);
     app.paused = true;
     app.dirty = true;
+    // Watch the new grid from its first generation on.
+    app.history.armed = true;
 }
 
 /// The clicker's keys; true when the key was the tour's.
