@@ -127,6 +127,7 @@ Examples:
   life-tui                                   live view, one rank
   mpirun -np 4 life-tui                      live view, four ranks
   mpirun -np 2 life-tui --headless --width 4096 --height 4096 --generations 1000 --seed 1
+  mpirun -np 4 life-tui --tour --record talk.cast   presenter mode, recorded (asciicast v2)
 
 Keys in the live view:
   space pause/resume   n or . one step   + - speed   arrows/hjkl pan   z Z [ ] zoom

@@ -321,7 +321,16 @@ pub fn resolve(
                 (Some((name, pattern)), printable(title.trim()), caption)
             }
         };
-        let config = RunConfig::resolve(&cli, pattern, Some(default_size)).map_err(|e| at(&e))?;
+        // A stop without a size fills the terminal, or more when its
+        // pattern would not fit: a small terminal must not end the tour.
+        let fitting = pattern.as_ref().map_or(default_size, |(_, p)| {
+            let margin = |side: usize| side + 2 * (side / 4).max(8);
+            (
+                default_size.0.max(margin(p.cells.width())),
+                default_size.1.max(margin(p.cells.height())),
+            )
+        });
+        let config = RunConfig::resolve(&cli, pattern, Some(fitting)).map_err(|e| at(&e))?;
         let decomp = config.decomposition(ranks).map_err(|e| at(&e))?;
         config
             .check_memory(&decomp, 0, 1, false)
@@ -607,6 +616,21 @@ mod tests {
         ] {
             let err = parse_playlist(text, "t").unwrap_err().to_string();
             assert!(err.starts_with(expected), "{text:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_built_in_tour_fits_any_terminal() {
+        let cli = crate::cli::parse(["life-tui"]).unwrap().unwrap();
+        let bundle = read_bundle(None).unwrap();
+        for size in [(8, 8), (80, 40), (400, 240)] {
+            let tour = resolve(&bundle, &cli, size, 4, 1).unwrap();
+            assert_eq!(tour.stops.len(), 8);
+            for stop in &tour.stops {
+                assert!(stop.config.width >= size.0 && stop.config.height >= size.1);
+                let placed = stop.config.pattern.as_ref();
+                assert!(placed.is_none_or(|p| p.cells.width() < stop.config.width));
+            }
         }
     }
 

@@ -348,7 +348,7 @@ fn status_fields(app: &App) -> Vec<(u8, String)> {
         (
             7,
             match &app.pattern {
-                Some(name) => name.clone(),
+                Some(name) => super::tour::printable(name),
                 None => format!("seed {}", app.seed),
             },
         ),
