@@ -134,6 +134,7 @@ Keys in the live view:
   f fit   m render mode   o rank overlay   p rank panel   r reseed   c clear
   s save life-<gen>.rle   mouse click/drag draws   ? help   q Esc Ctrl-C quit
   g population and speed chart, grid hash   b one generation back (paused)
+  1-9 ranks at work (live strong scaling; the others keep one row)
   --tour: Right/PageDown next stop, Left/PageUp previous stop (hjkl still pan)
 
 Headless output (stdout, JSON Lines, rank 0 only):

@@ -356,3 +356,63 @@ fn step_back_returns_the_previous_hash_which_headless_agrees_with() {
         );
     }
 }
+
+/// Pauses, reads the generation and the chart's hash, and resumes.
+fn paused_hash(pane: &Pane) -> (u64, String) {
+    pane.keys(" ");
+    let screen = pane.wait_for("paused with a hash", PATIENCE, |s| {
+        s.contains("PAUSED") && shown_hash(s).is_some()
+    });
+    let seen = (generation(&screen).unwrap(), shown_hash(&screen).unwrap());
+    pane.keys(" ");
+    pane.wait_for("running again", PATIENCE, |s| !s.contains("PAUSED"));
+    seen
+}
+
+#[test]
+fn keys_1_and_4_change_the_ranks_at_work_and_the_hash_stays_the_serial_one() {
+    let args = "--seed 6 --width 200 --height 120";
+    let pane = Pane::start(100, 30);
+    pane.line(&format!("clear; {}", launch_line("mpirun", args)));
+    pane.wait_for("the view", PATIENCE, |s| {
+        generation(s).is_some_and(|n| n > 2)
+    });
+    // Unlimited speed, so that the rank counts race; the chart for hashes.
+    pane.keys("+++++++g");
+    pane.keys("1");
+    pane.wait_for("one rank at work", PATIENCE, |s| {
+        s.contains("rank 0 rows 0-116") && s.contains("rank 3 rows 119-119")
+    });
+    std::thread::sleep(Duration::from_millis(1500));
+    let one = paused_hash(&pane);
+    pane.keys("4");
+    pane.wait_for("four ranks at work", PATIENCE, |s| {
+        s.contains("rank 0 rows 0-29") && s.contains("rank 3 rows 90-119")
+    });
+    std::thread::sleep(Duration::from_millis(2500));
+    let screen = pane.wait_for("the rates of both counts", PATIENCE, |s| {
+        s.contains("gen/s by ranks at work")
+    });
+    assert!(
+        screen.contains("x1.0"),
+        "the one-rank rate is the base: {screen}"
+    );
+    let four = paused_hash(&pane);
+    assert!(four.0 > one.0);
+    pane.keys("q");
+    let screen = pane.wait_for("the shell back", PATIENCE, |s| exit_code(s).is_some());
+    assert_eq!(exit_code(&screen), Some(0), "{screen}");
+    assert_sane_terminal(&pane);
+
+    for (generations, expected) in [one, four] {
+        let generations = generations.to_string();
+        let mut all: Vec<&str> = args.split(' ').collect();
+        all.extend(["--headless", "--generations", &generations]);
+        let output = common::alone(&all);
+        assert_eq!(
+            summary(&output)["hash"].as_str(),
+            Some(expected.as_str()),
+            "at generation {generations}"
+        );
+    }
+}

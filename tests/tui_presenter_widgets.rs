@@ -296,3 +296,29 @@ fn the_history_chart_shows_population_speed_and_hash() {
     assert!(chart.y > tour::centre_of(app.areas.grid).1, "{chart:?}");
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn keys_1_to_9_move_the_rows_to_that_many_ranks_and_keep_the_grid() {
+    let config = RunConfig::soup(64, 40, 11, 0.4);
+    let mut engine = LocalEngine::new(&config, 4);
+    let start = engine.grid();
+    let mut app = App::new(info_of(&config, 4), config.seed, Rect::new(0, 0, 40, 14));
+    round(&mut app, &mut engine, 3);
+    app.handle_key(key(KeyCode::Char('1')));
+    assert_eq!(app.pending.command, Command::Active(1));
+    round(&mut app, &mut engine, 5);
+    let rows: Vec<usize> = engine.states.iter().map(|s| s.rows().len()).collect();
+    assert_eq!(rows, [37, 1, 1, 1]);
+    assert_eq!(app.info.decomp, engine.decomposition());
+    app.handle_key(key(KeyCode::Char('3')));
+    round(&mut app, &mut engine, 4);
+    let rows: Vec<usize> = engine.states.iter().map(|s| s.rows().len()).collect();
+    assert_eq!(rows, [13, 13, 13, 1]);
+    let mut serial = life_tui::engine::Life::new(&start, config.rule, config.edge);
+    serial.run(12);
+    assert_eq!(engine.grid(), serial.grid());
+    assert_eq!(app.generation, 12);
+    app.handle_key(key(KeyCode::Char('9')));
+    assert_eq!(app.pending.command, Command::None);
+    assert_eq!(app.message.as_deref(), Some("this job has 4 ranks"));
+}

@@ -75,6 +75,8 @@ pub enum Command {
     Load(u64),
     /// Step back one generation (see `rewind`).
     Back,
+    /// Live strong scaling: put the rows on this many ranks (see `scaling`).
+    Active(u64),
 }
 
 /// Set one cell; the rank owning its row applies it.
@@ -133,6 +135,7 @@ impl Control {
             Command::Save => (4, 0),
             Command::Load(stop) => (5, stop),
             Command::Back => (6, 0),
+            Command::Active(ranks) => (7, ranks),
         };
         words[0] = kind;
         words[1] = arg;
@@ -161,6 +164,7 @@ impl Control {
             4 => Command::Save,
             5 => Command::Load(words[1]),
             6 => Command::Back,
+            7 => Command::Active(words[1]),
             _ => Command::None,
         };
         let edits = (0..(words[9] as usize).min(MAX_EDITS))
@@ -336,7 +340,8 @@ impl RankState {
                     self.generation -= 1;
                 }
             }
-            Command::None | Command::Quit | Command::Save => {}
+            // Moving rows takes the whole job: `Cluster::concentrate`.
+            Command::None | Command::Quit | Command::Save | Command::Active(_) => {}
         }
         let rows = self.rows();
         for edit in &control.edits {
@@ -388,6 +393,9 @@ impl Cluster {
     /// One round on this rank: apply, step, render, gather. Rank 0 gets
     /// the result; the others get None.
     pub fn live_round(&self, state: &mut RankState, control: &Control) -> Option<RoundResult> {
+        if let Command::Active(ranks) = control.command {
+            self.concentrate(state, ranks as usize);
+        }
         state.apply(control);
         let mut timing = StepTiming::default();
         for _ in 0..control.steps {

@@ -6,6 +6,7 @@ pub mod decomp;
 mod faults;
 pub mod live;
 pub mod rewind;
+pub mod scaling;
 mod share;
 
 pub use balance::Balancer;

@@ -152,6 +152,8 @@ pub struct App {
     pub tour: Option<super::tour::TourState>,
     /// The chart, the grid's hash, auto-pause and step back.
     pub history: super::history::History,
+    /// Live strong scaling: rates measured by ranks at work (`1`-`9`).
+    pub speedup: super::speedup::Speedup,
 }
 
 impl App {
@@ -189,6 +191,7 @@ impl App {
             dirty: true,
             tour: None,
             history: super::history::History::new(false),
+            speedup: super::speedup::Speedup::default(),
         };
         app.areas = app.layout(screen);
         app
@@ -326,7 +329,10 @@ impl App {
                 return;
             }
         }
-        if super::tour::handle_key(self, &key) || super::history::handle_key(self, &key) {
+        if super::tour::handle_key(self, &key)
+            || super::history::handle_key(self, &key)
+            || super::speedup::handle_key(self, &key)
+        {
             return;
         }
         let pan = |app: &App| (app.view.dots_w.max(8) as i64 / 8) * app.scale as i64;
@@ -518,10 +524,10 @@ pub const KEYS: &[(&str, &str)] = &[
     ("m", "mode: braille, half blocks, blocks"),
     ("o", "rank overlay: strips and seams"),
     ("p", "rank side panel"),
-    ("r", "reseed randomly"),
-    ("c", "clear"),
+    ("r  c", "reseed randomly / clear"),
     ("s", "save the grid as life-<gen>.rle"),
     ("g  b", "history chart and hash / step back (paused)"),
+    ("1-9", "ranks at work (the others hold one row)"),
     ("mouse", "click toggles, drag draws (1:1 in blocks)"),
     ("?", "this help"),
     ("q  Esc  Ctrl-C", "quit"),

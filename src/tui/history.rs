@@ -140,12 +140,18 @@ pub fn observe(app: &mut App, control: &Control, result: &RoundResult, now: Inst
         // An empty grid is where drawing starts, not an end.
         history.armed = control.command != Command::Clear || !control.edits.is_empty();
     }
+    if let Command::Active(_) = control.command {
+        // The strips changed shape: their copies no longer fit.
+        history.rewind.clear();
+    }
     if control.command == Command::Back {
         history.rewind.back();
         app.generation = app.generation.saturating_sub(1);
         history.recent.clear();
     }
     history.rewind.stepped(control.steps);
+    super::speedup::observe(app, control, now);
+    let history = &mut app.history;
     let generation = app.generation + control.steps;
     let population: u64 = result.stats.iter().map(|s| s.population).sum();
     if control.hash {
@@ -230,7 +236,14 @@ pub fn render(app: &App, grid: Rect, buf: &mut Buffer) {
     if !history.chart {
         return;
     }
-    let area = chart_area(grid);
+    // Room on the right for the rank-count chart, when it has rates.
+    let beside = if !app.speedup.rates.is_empty() && grid.width >= 64 {
+        36
+    } else {
+        0
+    };
+    let mut area = chart_area(grid);
+    area.width = area.width.min(grid.width - beside);
     if area.height < 4 || area.width < 24 {
         return;
     }

@@ -9,6 +9,7 @@ pub mod raster;
 pub mod record;
 pub mod save;
 pub mod sim;
+pub mod speedup;
 pub mod terminal;
 pub mod tour;
 pub mod ui;

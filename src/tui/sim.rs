@@ -116,6 +116,9 @@ impl LocalEngine {
 
 impl Engine for LocalEngine {
     fn round(&mut self, control: &Control) -> RoundResult {
+        if let crate::cluster::live::Command::Active(ranks) = control.command {
+            self.concentrate(ranks as usize);
+        }
         for state in &mut self.states {
             state.apply(control);
         }

@@ -59,6 +59,7 @@ impl Widget for &App {
         render_grid(self, areas.grid, buf);
         super::tour::render(self, areas.grid, buf);
         super::history::render(self, areas.grid, buf);
+        super::speedup::render(self, areas.grid, buf);
         if let Some(panel) = areas.panel {
             render_panel(self, panel, buf);
         }
