@@ -322,3 +322,44 @@ fn keys_1_to_9_move_the_rows_to_that_many_ranks_and_keep_the_grid() {
     assert_eq!(app.pending.command, Command::None);
     assert_eq!(app.message.as_deref(), Some("this job has 4 ranks"));
 }
+
+#[test]
+fn the_panel_splits_time_into_compute_wait_and_idle_beside_the_rank_chart() {
+    let config = RunConfig::soup(240, 120, 5, 0.3);
+    let mut engine = LocalEngine::new(&config, 4);
+    let screen = Rect::new(0, 0, 130, 30);
+    let mut app = App::new(info_of(&config, 4), config.seed, screen);
+    app.areas = app.layout(screen);
+    app.handle_key(key(KeyCode::Char('g')));
+    round(&mut app, &mut engine, 2);
+    // Times and rates come from the clock: pin them for the snapshot.
+    app.generation = 500;
+    app.gens_per_second = 30.0;
+    app.frames_per_second = 30.0;
+    for (rank, panel) in app.ranks.iter_mut().enumerate() {
+        panel.compute = 2e-3 + 1e-4 * rank as f64;
+        panel.wait = 5e-4 * (4 - rank) as f64;
+    }
+    app.speedup.idle = vec![30e-3, 30.5e-3, 31e-3, 31.5e-3];
+    app.history.hash = Some((500, 0x0123_4567_89ab_cdef));
+    app.speedup.rates = [(1, 410.0), (2, 790.0), (4, 1460.0)].into_iter().collect();
+    app.history.samples = (0..60)
+        .map(|k| Sample {
+            generation: k,
+            population: 9000 - 40 * k,
+            gens_per_second: [410.0, 790.0, 1460.0][(k / 20) as usize],
+        })
+        .collect();
+    let text = draw(&app, screen);
+    for expected in [
+        "idle",
+        "30.00ms",
+        "gen/s by ranks at work",
+        "x3.6",
+        "x1.9",
+        "hash 0123456789abcdef",
+    ] {
+        assert!(text.contains(expected), "{expected} missing:\n{text}");
+    }
+    insta::assert_snapshot!(text);
+}

@@ -150,7 +150,7 @@ pub fn observe(app: &mut App, control: &Control, result: &RoundResult, now: Inst
         history.recent.clear();
     }
     history.rewind.stepped(control.steps);
-    super::speedup::observe(app, control, now);
+    super::speedup::observe(app, control, &result.stats, now);
     let history = &mut app.history;
     let generation = app.generation + control.steps;
     let population: u64 = result.stats.iter().map(|s| s.population).sum();

@@ -15,7 +15,7 @@ use termina::event::{KeyCode, KeyEvent};
 
 use super::app::App;
 use super::ui::bar;
-use crate::cluster::live::{Command, Control};
+use crate::cluster::live::{Command, Control, RankStats};
 use crate::cluster::rewind::Rewind;
 use crate::cluster::scaling::{active_ranks, concentrated};
 use crate::config::{available_memory, human_bytes};
@@ -31,6 +31,11 @@ pub struct Speedup {
     switched: Option<Instant>,
     /// Generations per second measured at unlimited speed, by active ranks.
     pub rates: BTreeMap<usize, f64>,
+    /// Each rank's idle time per generation (smoothed): the wall time
+    /// between rounds not spent computing or waiting for halos, i.e. frame
+    /// pacing, rendering and the gather.
+    pub idle: Vec<f64>,
+    last_round: Option<Instant>,
 }
 
 /// `1`-`9`: that many ranks do the work.
@@ -76,7 +81,22 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> bool {
 
 /// Takes in a round (called from `history::observe`): a new grid starts
 /// the comparison afresh; a settled rate at unlimited speed is recorded.
-pub fn observe(app: &mut App, control: &Control, now: Instant) {
+pub fn observe(app: &mut App, control: &Control, stats: &[RankStats], now: Instant) {
+    // Measured between rounds that both stepped: a pause is no idle time.
+    let stepping = control.steps > 0 && !app.paused;
+    let since = match stepping {
+        true => app.speedup.last_round.replace(now),
+        false => app.speedup.last_round.take(),
+    };
+    if let Some(since) = since.filter(|_| stepping) {
+        let wall = now.saturating_duration_since(since).as_secs_f64() / control.steps as f64;
+        let idle = &mut app.speedup.idle;
+        idle.resize(stats.len(), 0.0);
+        for (idle, s) in idle.iter_mut().zip(stats) {
+            let busy = (s.compute + s.exchange).as_secs_f64() / control.steps as f64;
+            *idle = 0.7 * *idle + 0.3 * (wall - busy).max(0.0);
+        }
+    }
     if let Command::Load(_) = control.command {
         app.speedup.rates.clear();
         app.speedup.switched = Some(now);

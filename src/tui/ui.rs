@@ -261,13 +261,18 @@ fn render_panel(app: &App, area: Rect, buf: &mut Buffer) {
         ));
     let inner = block.inner(area);
     block.render(area, buf);
+    // Idle time per generation (frame pacing), once measured: with it the
+    // bars are shares of the same wall time, true at any speed.
+    let idle = |rank: usize| app.speedup.idle.get(rank).copied().unwrap_or(0.0);
+    let idle_lines = usize::from(app.speedup.idle.iter().any(|&t| t > 0.0));
     let longest = app
         .ranks
         .iter()
-        .map(|r| r.compute + r.wait)
+        .enumerate()
+        .map(|(rank, r)| r.compute + r.wait + idle(rank))
         .fold(0.0f64, f64::max);
     let bar_width = usize::from(inner.width).saturating_sub(14).max(4);
-    let roomy = usize::from(inner.height) >= app.ranks.len() * 4 + 2;
+    let roomy = usize::from(inner.height) >= app.ranks.len() * (4 + idle_lines) + 2;
     let mut lines: Vec<Line> = Vec::new();
     for (rank, r) in app.ranks.iter().enumerate() {
         let colour = rank_colour(rank);
@@ -301,6 +306,13 @@ fn render_panel(app: &App, area: Rect, buf: &mut Buffer) {
             ),
             Span::raw(format!(" {:>7}", short_time(r.wait))),
         ]));
+        if idle_lines > 0 {
+            lines.push(Line::from(vec![
+                Span::styled(" idle ", Style::default().fg(DIM)),
+                Span::styled(bar(share(idle(rank)), bar_width), Style::default().fg(DIM)),
+                Span::raw(format!(" {:>7}", short_time(idle(rank)))),
+            ]));
+        }
         if roomy {
             lines.push(Line::from(vec![
                 Span::styled(" pop  ", Style::default().fg(DIM)),
