@@ -100,8 +100,14 @@ fn record_gives_a_cast_that_asciinema_replays_into_the_last_frame() {
 
     // asciinema's own reader: `asciinema cat` prints the output events.
     pane.line("clear; asciinema cat talk.cast > replayed.out; echo CAT=$?");
-    let screen = pane.wait_for("asciinema cat", PATIENCE, |s| s.contains("CAT="));
-    assert!(screen.contains("CAT=0"), "asciinema cat failed:\n{screen}");
+    // The output line, not the echoed command line (which holds "CAT=$?").
+    let screen = pane.wait_for("asciinema cat", PATIENCE, |s| {
+        s.lines().any(|l| l.starts_with("CAT="))
+    });
+    assert!(
+        screen.lines().any(|l| l.trim_end() == "CAT=0"),
+        "asciinema cat failed:\n{screen}"
+    );
     let replayed = std::fs::read_to_string(dir.path().join("replayed.out")).unwrap();
     assert_eq!(replayed.len(), output.len());
     assert!(
