@@ -132,6 +132,35 @@ fn record_gives_a_cast_that_asciinema_replays_into_the_last_frame() {
 }
 
 #[test]
+fn a_crash_leaves_a_recording_that_plays_up_to_its_last_frame() {
+    let dir = temp_dir();
+    let pane = Pane::start(80, 24);
+    pane.line(&format!(
+        "clear; cd {}; LIFE_TUI_TEST_PANIC=0:40 {}",
+        dir.path().display(),
+        launch_line("mpirun", "--seed 5 --record crash.cast")
+    ));
+    let screen = pane.wait_for("the shell back", PATIENCE, |s| exit_code(s).is_some());
+    assert_ne!(exit_code(&screen), Some(0), "{screen}");
+    assert_sane_terminal(&pane);
+    // Every line whole and valid (read_cast checks), the frames up to the
+    // panic there, and no leaving codes: nobody got to write them.
+    let (_, output) = read_cast(&dir.path().join("crash.cast"));
+    assert!(output.starts_with(ENTER));
+    assert!(!output.ends_with(LEAVE));
+    // Played into a terminal: the last frame is from just before the panic.
+    std::fs::write(dir.path().join("frames.out"), &output).unwrap();
+    let replay = Pane::start(80, 24);
+    replay.line(&format!(
+        "clear; cat {}/frames.out; sleep 60",
+        dir.path().display()
+    ));
+    replay.wait_for("the frame before the panic at 40", PATIENCE, |s| {
+        generation(s).is_some_and(|n| (35..40).contains(&n))
+    });
+}
+
+#[test]
 fn an_unwritable_record_path_is_one_error_line_and_exit_2() {
     let pane = Pane::start(80, 24);
     pane.line(&format!(
