@@ -206,12 +206,27 @@ fn shows_size(screen: &str, size: &str) -> bool {
 
 #[test]
 fn a_tour_of_three_stops_moves_on_by_keys() {
+    tour_by_keys("mpirun");
+}
+
+#[test]
+fn a_tour_moves_on_by_keys_with_stdin_none() {
+    tour_by_keys("stdin-none");
+}
+
+#[test]
+fn a_tour_moves_on_by_keys_without_a_controlling_terminal() {
+    tour_by_keys("detached");
+}
+
+/// The clicker's keys in one launch mode.
+fn tour_by_keys(mode: &str) {
     let dir = temp_dir();
     let tour = three_stop_tour(dir.path());
     let pane = Pane::start(100, 30);
     pane.line(&format!(
         "clear; {}",
-        launch_line("mpirun", &format!("--tour {tour}"))
+        launch_line(mode, &format!("--tour {tour}"))
     ));
     let card = pane.wait_for("the first card", PATIENCE, |s| {
         s.contains("1/3") && s.contains("First stop") && s.contains("A glider on a small torus")
