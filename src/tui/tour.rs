@@ -532,7 +532,14 @@ pub fn render(app: &App, grid: Rect, buf: &mut Buffer) {
         Paragraph::new(Line::from(spans)).render(line, buf);
         return;
     }
-    let area = card_area(grid, 2 + stop.caption.len() as u16);
+    // Title, a blank line, then the caption as it wraps inside the box.
+    let inside = usize::from(card_area(grid, 0).width.saturating_sub(2)).max(1);
+    let wrapped: usize = stop
+        .caption
+        .iter()
+        .map(|line| line.chars().count().div_ceil(inside).max(1))
+        .sum();
+    let area = card_area(grid, 2 + wrapped.min(usize::from(u16::MAX)) as u16);
     if area.height < 3 {
         // No room for a box: the title on the top row.
         let line = Rect::new(grid.x, grid.y, grid.width, 1);
