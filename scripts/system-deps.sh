@@ -7,7 +7,8 @@
 
 # Debian/Ubuntu package names, in install order.
 # shellcheck disable=SC2034  # used by the scripts that source this file
-LIFE_TUI_PACKAGES=(openmpi-bin libopenmpi-dev libclang-dev pkg-config tmux)
+# asciinema: the tests replay --record files with `asciinema cat`.
+LIFE_TUI_PACKAGES=(openmpi-bin libopenmpi-dev libclang-dev pkg-config tmux asciinema)
 
 # Is the Debian package itself installed? (Only asked where dpkg exists.)
 dpkg_installed() {
@@ -55,6 +56,7 @@ dep_missing() {
         libclang-dev) ! libclang_usable ;;
         pkg-config) ! command -v pkg-config >/dev/null 2>&1 ;;
         tmux) ! command -v tmux >/dev/null 2>&1 ;;
+        asciinema) ! command -v asciinema >/dev/null 2>&1 ;;
         *) echo "system-deps: no check for $1" >&2; return 0 ;;
     esac
 }

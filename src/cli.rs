@@ -104,6 +104,28 @@ pub struct Cli {
     /// that give ranks no controlling terminal (MPICH): --tty $(tty)
     #[arg(long, value_name = "DEVICE")]
     pub tty: Option<PathBuf>,
+
+    /// Record the live view to FILE as an asciicast v2 file (asciinema's
+    /// format): exactly what is drawn, replayed by `asciinema play FILE`
+    #[arg(long, value_name = "FILE.cast", conflicts_with = "headless")]
+    pub record: Option<PathBuf>,
+
+    /// Presenter mode: a tour of patterns (the built-in classics, or a
+    /// playlist FILE, one stop a line: PATTERN [rule=R] [size=WxH] [zoom=N]
+    /// [edge=torus|dead] [| TITLE] [| CAPTION]). Right/PageDown and
+    /// Left/PageUp go to the next and previous stop (hjkl still pan)
+    #[arg(long, value_name = "FILE", num_args = 0..=1, conflicts_with_all = ["headless", "pattern", "resume", "at"])]
+    pub tour: Option<Option<PathBuf>>,
+
+    /// In presenter mode, go to the next stop every N seconds (after the
+    /// last, back to the first)
+    #[arg(long, value_name = "N", value_parser = parse_positive, allow_negative_numbers = true, requires = "tour")]
+    pub tour_seconds: Option<u64>,
+
+    /// Pause the live view when the pattern dies out or repeats itself
+    /// (always on in presenter mode)
+    #[arg(long, conflicts_with = "headless")]
+    pub auto_pause: bool,
 }
 
 const AFTER_HELP: &str = "\
@@ -111,11 +133,15 @@ Examples:
   life-tui                                   live view, one rank
   mpirun -np 4 life-tui                      live view, four ranks
   mpirun -np 2 life-tui --headless --width 4096 --height 4096 --generations 1000 --seed 1
+  mpirun -np 4 life-tui --tour --record talk.cast   presenter mode, recorded (asciicast v2)
 
 Keys in the live view:
   space pause/resume   n or . one step   + - speed   arrows/hjkl pan   z Z [ ] zoom
   f fit   m render mode   o rank overlay   p rank panel   r reseed   c clear
   s save life-<gen>.rle   mouse click/drag draws   ? help   q Esc Ctrl-C quit
+  g population and speed chart, grid hash   b one generation back (paused)
+  1-9 ranks at work (live strong scaling; the others keep one row)
+  --tour: Right/PageDown next stop, Left/PageUp previous stop (hjkl still pan)
 
 Headless output (stdout, JSON Lines, rank 0 only):
   {\"generation\":G,\"population\":P,\"hash\":\"16 hex digits\"}   every --report-every N

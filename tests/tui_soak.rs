@@ -41,7 +41,8 @@ impl Rng {
 /// key names (arrows) or literal text.
 const KEYS: &[&str] = &[
     " ", "n", ".", "+", "-", "=", "_", "h", "j", "k", "l", "Left", "Right", "Up", "Down", "z", "Z",
-    "[", "]", "f", "m", "o", "p", "r", "c", "s", "?",
+    "[", "]", "f", "m", "o", "p", "r", "c", "s", "?", "g", "b", "1", "2", "3", "4", "NPage",
+    "PPage",
 ];
 
 #[derive(Default, Debug)]

@@ -155,6 +155,7 @@ fn edits_land_on_the_owning_rank_and_save_gathers_the_grid() {
             .map(|&(x, y)| Edit { x, y, alive: true })
             .collect(),
         checkpoint: false,
+        hash: false,
     };
     engine.round(&clear);
     let saved = engine

@@ -32,6 +32,12 @@ impl Decomposition {
         Ok(Decomposition::from_sizes(sizes))
     }
 
+    /// Strips of the given sizes (each at least one row), in rank order.
+    pub fn with_sizes(sizes: &[usize]) -> Decomposition {
+        assert!(!sizes.is_empty() && sizes.iter().all(|&s| s > 0));
+        Decomposition::from_sizes(sizes.iter().copied())
+    }
+
     /// Strips of the given sizes, in rank order.
     fn from_sizes(sizes: impl IntoIterator<Item = usize>) -> Decomposition {
         let mut bounds = vec![0];

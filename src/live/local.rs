@@ -94,6 +94,10 @@ impl Crew for LocalRanks {
         }
     }
 
+    fn concentrate(&mut self, active: usize) {
+        LocalRanks::concentrate(self, active);
+    }
+
     fn gather_grid(&mut self) -> Option<BitGrid> {
         Some(self.grid())
     }

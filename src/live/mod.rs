@@ -18,10 +18,15 @@ use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use crate::cluster::{Cluster, Decomposition, StepTiming};
+
+pub mod rewind;
+pub mod scaling;
+
 use crate::config::RunConfig;
-use crate::engine::{BitGrid, Strip};
+use crate::engine::{BitGrid, Strip, hash};
 use crate::launch;
 use crate::view::{self, Viewport};
+use rewind::Rewind;
 
 mod local;
 pub use local::LocalRanks;
@@ -31,7 +36,7 @@ pub const CONTROL_WORDS: usize = 32;
 /// Cell edits carried by one control message; more wait for the next round.
 pub const MAX_EDITS: usize = 10;
 // The edits, then the checkpoint flag, fit in one message.
-const _: () = assert!(10 + 2 * MAX_EDITS < CONTROL_WORDS);
+const _: () = assert!(10 + 2 * MAX_EDITS < CONTROL_WORDS - 1);
 /// Words of per-rank stats at the head of each rank's gathered bytes.
 const STAT_WORDS: usize = 8;
 const STAT_BYTES: usize = STAT_WORDS * 8;
@@ -49,6 +54,13 @@ pub enum Command {
     Clear,
     /// Gather the whole grid on rank 0 (to save it).
     Save,
+    /// Presenter mode: load the tour's stop with this index (every rank
+    /// holds the same list of stops, see `tui::tour`).
+    Load(u64),
+    /// Step back one generation (see `rewind`).
+    Back,
+    /// Live strong scaling: put the rows on this many ranks (see `scaling`).
+    Active(u64),
 }
 
 /// Set one cell; the rank owning its row applies it.
@@ -71,6 +83,9 @@ pub struct Control {
     /// (independent of the command, so a user's `s` and a due checkpoint
     /// can share a round).
     pub checkpoint: bool,
+    /// Every rank adds its rows' hash to its stats (for the view's hash,
+    /// and to notice a grid that repeats); off, it costs nothing.
+    pub hash: bool,
 }
 
 impl Control {
@@ -81,6 +96,7 @@ impl Control {
             view: Viewport::EMPTY,
             edits: Vec::new(),
             checkpoint: false,
+            hash: false,
         }
     }
 
@@ -101,6 +117,9 @@ impl Control {
             Command::Reseed(seed) => (2, seed),
             Command::Clear => (3, 0),
             Command::Save => (4, 0),
+            Command::Load(stop) => (5, stop),
+            Command::Back => (6, 0),
+            Command::Active(ranks) => (7, ranks),
         };
         words[0] = kind;
         words[1] = arg;
@@ -117,6 +136,7 @@ impl Control {
             words[11 + 2 * k] = edit.y << 1 | u64::from(edit.alive);
         }
         words[10 + 2 * MAX_EDITS] = u64::from(self.checkpoint);
+        words[CONTROL_WORDS - 1] = u64::from(self.hash);
         words
     }
 
@@ -126,6 +146,9 @@ impl Control {
             2 => Command::Reseed(words[1]),
             3 => Command::Clear,
             4 => Command::Save,
+            5 => Command::Load(words[1]),
+            6 => Command::Back,
+            7 => Command::Active(words[1]),
             _ => Command::None,
         };
         let edits = (0..(words[9] as usize).min(MAX_EDITS))
@@ -148,6 +171,7 @@ impl Control {
             },
             edits,
             checkpoint: words[10 + 2 * MAX_EDITS] == 1,
+            hash: words[CONTROL_WORDS - 1] == 1,
         }
     }
 }
@@ -165,6 +189,9 @@ pub struct RankStats {
     /// Time rendering the viewport part.
     pub render: Duration,
     pub population: u64,
+    /// The sum of this rank's row hashes (`engine::hash`), when the
+    /// control asked for it; 0 otherwise.
+    pub hash: u64,
 }
 
 impl RankStats {
@@ -177,7 +204,7 @@ impl RankStats {
             self.exchange.as_nanos() as u64,
             self.render.as_nanos() as u64,
             self.population,
-            0,
+            self.hash,
         ];
         let mut bytes = [0u8; STAT_BYTES];
         for (chunk, word) in bytes.chunks_exact_mut(8).zip(words) {
@@ -196,6 +223,7 @@ impl RankStats {
             exchange: Duration::from_nanos(word(4)),
             render: Duration::from_nanos(word(5)),
             population: word(6),
+            hash: word(7),
         }
     }
 }
@@ -223,6 +251,10 @@ pub struct RankState {
     pub generation: u64,
     /// The test-only switch: panic before stepping to this generation.
     panic_at: Option<u64>,
+    /// Presenter mode: the grids `Command::Load` switches between.
+    pub stops: Vec<RunConfig>,
+    /// Copies of the strip from the last generations, for `Command::Back`.
+    pub rewind: Rewind,
 }
 
 impl RankState {
@@ -230,6 +262,7 @@ impl RankState {
         let strip = config.initial_strip(&decomp, rank, 1);
         let generation = config.start_generation;
         let panic_at = launch::test_panic_generation(rank);
+        let rewind = Rewind::new(Rewind::depth_for(config.width, &decomp));
         RankState {
             config,
             decomp,
@@ -237,6 +270,8 @@ impl RankState {
             strip,
             generation,
             panic_at,
+            stops: Vec::new(),
+            rewind,
         }
     }
 
@@ -246,6 +281,7 @@ impl RankState {
         if self.panic_at == Some(self.generation + 1) {
             launch::test_panic(self.rank, self.generation + 1);
         }
+        self.rewind.before_step(&self.strip);
         self.generation += 1;
     }
 
@@ -255,6 +291,15 @@ impl RankState {
 
     /// The command and the edits of `control` (not the steps).
     pub fn apply(&mut self, control: &Control) {
+        self.rewind.plan(control.steps);
+        if !control.edits.is_empty()
+            || !matches!(
+                control.command,
+                Command::None | Command::Save | Command::Back
+            )
+        {
+            self.rewind.clear();
+        }
         match control.command {
             Command::Reseed(seed) => {
                 self.config.seed = seed;
@@ -263,7 +308,24 @@ impl RankState {
                 self.generation = 0;
             }
             Command::Clear => self.strip.fill_rows(|_, row| row.fill(0)),
-            Command::None | Command::Quit | Command::Save => {}
+            Command::Load(stop) => {
+                if let Some(config) = self.stops.get(stop as usize) {
+                    self.config = config.clone();
+                    self.decomp = config
+                        .decomposition(self.decomp.ranks())
+                        .expect("the tour checked every stop's decomposition");
+                    self.strip = self.config.initial_strip(&self.decomp, self.rank, 1);
+                    self.generation = 0;
+                    self.rewind = Rewind::new(Rewind::depth_for(config.width, &self.decomp));
+                }
+            }
+            Command::Back => {
+                if self.rewind.back(&mut self.strip) {
+                    self.generation -= 1;
+                }
+            }
+            // Moving rows takes the whole job: `scaling::concentrate`.
+            Command::None | Command::Quit | Command::Save | Command::Active(_) => {}
         }
         let rows = self.rows();
         for edit in &control.edits {
@@ -272,6 +334,15 @@ impl RankState {
                 self.strip.set(x, y - rows.start, edit.alive);
             }
         }
+    }
+
+    /// The sum of this rank's row hashes, if `control` asks for it.
+    pub fn hash(&self, control: &Control) -> u64 {
+        if !control.hash {
+            return 0;
+        }
+        let first = self.rows().start as u64;
+        hash::partial_hash(first, (0..self.strip.rows()).map(|y| self.strip.row(y)))
     }
 
     /// This rank's rows of the viewport, rendered.
@@ -294,6 +365,7 @@ impl RankState {
             exchange: timing.exchange,
             render: started.elapsed(),
             population: self.strip.population(),
+            hash: self.hash(control),
         };
         out.extend_from_slice(&stats.encode());
         out.extend_from_slice(&part);
@@ -308,6 +380,9 @@ trait Crew {
     /// One generation on every strip played here, halo rows exchanged;
     /// adds each strip's time to `timings` (one per state).
     fn step(&mut self, timings: &mut [StepTiming]);
+    /// Moves the rows so that the first `active` ranks do the work
+    /// (live strong scaling, see [`scaling`]).
+    fn concentrate(&mut self, active: usize);
     /// The whole grid, on rank 0.
     fn gather_grid(&mut self) -> Option<BitGrid>;
     /// Every rank's report bytes in rank order, on rank 0; `mine` holds
@@ -320,6 +395,9 @@ trait Crew {
 /// Rank 0 gets the result; other ranks get None.
 fn play(crew: &mut impl Crew, control: &Control) -> Option<RoundResult> {
     let mut timings = vec![StepTiming::default(); crew.states().len()];
+    if let Command::Active(ranks) = control.command {
+        crew.concentrate(ranks as usize);
+    }
     for state in crew.states() {
         state.apply(control);
     }
@@ -385,6 +463,10 @@ impl Crew for MpiCrew<'_, '_> {
             &state.config.rule,
             state.config.edge,
         );
+    }
+
+    fn concentrate(&mut self, active: usize) {
+        scaling::concentrate(self.cluster, self.state, active);
     }
 
     fn gather_grid(&mut self) -> Option<BitGrid> {
@@ -500,6 +582,7 @@ mod tests {
                 },
             ],
             checkpoint: true,
+            hash: true,
         };
         assert_eq!(Control::decode(&control.encode()), control);
         assert_eq!(
@@ -517,6 +600,7 @@ mod tests {
             exchange: Duration::from_nanos(999),
             render: Duration::from_micros(5),
             population: 77,
+            hash: 0xdead_beef,
         };
         assert_eq!(RankStats::decode(&stats.encode()), stats);
     }

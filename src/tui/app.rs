@@ -161,6 +161,12 @@ pub struct App {
     drawing: Option<bool>,
     /// Something changed that the next frame must show.
     pub dirty: bool,
+    /// Presenter mode (`--tour`): the stops and where we are.
+    pub tour: Option<super::tour::TourState>,
+    /// The chart, the grid's hash, auto-pause and step back.
+    pub history: super::history::History,
+    /// Live strong scaling: rates measured by ranks at work (`1`-`9`).
+    pub speedup: super::speedup::Speedup,
 }
 
 impl App {
@@ -196,6 +202,9 @@ impl App {
             pending: Pending::default(),
             drawing: None,
             dirty: true,
+            tour: None,
+            history: super::history::History::new(false),
+            speedup: super::speedup::Speedup::default(),
         };
         app.areas = app.layout(screen);
         app
@@ -285,6 +294,7 @@ impl App {
             view,
             edits,
             checkpoint: false,
+            hash: super::history::wants_hash(self),
         }
     }
 
@@ -331,6 +341,12 @@ impl App {
             if !matches!(key.code, KeyCode::Char('q')) {
                 return;
             }
+        }
+        if super::tour::handle_key(self, &key)
+            || super::history::handle_key(self, &key)
+            || super::speedup::handle_key(self, &key)
+        {
+            return;
         }
         let pan = |app: &App| (app.view.dots_w.max(8) as i64 / 8) * app.scale as i64;
         match key.code {
@@ -511,15 +527,16 @@ pub const KEYS: &[(&str, &str)] = &[
     ("space", "pause / resume"),
     ("n  .", "one generation (pauses first)"),
     ("+  -", "faster / slower (1 gen/s to unlimited)"),
-    ("arrows  hjkl", "pan"),
+    ("arrows  hjkl", "pan (--tour: ← → PgUp PgDn change stops)"),
     ("z ]  Z [", "zoom in / out (wheel too)"),
     ("f", "fit the whole grid"),
     ("m", "mode: braille, half blocks, blocks"),
     ("o", "rank overlay: strips and seams"),
     ("p", "rank side panel"),
-    ("r", "reseed randomly"),
-    ("c", "clear"),
+    ("r  c", "reseed randomly / clear"),
     ("s", "save the grid as life-<gen>.rle"),
+    ("g  b", "history chart and hash / step back (paused)"),
+    ("1-9", "ranks at work (the others hold one row)"),
     ("mouse", "click toggles, drag draws (1:1 in blocks)"),
     ("?", "this help"),
     ("q  Esc  Ctrl-C", "quit"),

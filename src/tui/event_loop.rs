@@ -278,6 +278,7 @@ fn play_round<R: Ranks>(
         .grid
         .take()
         .map(|grid| save_grid(grid, control, app, options));
+    super::history::observe(app, control, &result, Instant::now());
     app.absorb(control, result);
     if let Some(text) = saved {
         app.message = Some(text);
@@ -325,6 +326,7 @@ pub fn run<B: Backend, R: Ranks>(
         while let Ok(event) = events.try_recv() {
             handle(app, event);
         }
+        super::tour::tick(app, Instant::now());
         if app.quit {
             ranks.quit();
             return Ok((Exit::Quit, meter));

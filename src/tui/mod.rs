@@ -3,12 +3,18 @@
 
 pub mod app;
 pub mod event_loop;
+pub mod history;
 pub mod input;
+pub mod record;
 pub mod save;
+pub mod speedup;
 pub mod terminal;
+pub mod tour;
 pub mod ui;
 
+use std::cell::RefCell;
 use std::io::BufWriter;
+use std::rc::Rc;
 use std::sync::mpsc;
 
 use ratatui::backend::CrosstermBackend;
@@ -25,8 +31,9 @@ use event_loop::{Exit, LoopOptions, Meter};
 use terminal::Tty;
 
 /// Words of the set-up message: status (0 to go on, else the exit code),
-/// width, height, seed, rank 0's pid.
-const SETUP_WORDS: usize = 5;
+/// width, height, seed, rank 0's pid, and the grid size a tour's stops
+/// get when they name none (the terminal's).
+const SETUP_WORDS: usize = 7;
 
 /// Runs the live view on this rank; returns the exit code.
 pub fn run(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 {
@@ -43,6 +50,10 @@ struct Prepared {
     config: RunConfig,
     decomp: Decomposition,
     screen: Rect,
+    /// `--record`: the recording, its header already written.
+    cast: Option<record::Cast>,
+    /// `--tour`: the stops, the first of which is `config`.
+    tour: Option<tour::Tour>,
 }
 
 fn prepare(
@@ -60,16 +71,37 @@ fn prepare(
         _ => (80, 24),
     };
     let screen = Rect::new(0, 0, columns, rows);
-    let config = RunConfig::resolve(cli, pattern, Some(App::initial_grid_dots(screen)))
-        .map_err(|e| e.to_string())?;
+    let tour = match &cli.tour {
+        Some(playlist) => {
+            let bundle = tour::read_bundle(playlist.as_deref()).map_err(|e| e.to_string())?;
+            let seed = cli.seed.unwrap_or_else(crate::engine::seed::fresh_seed);
+            let default_size = App::initial_grid_dots(screen);
+            Some(
+                tour::resolve(&bundle, cli, default_size, cluster.size(), seed)
+                    .map_err(|e| e.to_string())?,
+            )
+        }
+        None => None,
+    };
+    let config = match &tour {
+        Some(tour) => tour.stops[0].config.clone(),
+        None => RunConfig::resolve(cli, pattern, Some(App::initial_grid_dots(screen)))
+            .map_err(|e| e.to_string())?,
+    };
     let decomp = config
         .decomposition(cluster.size())
         .map_err(|e| e.to_string())?;
+    let cast = match &cli.record {
+        Some(path) => Some(record::Cast::create(path, columns, rows).map_err(|e| e.to_string())?),
+        None => None,
+    };
     Ok(Prepared {
         tty,
         config,
         decomp,
         screen,
+        cast,
+        tour,
     })
 }
 
@@ -80,6 +112,8 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
         config,
         decomp,
         screen,
+        cast,
+        tour,
     } = match prepare(cluster, cli, pattern) {
         Ok(prepared) => prepared,
         Err(message) => {
@@ -97,13 +131,22 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
         config.height as u64,
         config.seed,
         leader,
+        App::initial_grid_dots(screen).0 as u64,
+        App::initial_grid_dots(screen).1 as u64,
     ];
     live::setup(cluster, &mut setup);
+    if let Some(tour) = &tour {
+        // Every rank resolves the same stops from rank 0's files.
+        let _ = cluster.share_bytes::<String>(Some(Ok(tour.bundle.clone())));
+    }
     let info = RunInfo::of(&config, decomp.clone());
     let seed = config.seed;
     let pattern_name = config.pattern.as_ref().map(|p| p.name.clone());
     let start_generation = config.start_generation;
-    let state = RankState::new(config, decomp, 0);
+    let mut state = RankState::new(config, decomp, 0);
+    if let Some(tour) = &tour {
+        state.stops = tour.stops.iter().map(|stop| stop.config.clone()).collect();
+    }
 
     let started = (|| -> Result<_, String> {
         let input = tty.input().map_err(|e| e.to_string())?;
@@ -120,6 +163,13 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
             return 2;
         }
     };
+    let cast = cast.map(|cast| Rc::new(RefCell::new(cast)));
+    if let Some(cast) = &cast {
+        // Tty::enter wrote these to the terminal itself.
+        cast.borrow_mut().append(terminal::ENTER);
+        cast.borrow_mut().output();
+    }
+    let writer = record::Recording::new(writer, cast.clone());
     let (sender, events) = mpsc::channel();
     let input = input::Input::spawn(input, sender);
     let backend = CrosstermBackend::new(BufWriter::with_capacity(1 << 16, writer));
@@ -142,13 +192,28 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
     let mut app = App::new(info, seed, screen);
     app.pattern = pattern_name;
     app.generation = start_generation;
+    app.history = history::History::new(cli.auto_pause || cli.tour.is_some());
+    if let Some(tour) = &tour {
+        let every = cli.tour_seconds.map(std::time::Duration::from_secs);
+        app.tour = Some(tour::TourState::new(tour, cluster.size(), every));
+        tour::go_to(&mut app, 0, std::time::Instant::now());
+    }
     let mut ranks = MpiRanks { cluster, state };
+    let recorded_size = std::cell::Cell::new((screen.width, screen.height));
     let exit = event_loop::run(
         &mut terminal,
         &mut ranks,
         &mut app,
         &events,
-        || tty.size().ok().filter(|&(c, r)| c > 0 && r > 0),
+        || {
+            let size = tty.size().ok().filter(|&(c, r)| c > 0 && r > 0);
+            if let (Some(cast), Some((columns, rows))) = (&cast, size)
+                && (columns, rows) != recorded_size.replace((columns, rows))
+            {
+                cast.borrow_mut().resized(columns, rows);
+            }
+            size
+        },
         terminal::gone,
         &LoopOptions {
             checkpoint: cli.checkpoint.clone().zip(cli.checkpoint_every),
@@ -158,6 +223,11 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
     input.stop();
     drop(terminal);
     tty.restore();
+    if let Some(cast) = &cast
+        && let Err(err) = cast.borrow_mut().finish(terminal::LEAVE)
+    {
+        eprintln!("error: the recording is incomplete: {err}");
+    }
     match exit {
         Ok((Exit::Quit, meter)) => {
             if std::env::var_os("LIFE_TUI_STATS").is_some() {
@@ -199,10 +269,26 @@ fn follow(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u
     }
     report_panics_to(terminal::worker_report_path(setup[4]), cluster.rank());
     let (width, height) = (setup[1] as usize, setup[2] as usize);
+    let stops = match &cli.tour {
+        Some(_) => {
+            let Ok(bundle) = cluster.share_bytes::<String>(None) else {
+                cluster.abort(2)
+            };
+            let default_size = (setup[5] as usize, setup[6] as usize);
+            match tour::resolve(&bundle, cli, default_size, cluster.size(), setup[3]) {
+                Ok(tour) => tour.stops.into_iter().map(|stop| stop.config).collect(),
+                Err(_) => cluster.abort(2),
+            }
+        }
+        None => Vec::new(),
+    };
     // The same resolution as rank 0's, with rank 0's grid size and seed.
-    let mut config = match RunConfig::resolve(cli, pattern, Some((width, height))) {
-        Ok(config) => config,
-        Err(_) => cluster.abort(2),
+    let mut config = match stops.first() {
+        Some(first) => first.clone(),
+        None => match RunConfig::resolve(cli, pattern, Some((width, height))) {
+            Ok(config) => config,
+            Err(_) => cluster.abort(2),
+        },
     };
     config.width = width;
     config.height = height;
@@ -211,6 +297,7 @@ fn follow(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u
         .decomposition(cluster.size())
         .expect("rank 0 checked the decomposition");
     let mut state = RankState::new(config, decomp, cluster.rank());
+    state.stops = stops;
     live::follow(cluster, &mut state);
     0
 }

@@ -57,8 +57,8 @@ impl From<rustix::io::Errno> for TtyError {
 
 /// Escape codes to enter and leave the full-screen view: alternate
 /// screen, cleared, cursor hidden, mouse reporting (press, drag, SGR).
-const ENTER: &[u8] = b"\x1b[?1049h\x1b[2J\x1b[H\x1b[?25l\x1b[?1000h\x1b[?1002h\x1b[?1006h";
-const LEAVE: &[u8] = b"\x1b[?1006l\x1b[?1002l\x1b[?1000l\x1b[0m\x1b[?25h\x1b[?1049l";
+pub const ENTER: &[u8] = b"\x1b[?1049h\x1b[2J\x1b[H\x1b[?25l\x1b[?1000h\x1b[?1002h\x1b[?1006h";
+pub const LEAVE: &[u8] = b"\x1b[?1006l\x1b[?1002l\x1b[?1000l\x1b[0m\x1b[?25h\x1b[?1049l";
 
 // What the async-signal-safe restore needs, set before the view is up.
 static TTY_FD: AtomicI32 = AtomicI32::new(-1);

@@ -57,6 +57,9 @@ impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let areas = self.layout(area);
         render_grid(self, areas.grid, buf);
+        super::tour::render(self, areas.grid, buf);
+        super::history::render(self, areas.grid, buf);
+        super::speedup::render(self, areas.grid, buf);
         if let Some(panel) = areas.panel {
             render_panel(self, panel, buf);
         }
@@ -286,13 +289,18 @@ fn render_panel(app: &App, area: Rect, buf: &mut Buffer) {
         ));
     let inner = block.inner(area);
     block.render(area, buf);
+    // Idle time per generation (frame pacing), once measured: with it the
+    // bars are shares of the same wall time, true at any speed.
+    let idle = |rank: usize| app.speedup.idle.get(rank).copied().unwrap_or(0.0);
+    let idle_lines = usize::from(app.speedup.idle.iter().any(|&t| t > 0.0));
     let longest = app
         .ranks
         .iter()
-        .map(|r| r.compute + r.wait)
+        .enumerate()
+        .map(|(rank, r)| r.compute + r.wait + idle(rank))
         .fold(0.0f64, f64::max);
     let bar_width = usize::from(inner.width).saturating_sub(14).max(4);
-    let roomy = usize::from(inner.height) >= app.ranks.len() * 4 + 2;
+    let roomy = usize::from(inner.height) >= app.ranks.len() * (4 + idle_lines) + 2;
     let mut lines: Vec<Line> = Vec::new();
     for (rank, r) in app.ranks.iter().enumerate() {
         let colour = rank_colour(rank);
@@ -326,6 +334,13 @@ fn render_panel(app: &App, area: Rect, buf: &mut Buffer) {
             ),
             Span::raw(format!(" {:>7}", short_time(r.wait))),
         ]));
+        if idle_lines > 0 {
+            lines.push(Line::from(vec![
+                Span::styled(" idle ", Style::default().fg(DIM)),
+                Span::styled(bar(share(idle(rank)), bar_width), Style::default().fg(DIM)),
+                Span::raw(format!(" {:>7}", short_time(idle(rank)))),
+            ]));
+        }
         if roomy {
             lines.push(Line::from(vec![
                 Span::styled(" pop  ", Style::default().fg(DIM)),
@@ -374,7 +389,7 @@ fn status_fields(app: &App) -> Vec<(u8, String)> {
         (
             7,
             match &app.pattern {
-                Some(name) => name.clone(),
+                Some(name) => super::tour::printable(name),
                 None => format!("seed {}", app.seed),
             },
         ),

@@ -1,0 +1,165 @@
+//! Live strong scaling on rank 0: keys `1`-`9` put the rows on that many
+//! ranks (`live::scaling`), and a small chart beside the history chart
+//! (`g`) shows the generations per second measured at each count, at
+//! unlimited speed, so the audience watches the speed-up happen.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
+use termina::event::{KeyCode, KeyEvent};
+
+use super::app::App;
+use super::ui::bar;
+use crate::live::rewind::Rewind;
+use crate::live::scaling::{active_ranks, concentrated};
+use crate::live::{Command, Control, RankStats};
+use crate::memory::{available_memory, human_bytes};
+
+/// How long after a change the rate is left to settle before it counts.
+const SETTLE: Duration = Duration::from_millis(1500);
+const DIM: Color = Color::Rgb(150, 150, 160);
+const RATE: Color = Color::Rgb(86, 182, 234);
+
+#[derive(Clone, Debug, Default)]
+pub struct Speedup {
+    /// When the active ranks last changed.
+    switched: Option<Instant>,
+    /// Generations per second measured at unlimited speed, by active ranks.
+    pub rates: BTreeMap<usize, f64>,
+    /// Each rank's idle time per generation (smoothed): the wall time
+    /// between rounds not spent computing or waiting for halos, i.e. frame
+    /// pacing, rendering and the gather.
+    pub idle: Vec<f64>,
+    last_round: Option<Instant>,
+}
+
+/// `1`-`9`: that many ranks do the work.
+pub fn handle_key(app: &mut App, key: &KeyEvent) -> bool {
+    let KeyCode::Char(digit @ '1'..='9') = key.code else {
+        return false;
+    };
+    let active = digit as usize - '0' as usize;
+    let ranks = app.info.ranks();
+    if ranks == 1 {
+        app.message = Some("one rank: run under mpirun -np N to compare rank counts".into());
+        return true;
+    }
+    if active > ranks {
+        app.message = Some(format!("this job has {ranks} ranks"));
+        return true;
+    }
+    let to = concentrated(app.info.height, ranks, active);
+    let tallest = to.rows_of(0).len();
+    // The strip, double buffered, on one rank of this host.
+    let needed = 2 * Rewind::bytes_per_copy(app.info.width, tallest);
+    if let Some(available) = available_memory()
+        && needed > available / 2
+    {
+        app.message = Some(format!(
+            "{active} rank(s) would need {} each for this grid; {} is available",
+            human_bytes(needed),
+            human_bytes(available)
+        ));
+        return true;
+    }
+    if app.pending.command != Command::None || to == app.info.decomp {
+        return true;
+    }
+    app.pending.command = Command::Active(active as u64);
+    app.info.decomp = to;
+    app.speedup.switched = Some(Instant::now());
+    app.message = Some(format!(
+        "{active} of {ranks} ranks at work; at unlimited speed (+) the chart (g) compares counts"
+    ));
+    true
+}
+
+/// Takes in a round (called from `history::observe`): a new grid starts
+/// the comparison afresh; a settled rate at unlimited speed is recorded.
+pub fn observe(app: &mut App, control: &Control, stats: &[RankStats], now: Instant) {
+    // Measured between rounds that both stepped: a pause is no idle time.
+    let stepping = control.steps > 0 && !app.paused;
+    let since = match stepping {
+        true => app.speedup.last_round.replace(now),
+        false => app.speedup.last_round.take(),
+    };
+    if let Some(since) = since.filter(|_| stepping) {
+        let wall = now.saturating_duration_since(since).as_secs_f64() / control.steps as f64;
+        let idle = &mut app.speedup.idle;
+        idle.resize(stats.len(), 0.0);
+        for (idle, s) in idle.iter_mut().zip(stats) {
+            let busy = (s.compute + s.exchange).as_secs_f64() / control.steps as f64;
+            *idle = 0.7 * *idle + 0.3 * (wall - busy).max(0.0);
+        }
+    }
+    if let Command::Load(_) = control.command {
+        app.speedup.rates.clear();
+        app.speedup.switched = Some(now);
+    }
+    let settled = app
+        .speedup
+        .switched
+        .is_none_or(|t| now.saturating_duration_since(t) >= SETTLE);
+    if settled && !app.paused && app.target_speed().is_none() && app.gens_per_second > 0.0 {
+        let active = active_ranks(&app.info.decomp);
+        app.speedup.rates.insert(active, app.gens_per_second);
+    }
+}
+
+/// The chart's place: the bottom right of the grid, beside the history
+/// chart, below the grid's centre.
+pub fn chart_area(grid: Rect, lines: u16) -> Rect {
+    let width = 36.min(grid.width);
+    let room = grid.height.saturating_sub(grid.height / 2 + 1);
+    let height = (lines + 3).min(room);
+    Rect::new(grid.right() - width, grid.bottom() - height, width, height)
+}
+
+/// Draws the rank-count chart with the history chart, once there is a rate.
+pub fn render(app: &App, grid: Rect, buf: &mut Buffer) {
+    let rates = &app.speedup.rates;
+    if !app.history.chart || rates.is_empty() || grid.width < 24 + 40 {
+        return;
+    }
+    let area = chart_area(grid, rates.len() as u16);
+    if area.height < 4 {
+        return;
+    }
+    Clear.render(area, buf);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(Style::default().fg(DIM))
+        .title(Span::styled(
+            " gen/s by ranks at work ",
+            Style::default().add_modifier(Modifier::BOLD),
+        ));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let best = rates.values().copied().fold(0.0, f64::max).max(1e-9);
+    let single = rates.get(&1).copied();
+    let bar_width = usize::from(inner.width).saturating_sub(20).max(4);
+    let active = active_ranks(&app.info.decomp);
+    let mut lines: Vec<Line> = rates
+        .iter()
+        .map(|(&ranks, &rate)| {
+            let speedup = single.map_or(String::new(), |one| format!(" x{:.1}", rate / one));
+            let mark = if ranks == active { "▶" } else { " " };
+            Line::from(vec![
+                Span::styled(format!("{mark}{ranks} "), Style::default().fg(DIM)),
+                Span::styled(bar(rate / best, bar_width), Style::default().fg(RATE)),
+                Span::raw(format!(" {:>6.0}", rate)),
+                Span::styled(speedup, Style::default().fg(DIM)),
+            ])
+        })
+        .collect();
+    lines.push(Line::styled(
+        " keys 1-9: ranks at work",
+        Style::default().fg(DIM).add_modifier(Modifier::ITALIC),
+    ));
+    Paragraph::new(lines).render(inner, buf);
+}
