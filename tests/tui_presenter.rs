@@ -310,6 +310,11 @@ fn bad_playlists_are_one_error_line_and_exit_2() {
     let dir = temp_dir();
     std::fs::write(dir.path().join("bad.tour"), "glider\nglider speed=3\n").unwrap();
     std::fs::write(dir.path().join("missing.tour"), "no-such-pattern.rle\n").unwrap();
+    std::fs::write(
+        dir.path().join("huge.tour"),
+        "glider\nsoup size=16777216x16777216 | Too big\n",
+    )
+    .unwrap();
     let pane = Pane::start(100, 30);
     for (args, expected) in [
         (
@@ -322,6 +327,10 @@ fn bad_playlists_are_one_error_line_and_exit_2() {
         (
             format!("--tour {}/missing.tour", dir.path().display()),
             "no-such-pattern.rle' is neither a pattern file nor a built-in pattern".to_string(),
+        ),
+        (
+            format!("--tour {}/huge.tour", dir.path().display()),
+            "tour stop 2 (Random soup): a 16777216x16777216 grid on 4 rank(s) needs".to_string(),
         ),
         (
             "--tour /nonexistent.tour".to_string(),

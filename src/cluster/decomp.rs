@@ -76,7 +76,7 @@ impl Decomposition {
 
     /// The most rows a rebalanced strip may hold: half as much again as
     /// an even share, so that the memory a run needs stays bounded (and is
-    /// checked up front by [`RunConfig::check_memory`]).
+    /// checked up front by [`memory::check`]).
     ///
     /// [`memory::check`]: crate::memory::check
     pub fn widest_allowed(&self) -> usize {

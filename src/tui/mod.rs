@@ -76,10 +76,10 @@ fn prepare(
             let bundle = tour::read_bundle(playlist.as_deref()).map_err(|e| e.to_string())?;
             let seed = cli.seed.unwrap_or_else(crate::engine::seed::fresh_seed);
             let default_size = App::initial_grid_dots(screen);
-            Some(
-                tour::resolve(&bundle, cli, default_size, cluster.size(), seed)
-                    .map_err(|e| e.to_string())?,
-            )
+            let tour = tour::resolve(&bundle, cli, default_size, cluster.size(), seed)
+                .map_err(|e| e.to_string())?;
+            tour::check_memory(&tour, cluster.size()).map_err(|e| e.to_string())?;
+            Some(tour)
         }
         None => None,
     };

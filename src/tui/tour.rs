@@ -276,7 +276,8 @@ fn first_comment_lines(pattern: &crate::pattern::Pattern) -> Vec<String> {
 
 /// On every rank: the same stops from the same bundle. `default_size`
 /// is the grid for stops that name no size (the terminal's, from rank 0),
-/// `ranks` the job's size, `seed` rank 0's seed.
+/// `ranks` the job's size, `seed` rank 0's seed. The result depends on
+/// these alone, never on the host (rank 0 checks memory: [`check_memory`]).
 pub fn resolve(
     bundle: &[u8],
     cli: &Cli,
@@ -333,8 +334,7 @@ pub fn resolve(
             )
         });
         let config = RunConfig::resolve(&cli, pattern, Some(fitting)).map_err(|e| at(&e))?;
-        let decomp = config.decomposition(ranks).map_err(|e| at(&e))?;
-        memory::check(&config, &decomp, 0, 1, false).map_err(|e| at(&e))?;
+        config.decomposition(ranks).map_err(|e| at(&e))?;
         stops.push(Stop {
             title: spec.title.as_deref().map_or(title, printable),
             caption: match &spec.caption {
@@ -349,6 +349,20 @@ pub fn resolve(
         stops,
         bundle: bundle.to_vec(),
     })
+}
+
+/// On rank 0, before the view is up: every stop's grid fits this host's
+/// memory (as a plain run's grid is checked).
+pub fn check_memory(tour: &Tour, ranks: usize) -> Result<(), TourError> {
+    for (k, stop) in tour.stops.iter().enumerate() {
+        let config = &stop.config;
+        let decomp = config
+            .decomposition(ranks)
+            .map_err(|e| TourError(e.to_string()))?;
+        memory::check(config, &decomp, 0, 1, false)
+            .map_err(|e| TourError(format!("tour stop {} ({}): {e}", k + 1, stop.title)))?;
+    }
+    Ok(())
 }
 
 /// What rank 0 knows about the tour while it runs.
