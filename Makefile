@@ -60,10 +60,9 @@ test-long: deps
 # stays the default mpirun, mpicc and mpi pkg-config), builds with MPICH
 # into a target directory of its own (rsmpi's build probe takes
 # MPI_PKG_CONFIG first, then MPICC: MPICH's wrapper here), checks that the
-# binary links MPICH, and
-# runs the headless MPI tests (tests/mpi_headless.rs, tests/mpi_patterns.rs)
-# and the live view (`--tty`, in tmux, tests/tui_launcher.rs) under
-# MPICH's Hydra launcher, mpiexec.mpich.
+# binary links MPICH, and runs the headless MPI tests (tests/mpi_headless.rs,
+# tests/mpi_patterns.rs) and the live view (`--tty`, in tmux,
+# tests/tui_launcher.rs) under MPICH's Hydra launcher, mpiexec.mpich.
 MPICH_TESTS := --test mpi_headless --test mpi_patterns --test tui_launcher
 MPICH_ENV := env -u MPI_PKG_CONFIG -u CRAY_MPICH_DIR MPICC=mpicc.mpich CARGO_TARGET_DIR=target/mpich
 test-mpich: deps

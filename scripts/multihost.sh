@@ -42,7 +42,7 @@ up() {
     [ "$(id -u)" -eq 0 ] || die "simulated hosts need root (network namespaces); run as root or set LIFE_TUI_NO_MULTIHOST=1 to skip the multi-host tests"
     [ -z "$(namespaces_of "$id")" ] || die "hosts $id already exist"
     ip netns add "$sw" || die "cannot create network namespaces here (ip netns add failed: a container without CAP_SYS_ADMIN?); set LIFE_TUI_NO_MULTIHOST=1 to skip the multi-host tests"
-    trap 'down "$id" >/dev/null 2>&1' ERR
+    trap 'down "$id" >/dev/null 2>&1; echo "error: multihost: setting up hosts $id failed (see above); nothing was left" >&2' ERR
     ip -n "$sw" link set lo up
     ip -n "$sw" link add ltbr type bridge
     ip -n "$sw" link set ltbr up

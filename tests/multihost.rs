@@ -524,3 +524,30 @@ fn killing_a_remote_worker_in_the_live_view_gives_a_sane_shell_within_5_seconds(
     assert_sane_terminal(&pane);
     hosts.assert_nothing_left(Duration::from_secs(5));
 }
+
+#[test]
+fn a_cut_link_in_the_live_view_gives_a_sane_shell_within_15_seconds() {
+    let Some(hosts) = Hosts::up(3) else { return };
+    let pane = Pane::start(80, 24);
+    pane.line(&live_line(&hosts, "--seed 3"));
+    pane.wait_for("the view", PATIENCE, |s| {
+        generation(s).is_some_and(|n| n > 0)
+    });
+    ranks_running(&hosts, 3, 1);
+    script(&["link", &hosts.id, "3", "down"]);
+    let cut = Instant::now();
+    let screen = pane.wait_for("the shell back", Duration::from_secs(15), |s| {
+        exit_code(s).is_some()
+    });
+    eprintln!(
+        "live view, link of host 3 down: shell back in {:?}",
+        cut.elapsed()
+    );
+    assert_ne!(
+        exit_code(&screen),
+        Some(0),
+        "a lost host is a failure: {screen}"
+    );
+    assert_sane_terminal(&pane);
+    hosts.assert_nothing_left(Duration::from_secs(15));
+}
