@@ -16,10 +16,11 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Sparkline, Widget};
+use ratatui::widgets::{Clear, Paragraph, Sparkline, Widget};
 use termina::event::{KeyCode, KeyEvent};
 
 use super::app::App;
+use super::ui::titled_box;
 use crate::engine::hash;
 use crate::live::rewind::{BUDGET, Rewind, RewindCount};
 use crate::live::{Command, Control, RoundResult};
@@ -248,13 +249,7 @@ pub fn render(app: &App, grid: Rect, buf: &mut Buffer) {
         return;
     }
     Clear.render(area, buf);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(Style::default().fg(DIM))
-        .title(Span::styled(
-            " history ",
-            Style::default().add_modifier(Modifier::BOLD),
-        ))
+    let block = titled_box(" history ", DIM)
         .title_bottom(Line::styled(" g hides ", Style::default().fg(DIM)).right_aligned());
     let inner = block.inner(area);
     block.render(area, buf);

@@ -10,11 +10,11 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
+use ratatui::widgets::{Clear, Paragraph, Widget};
 use termina::event::{KeyCode, KeyEvent};
 
 use super::app::App;
-use super::ui::bar;
+use super::ui::{bar, titled_box};
 use crate::live::rewind::Rewind;
 use crate::live::scaling::{active_ranks, concentrated};
 use crate::live::{Command, Control, RankStats};
@@ -131,13 +131,7 @@ pub fn render(app: &App, grid: Rect, buf: &mut Buffer) {
         return;
     }
     Clear.render(area, buf);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(Style::default().fg(DIM))
-        .title(Span::styled(
-            " gen/s by ranks at work ",
-            Style::default().add_modifier(Modifier::BOLD),
-        ));
+    let block = titled_box(" gen/s by ranks at work ", DIM);
     let inner = block.inner(area);
     block.render(area, buf);
     let best = rates.values().copied().fold(0.0, f64::max).max(1e-9);

@@ -244,6 +244,17 @@ fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
+/// A rounded box with a bold title, as every panel and chart has.
+pub fn titled_box(title: &str, border: Color) -> Block<'_> {
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(Style::default().fg(border))
+        .title(Span::styled(
+            title,
+            Style::default().add_modifier(Modifier::BOLD),
+        ))
+}
+
 /// A bar of `width` characters, `fraction` of it filled, in eighths.
 pub fn bar(fraction: f64, width: usize) -> String {
     const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
@@ -280,13 +291,7 @@ fn short_count(n: u64) -> String {
 }
 
 fn render_panel(app: &App, area: Rect, buf: &mut Buffer) {
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(Style::default().fg(DIM))
-        .title(Span::styled(
-            " ranks ",
-            Style::default().add_modifier(Modifier::BOLD),
-        ));
+    let block = titled_box(" ranks ", DIM);
     let inner = block.inner(area);
     block.render(area, buf);
     // Idle time per generation (frame pacing), once measured: with it the
@@ -503,13 +508,7 @@ fn render_help(screen: Rect, buf: &mut Buffer) {
         height,
     );
     Clear.render(area, buf);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(Style::default().fg(ALIVE))
-        .title(Span::styled(
-            " keys ",
-            Style::default().add_modifier(Modifier::BOLD),
-        ))
+    let block = titled_box(" keys ", ALIVE)
         .title_bottom(Line::styled(" any key closes ", Style::default().fg(DIM)).right_aligned());
     let inner = block.inner(area);
     block.render(area, buf);
