@@ -180,7 +180,17 @@ fn run_in_strips_with(
     let mut parts: Vec<Strip> = (0..strips)
         .map(|i| {
             let mut strip = Strip::with_depth(width, bounds[i + 1] - bounds[i], depth);
-            strip.fill_rows(|y, row| row.copy_from_slice(grid.row(bounds[i] + y)));
+            if stepping == Stepping::Sparse {
+                // Cell by cell, as patterns are placed: only the tiles
+                // around the cells set are stepped at first.
+                for y in 0..strip.rows() {
+                    for x in (0..width).filter(|&x| grid.get(x, bounds[i] + y)) {
+                        strip.set(x, y, true);
+                    }
+                }
+            } else {
+                strip.fill_rows(|y, row| row.copy_from_slice(grid.row(bounds[i] + y)));
+            }
             strip.set_stepping(stepping);
             strip
         })
@@ -523,6 +533,24 @@ fn a_still_life_on_a_huge_grid_costs_almost_nothing_per_generation() {
         "tiles stepped after the first generation"
     );
     assert_eq!(life.grid(), grid);
+    // Placed cell by cell, as patterns are, the strip steps only the tiles
+    // around them from the first generation on.
+    let mut strip = Strip::with_depth(side, side, 4);
+    for &(x, y) in &still {
+        strip.set(x, y, true);
+    }
+    strip.advance_alone(&Rule::LIFE, Edge::Torus, 1);
+    let first = strip.activity().tiles_stepped;
+    // Each still life's tiles (the beehive straddles two rows of tiles)
+    // and their neighbours.
+    assert!(first <= 4 * 9, "{first} tiles at the first generation");
+    for _ in 0..100 {
+        strip.advance_alone(&Rule::LIFE, Edge::Torus, 4);
+    }
+    let stats = strip.activity();
+    assert_eq!(stats.sparse_generations, 401);
+    assert_eq!(stats.tiles_stepped, first, "{stats:?}");
+    assert_eq!(strip.to_grid(), grid);
 }
 
 #[test]

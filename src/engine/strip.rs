@@ -370,7 +370,7 @@ impl Strip {
                 }
             }
         }
-        self.activity.begin_generation();
+        self.activity.begin_generation(rule);
         let activity = &mut self.activity;
         kernel::step_tiles(
             self.isa,
@@ -481,8 +481,10 @@ impl Strip {
     }
 
     pub fn set(&mut self, x: usize, y: usize, alive: bool) {
-        assert!(x < self.width);
-        let word = &mut self.row_mut(y)[x / 64];
+        assert!(x < self.width && y < self.rows);
+        self.activity.cell_written(x / 64, y);
+        let at = (y + self.depth, x / 64);
+        let word = &mut self.cells[at];
         if alive {
             *word |= 1 << (x % 64);
         } else {
