@@ -220,7 +220,7 @@ impl Activity {
         let row = if top { 0 } else { self.grid.down() - 1 };
         let col = j / TILE_WORDS;
         self.mark_near((row, col), 0, 0, torus);
-        if j % TILE_WORDS == 0 {
+        if j.is_multiple_of(TILE_WORDS) {
             self.mark_near((row, col), 0, -1, torus);
         }
         if j % TILE_WORDS == TILE_WORDS - 1 || j == self.grid.words - 1 {
