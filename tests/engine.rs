@@ -180,9 +180,10 @@ fn run_in_strips_with(
     let mut parts: Vec<Strip> = (0..strips)
         .map(|i| {
             let mut strip = Strip::with_depth(width, bounds[i + 1] - bounds[i], depth);
-            if stepping == Stepping::Sparse {
+            if stepping == Stepping::Sparse && i % 2 == 0 {
                 // Cell by cell, as patterns are placed: only the tiles
-                // around the cells set are stepped at first.
+                // around the cells set are stepped at first (the other
+                // strips are written row by row: every tile at first).
                 for y in 0..strip.rows() {
                     for x in (0..width).filter(|&x| grid.get(x, bounds[i] + y)) {
                         strip.set(x, y, true);
@@ -492,9 +493,9 @@ fn gliders_crossing_tiles_and_strips_match_the_dense_path() {
 
 #[test]
 fn a_still_life_on_a_huge_grid_costs_almost_nothing_per_generation() {
-    // Blocks, a beehive and a loaf on 8192x8192: 32 768 tiles. After the
-    // first generation (every tile stepped: nothing is known yet), none
-    // changes, so none is stepped again.
+    // Two blocks and a beehive on 8192x8192: 16 384 tiles. The first
+    // generation steps the tiles around them; none changes, so none is
+    // stepped again.
     let side = 8192;
     let mut grid = BitGrid::new(side, side);
     let still = [
@@ -520,10 +521,9 @@ fn a_still_life_on_a_huge_grid_costs_almost_nothing_per_generation() {
     life.run(1);
     let first = life.activity();
     assert_eq!(first.tiles, (side / 256 * side / 16) as u64);
-    assert_eq!(
-        first.tiles_stepped, first.tiles,
-        "the first generation steps every tile"
-    );
+    // Each still life's tiles (the beehive straddles two rows of tiles)
+    // and their neighbours.
+    assert!(first.tiles_stepped <= 4 * 9, "{first:?}");
     life.run(1000);
     let after = life.activity();
     assert_eq!(after.dense_generations, 0);

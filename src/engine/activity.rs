@@ -164,6 +164,24 @@ impl Activity {
         }
     }
 
+    /// Both buffers hold the same own rows and the halo rows of the one
+    /// to be written are dead: the tiles with live cells in `own` (the own
+    /// rows) and their neighbours are due, the others hold dead
+    /// neighbourhoods, which stay dead unless the rule has B0.
+    pub(super) fn seed(&mut self, own: &[u64]) {
+        self.due.fill(0);
+        self.due_list.clear();
+        self.known = Known::Seeded;
+        let words = self.grid.words;
+        for (y, row) in own.chunks_exact(words).enumerate() {
+            for (c, tile) in row.chunks(TILE_WORDS).enumerate() {
+                if tile.iter().any(|&w| w != 0) {
+                    self.cell_written(c * TILE_WORDS, y);
+                }
+            }
+        }
+    }
+
     /// Whether the next `generations` go tile by tile (else densely).
     pub(super) fn plan_sparse(&mut self, rule: &Rule, generations: usize) -> bool {
         let sparse = match self.mode {

@@ -142,6 +142,22 @@ impl Strip {
         resize(&mut self.next, 0..0);
         self.rows = rows;
         self.activity.resize(rows);
+        self.reseed();
+    }
+
+    /// Makes the activity tracking start again from the cells as they are,
+    /// at the cost of a copy of the strip rather than a step of every tile
+    /// (the rows that arrive when rebalancing are unknown to it): the
+    /// other buffer gets the same own rows and dead halo rows.
+    fn reseed(&mut self) {
+        let (rows, depth, words) = (self.rows, self.depth, self.words_per_row());
+        let own = depth * words..(depth + rows) * words;
+        let cells = self.cells.as_slice().expect("standard layout");
+        let next = self.next.as_slice_mut().expect("standard layout");
+        next[own.clone()].copy_from_slice(&cells[own.clone()]);
+        next[..own.start].fill(0);
+        next[own.end..].fill(0);
+        self.activity.seed(&cells[own]);
     }
 
     /// A strip holding all of `grid`, one halo row a side.
@@ -155,6 +171,7 @@ impl Strip {
         for y in 0..grid.height() {
             strip.row_mut(y).copy_from_slice(grid.row(y));
         }
+        strip.reseed();
         strip
     }
 
