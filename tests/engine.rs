@@ -472,6 +472,15 @@ fn gliders_crossing_tiles_and_strips_match_the_dense_path() {
                 run_stepping(&grid, Rule::LIFE, edge, 300, Stepping::Sparse) == dense,
                 "{width}x{height} {edge}, one strip"
             );
+            for isa in Isa::available() {
+                let mut strip = Strip::from_grid_with_depth(&grid, 3);
+                strip.set_isa(isa);
+                strip.set_stepping(Stepping::Sparse);
+                for _ in 0..100 {
+                    strip.advance_alone(&Rule::LIFE, edge, 3);
+                }
+                assert!(strip.to_grid() == dense, "{width}x{height} {edge}, {isa:?}");
+            }
             for (strips, depth) in [(2, 1), (3, 4), (4, 6)] {
                 let sparse = run_in_strips_with(
                     &grid,
