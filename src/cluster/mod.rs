@@ -326,6 +326,7 @@ impl Cluster {
                 strip.row_mut(y - after.start).copy_from_slice(row);
             }
         }
+        strip.restart_tracking();
     }
 
     /// Every rank's value, on the root only.

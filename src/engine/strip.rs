@@ -142,14 +142,14 @@ impl Strip {
         resize(&mut self.next, 0..0);
         self.rows = rows;
         self.activity.resize(rows);
-        self.reseed();
     }
 
-    /// Makes the activity tracking start again from the cells as they are,
-    /// at the cost of a copy of the strip rather than a step of every tile
-    /// (the rows that arrive when rebalancing are unknown to it): the
-    /// other buffer gets the same own rows and dead halo rows.
-    fn reseed(&mut self) {
+    /// Makes the activity tracking start again from the cells as they are
+    /// (after [`Strip::resize_rows`] and writing the new rows, say), at the
+    /// cost of a copy of the strip rather than a step of every tile: the
+    /// other buffer gets the same own rows and dead halo rows, and the
+    /// tiles with live cells are due.
+    pub fn restart_tracking(&mut self) {
         let (rows, depth, words) = (self.rows, self.depth, self.words_per_row());
         let own = depth * words..(depth + rows) * words;
         let cells = self.cells.as_slice().expect("standard layout");
@@ -171,7 +171,7 @@ impl Strip {
         for y in 0..grid.height() {
             strip.row_mut(y).copy_from_slice(grid.row(y));
         }
-        strip.reseed();
+        strip.restart_tracking();
         strip
     }
 
@@ -218,6 +218,8 @@ impl Strip {
             .expect("rows are contiguous")
     }
 
+    /// Own row `y`, to write: the next generation then steps every tile
+    /// (the activity tracking cannot see what was written).
     pub fn row_mut(&mut self, y: usize) -> &mut [u64] {
         assert!(y < self.rows);
         self.activity.forget();
@@ -497,6 +499,9 @@ impl Strip {
         self.row(y)[x / 64] >> (x % 64) & 1 == 1
     }
 
+    /// Sets one cell. Unlike writing whole rows ([`Strip::row_mut`]), this
+    /// keeps the activity tracking: the cell's tile and its neighbours are
+    /// stepped at the next generation, the rest may still be skipped.
     pub fn set(&mut self, x: usize, y: usize, alive: bool) {
         assert!(x < self.width && y < self.rows);
         self.activity.cell_written(x / 64, y);
