@@ -122,13 +122,6 @@ impl Activity {
         activity
     }
 
-    /// Bytes [`Activity::new`] allocates for a strip of these dimensions.
-    pub(super) fn bytes_needed(rows: usize, words: usize) -> u64 {
-        let tiles = words.div_ceil(TILE_WORDS) * rows.div_ceil(TILE_ROWS);
-        // A bit, two list entries (u32) and a change (u16) per tile.
-        (tiles.div_ceil(64) * 8 + tiles * (4 + 4 + 2)) as u64
-    }
-
     pub(super) fn resize(&mut self, rows: usize) {
         self.grid.rows = rows;
         self.due.clear();
