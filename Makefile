@@ -38,7 +38,9 @@ test: deps lint
 # The performance study of issue 5 (minutes, not part of `make test`):
 # criterion micro-benchmarks of the kernel, then headless runs under mpirun
 # over grid sizes, rank counts, rules and edges (median of $(BENCH_RUNS)),
-# compared with bgolly when installed. Writes target/bench/report.md and
+# compared with bgolly when installed, then every built-in pattern on
+# 4096^2 and 16384^2 tori against bgolly's QuickLife (LIFE_BENCH_ONLY=patterns
+# runs that alone). Writes target/bench/report.md, patterns.json and
 # target/bench/scaling.svg. Measure on an otherwise idle machine.
 BENCH_RUNS ?= 5
 bench: deps

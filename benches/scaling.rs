@@ -1,7 +1,8 @@
 //! The scaling study of issue 5, run by `make bench` (`cargo bench --bench
 //! scaling`): headless runs under `mpirun` over grid sizes, rank counts,
 //! rules and edges, each repeated (median of `LIFE_BENCH_RUNS`, default 5),
-//! with every rank's peak RSS. Writes `target/bench/report.md`,
+//! with every rank's peak RSS, then every built-in pattern on tori much
+//! larger than it against Golly's QuickLife (issue 12). Writes `target/bench/report.md`,
 //! `target/bench/results.json` and `target/bench/scaling.svg`, and compares
 //! with Golly's `bgolly` (QuickLife) on the same soup when it is installed.
 //!
@@ -133,6 +134,8 @@ fn study() -> Result<(), String> {
     let load_before = load_average();
     eprintln!("bench: {machine}; load average {load_before}; {runs} runs a case");
 
+    // LIFE_BENCH_ONLY=patterns runs the pattern study alone.
+    let only_patterns = std::env::var("LIFE_BENCH_ONLY").is_ok_and(|v| v == "patterns");
     let mut cases = Vec::new();
     // About one to three seconds a run: long enough that a moment of
     // someone else's work on the machine is averaged out, and that the
@@ -167,6 +170,14 @@ fn study() -> Result<(), String> {
     let mut exchange = case(4096, 4, 2, LIFE, "torus", 50_000);
     exchange.options = vec!["--halo-depth".into(), "1".into()];
     cases.push(exchange);
+    // What watching the activity costs on a soup, where every generation
+    // is stepped densely anyway: against the dense path alone.
+    let mut dense = case(4096, 4096, 1, LIFE, "torus", 4000);
+    dense.options = vec!["--dense".into()];
+    cases.push(dense);
+    if only_patterns {
+        cases.clear();
+    }
 
     // Round after round over all cases, rather than all runs of one case
     // in a row: a spell of other work on the machine then hits every case
@@ -196,9 +207,18 @@ fn study() -> Result<(), String> {
         );
         outcomes.push(outcome);
     }
-    let golly = bgolly(&paths, runs.min(3));
+    let golly = if only_patterns {
+        None
+    } else {
+        bgolly(&paths, runs.min(3))
+    };
+    let pattern_runs = env_number("LIFE_BENCH_PATTERN_RUNS", runs.min(5));
+    let patterns = pattern_study(&paths, &root.join("patterns"), pattern_runs)?;
     let load_after = load_average();
-    let report = report(&machine, &load_before, &load_after, runs, &outcomes, &golly);
+    let mut report = report(&machine, &load_before, &load_after, runs, &outcomes, &golly);
+    report.push_str(&pattern_report(&patterns, pattern_runs, &outcomes));
+    let json = serde_json::to_string_pretty(&patterns).map_err(|e| e.to_string())?;
+    write(&out.join("patterns.json"), json.as_bytes())?;
     write(&out.join("report.md"), report.as_bytes())?;
     let json = serde_json::to_string_pretty(&outcomes).map_err(|e| e.to_string())?;
     write(&out.join("results.json"), json.as_bytes())?;
@@ -709,4 +729,333 @@ fn plot(path: &Path, outcomes: &[Outcome]) -> Result<(), String> {
     root.present().map_err(|e| err(&e))?;
     let _ = std::io::stderr().flush();
     Ok(())
+}
+
+/// One built-in pattern, placed by life-tui in the middle of a torus much
+/// larger than it, run on one rank and by bgolly's QuickLife on the same
+/// torus for the same generations.
+#[derive(Clone, Serialize)]
+struct PatternCase {
+    pattern: String,
+    side: usize,
+    generations: u64,
+}
+
+#[derive(Serialize)]
+struct PatternOutcome {
+    case: PatternCase,
+    /// life-tui's seconds (its own timing: stepping, not loading), per run.
+    ours: Vec<f64>,
+    ours_median: f64,
+    population: u64,
+    hash: String,
+    /// Tiles the sparse path stepped, over the whole run (median run).
+    tiles_stepped: u64,
+    /// The same run with --dense: every cell, every generation.
+    dense_population: u64,
+    dense_hash: String,
+    /// bgolly wall seconds running `generations` and running none (the
+    /// load), per run; their medians' difference is its stepping time.
+    golly_run: Vec<f64>,
+    golly_load: Vec<f64>,
+    golly_seconds: Option<f64>,
+    golly_population: Option<u64>,
+}
+
+/// bgolly times under this are timer and start-up noise: ratios use it as
+/// the least QuickLife can take, which flatters QuickLife.
+const GOLLY_FLOOR: f64 = 0.001;
+
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted.get(sorted.len() / 2).copied().unwrap_or(0.0)
+}
+
+fn bgolly_found() -> bool {
+    Command::new("bgolly")
+        .arg("--help")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
+}
+
+fn pattern_study(paths: &Paths, dir: &Path, runs: usize) -> Result<Vec<PatternOutcome>, String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            (path.extension()? == "rle").then(|| path.file_stem()?.to_str().map(String::from))?
+        })
+        .collect();
+    names.sort();
+    let golly = bgolly_found();
+    if !golly {
+        eprintln!("bench: bgolly not installed (Debian package golly); patterns without QuickLife");
+    }
+    let mut cases = Vec::new();
+    // 16384^2 runs fewer generations: the --dense check steps every one
+    // of its 268 M cells.
+    for (side, generations) in [(4096, 1000), (16384, 500)] {
+        for name in &names {
+            cases.push(PatternCase {
+                pattern: name.clone(),
+                side,
+                generations,
+            });
+        }
+    }
+    cases.push(PatternCase {
+        pattern: "acorn".into(),
+        side: 4096,
+        generations: 5206,
+    });
+    let scratch = paths.out.join("patterns");
+    std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
+    let mut outcomes = Vec::new();
+    for case in cases {
+        let input = scratch.join(format!("{}-{}.rle", case.pattern, case.side));
+        let life = |generations: u64, extra: &[&str]| -> Result<serde_json::Value, String> {
+            let output = Command::new(&paths.life)
+                .args(["--headless", "--timing", "--pattern", &case.pattern])
+                .args(["--width", &case.side.to_string()])
+                .args(["--height", &case.side.to_string()])
+                .args(["--generations", &generations.to_string()])
+                .args(extra)
+                .stderr(Stdio::inherit())
+                .output()
+                .map_err(|e| format!("life-tui: {e}"))?;
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            let last = stdout.lines().last().ok_or("no output from life-tui")?;
+            let value: serde_json::Value = serde_json::from_str(last).map_err(|e| e.to_string())?;
+            Ok(value["summary"].clone())
+        };
+        // The pattern as life-tui places it, saved as a checkpoint: what
+        // Golly opens as this very torus at generation 0.
+        life(0, &["--output", input.to_str().ok_or("path")?])?;
+        let mut ours = Vec::new();
+        let mut summaries = Vec::new();
+        let mut golly_run = Vec::new();
+        let mut golly_load = Vec::new();
+        let mut golly_population = None;
+        // Alternating the two programs, so that other work on the machine
+        // hits both alike.
+        for _ in 0..runs.max(1) {
+            let summary = life(case.generations, &[])?;
+            ours.push(summary["seconds"].as_f64().unwrap_or(0.0));
+            summaries.push(summary);
+            if golly {
+                let (load, _) = time_bgolly(&input, 0)?;
+                let (run, population) = time_bgolly(&input, case.generations)?;
+                golly_load.push(load);
+                golly_run.push(run);
+                golly_population = population;
+            }
+        }
+        let ours_median = median(&ours);
+        let median_summary = summaries
+            .iter()
+            .find(|s| s["seconds"].as_f64() == Some(ours_median))
+            .unwrap_or(&summaries[0]);
+        let dense = life(case.generations, &["--dense"])?;
+        let golly_seconds = golly.then(|| (median(&golly_run) - median(&golly_load)).max(0.0));
+        let outcome = PatternOutcome {
+            ours_median,
+            population: median_summary["population"].as_u64().unwrap_or(0),
+            hash: median_summary["hash"].as_str().unwrap_or("").into(),
+            tiles_stepped: median_summary["timing"][0]["tiles_stepped"]
+                .as_u64()
+                .unwrap_or(0),
+            dense_population: dense["population"].as_u64().unwrap_or(0),
+            dense_hash: dense["hash"].as_str().unwrap_or("").into(),
+            ours,
+            golly_run,
+            golly_load,
+            golly_seconds,
+            golly_population,
+            case,
+        };
+        eprintln!(
+            "bench: {} on {}^2, {} generations: life-tui {:.4} s, QuickLife {}, population {}",
+            outcome.case.pattern,
+            outcome.case.side,
+            outcome.case.generations,
+            outcome.ours_median,
+            outcome
+                .golly_seconds
+                .map_or("-".into(), |g| format!("{g:.4} s")),
+            outcome.population
+        );
+        outcomes.push(outcome);
+    }
+    Ok(outcomes)
+}
+
+/// bgolly's wall seconds for `generations` generations of `input` with
+/// QuickLife, and the population it printed for the last one.
+fn time_bgolly(input: &Path, generations: u64) -> Result<(f64, Option<u64>), String> {
+    let start = Instant::now();
+    let out = Command::new("bgolly")
+        .args(["-a", "QuickLife", "-m", &generations.to_string()])
+        .arg(input)
+        .stderr(Stdio::null())
+        .output()
+        .map_err(|e| format!("bgolly: {e}"))?;
+    let seconds = start.elapsed().as_secs_f64();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let population = text
+        .lines()
+        .filter_map(|l| l.split_once(": "))
+        .filter(|(g, _)| g.trim().replace(',', "") == generations.to_string())
+        .filter_map(|(_, p)| p.trim().replace(',', "").parse().ok())
+        .next_back();
+    Ok((seconds, population))
+}
+
+fn pattern_report(patterns: &[PatternOutcome], runs: usize, outcomes: &[Outcome]) -> String {
+    let mut r = String::new();
+    let _ = writeln!(
+        r,
+        "\n## Real patterns against Golly's QuickLife (issue 12)\n"
+    );
+    let _ = writeln!(
+        r,
+        "Every built-in pattern, placed in the middle of a torus much larger than it, one rank \
+         (life-tui run directly, its own stepping time: loading not counted) against `bgolly -a \
+         QuickLife` on the same torus (the checkpoint life-tui writes at generation 0, rule \
+         `B3/S23:T<side>,<side>`), same generations. QuickLife's time is the median wall time of \
+         `-m <generations>` minus the median of `-m 0` (loading), {runs} runs each, alternated \
+         with life-tui's; under {:.0} ms it is counted as {:.0} ms (timer and start-up noise). \
+         Ratio = life-tui / QuickLife: under 1 is faster. \"dense\" says whether the run with \
+         `--dense` (every cell, every generation) gave the same hash and population; \"golly\" \
+         whether QuickLife's population is the same.\n",
+        GOLLY_FLOOR * 1e3,
+        GOLLY_FLOOR * 1e3
+    );
+    let ratio_of = |p: &PatternOutcome| p.golly_seconds.map(|g| p.ours_median / g.max(GOLLY_FLOOR));
+    let mut all_equal = true;
+    let mut sides: Vec<(usize, u64)> = patterns
+        .iter()
+        .map(|p| (p.case.side, p.case.generations))
+        .collect();
+    sides.dedup();
+    let mut study: Vec<f64> = Vec::new();
+    let mut worst: Option<(f64, String)> = None;
+    for (side, generations) in sides {
+        let _ = writeln!(r, "\n### {side}x{side} torus, {generations} generations\n");
+        let _ = writeln!(
+            r,
+            "| pattern | life-tui s | QuickLife s | ratio | tiles stepped / generation | population | dense | golly |"
+        );
+        let _ = writeln!(r, "|---|---|---|---|---|---|---|---|");
+        let mut ratios = Vec::new();
+        for p in patterns
+            .iter()
+            .filter(|p| (p.case.side, p.case.generations) == (side, generations))
+        {
+            let dense_equal = p.hash == p.dense_hash && p.population == p.dense_population;
+            let golly_equal = p.golly_population.map(|g| g == p.population);
+            all_equal &= dense_equal && golly_equal != Some(false);
+            let ratio = ratio_of(p);
+            if let Some(ratio) = ratio {
+                ratios.push(ratio);
+                let name = format!("{} on {side}^2, {generations} generations", p.case.pattern);
+                if worst.as_ref().is_none_or(|(w, _)| ratio > *w) {
+                    worst = Some((ratio, name));
+                }
+            }
+            let _ = writeln!(
+                r,
+                "| {} | {:.4} | {} | {} | {:.1} | {} | {} | {} |",
+                p.case.pattern,
+                p.ours_median,
+                p.golly_seconds.map_or("-".into(), |g| format!("{g:.4}")),
+                ratio.map_or("-".into(), |x| format!("**{x:.2}x**")),
+                p.tiles_stepped as f64 / p.case.generations as f64,
+                p.population,
+                if dense_equal { "yes" } else { "**NO**" },
+                match golly_equal {
+                    Some(true) => "yes",
+                    Some(false) => "**NO**",
+                    None => "-",
+                }
+            );
+        }
+        if !ratios.is_empty() {
+            let _ = writeln!(
+                r,
+                "\nGeometric mean {:.2}x, worst {:.2}x, over {} patterns.",
+                geometric_mean(&ratios),
+                ratios.iter().copied().fold(0.0, f64::max),
+                ratios.len()
+            );
+        }
+        if generations != 5206 {
+            study.extend(ratios);
+        }
+    }
+    let _ = writeln!(
+        r,
+        "\nEvery pattern gave the same hash and population with and without `--dense`, and the same population as QuickLife: {}.\n",
+        if all_equal { "yes" } else { "**NO**" }
+    );
+    let _ = writeln!(r, "## Targets (issue 12)\n");
+    let _ = writeln!(r, "| figure | target | measured | met |");
+    let _ = writeln!(r, "|---|---|---|---|");
+    let mut target = |name: &str, goal: &str, value: Option<f64>, ok: &dyn Fn(f64) -> bool| {
+        let (measured, met) = match value {
+            Some(v) => (format!("{v:.2}x"), if ok(v) { "yes" } else { "**no**" }),
+            None => ("not run".into(), "?"),
+        };
+        let _ = writeln!(r, "| {name} | {goal} | {measured} | {met} |");
+    };
+    target(
+        "built-in patterns vs QuickLife, geometric mean (both sizes)",
+        "<= 0.5x",
+        (!study.is_empty()).then(|| geometric_mean(&study)),
+        &|v| v <= 0.5,
+    );
+    target(
+        &format!(
+            "worst pattern vs QuickLife{}",
+            worst
+                .as_ref()
+                .map_or(String::new(), |(_, n)| format!(" ({n})"))
+        ),
+        "<= 2x",
+        worst.as_ref().map(|(w, _)| *w),
+        &|v| v <= 2.0,
+    );
+    let acorn = patterns
+        .iter()
+        .find(|p| p.case.pattern == "acorn" && p.case.generations == 5206);
+    target(
+        "acorn, 5206 generations on 4096x4096, vs QuickLife",
+        "<= 1x",
+        acorn.and_then(ratio_of),
+        &|v| v <= 1.0,
+    );
+    let soup = |dense: bool| {
+        outcomes.iter().find(|o| {
+            let c = &o.case;
+            (c.width, c.height, c.np, c.rule.as_str(), c.edge.as_str())
+                == (4096, 4096, 1, LIFE, "torus")
+                && c.options.iter().any(|o| o == "--dense") == dense
+                && (dense || c.options.is_empty())
+        })
+    };
+    target(
+        "4096x4096 soup, one rank: default (watching activity) vs --dense",
+        ">= 0.95x",
+        soup(false)
+            .zip(soup(true))
+            .map(|(a, d)| a.median_gcells / d.median_gcells),
+        &|v| v >= 0.95,
+    );
+    r
+}
+
+fn geometric_mean(values: &[f64]) -> f64 {
+    (values.iter().map(|v| v.ln()).sum::<f64>() / values.len().max(1) as f64).exp()
 }

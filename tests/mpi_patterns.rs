@@ -291,3 +291,48 @@ fn sparse_patterns_on_several_ranks_match_the_dense_path() {
         }
     }
 }
+
+/// A gun in one strip, that rank made far slower (a gun alone costs
+/// microseconds a generation: rows only move for more work than that):
+/// rows move away from it while it steps tile by tile (every move starts
+/// the activity tracking again from the cells), and the result is the
+/// dense path's. Without the slowdown, nothing moves.
+#[test]
+fn rows_move_away_from_a_busy_slow_rank_and_the_sparse_result_stays_the_same() {
+    let run = |slow: bool, extra: &[&str]| {
+        let mut args = vec![
+            "--headless",
+            "--timing",
+            "--pattern",
+            "gosper-glider-gun",
+            "--width",
+            "2048",
+            "--height",
+            "2048",
+            "--generations",
+            "3000",
+        ];
+        args.extend(extra);
+        let mut command = mpirun_command(3, &args);
+        if slow {
+            command.env("LIFE_TUI_TEST_SLOW", "1:200");
+        }
+        let out = run_with_timeout(command, std::time::Duration::from_secs(60));
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        summary(&out)
+    };
+    let sparse = run(true, &[]);
+    let dense = run(false, &["--dense", "--no-balance"]);
+    assert_eq!(sparse["hash"], dense["hash"]);
+    assert_eq!(sparse["population"], dense["population"]);
+    assert!(sparse["rebalances"].as_u64().unwrap() >= 1, "{sparse}");
+    let ranks = sparse["timing"].as_array().unwrap();
+    assert!(ranks[1]["rows"].as_u64().unwrap() < 2048 / 3, "{sparse}");
+    assert!(
+        ranks.iter().all(|r| r["dense_generations"] == 0),
+        "{sparse}"
+    );
+    let quick = run(false, &[]);
+    assert_eq!(quick["rebalances"], 0, "{quick}");
+    assert_eq!(quick["hash"], dense["hash"]);
+}

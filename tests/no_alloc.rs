@@ -4,7 +4,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use life_tui::engine::{BitGrid, Edge, Isa, Rule, Strip};
+use life_tui::engine::{BitGrid, Edge, Isa, Rule, Stepping, Strip};
 
 struct Counting;
 
@@ -72,6 +72,24 @@ fn stepping_allocates_nothing() {
                 }
                 let allocated = allocations() - before;
                 assert_eq!(allocated, 0, "{isa:?} {rule} {edge}, four at once");
+
+                // Tile by tile: the lists of due tiles have room for every
+                // tile from the start.
+                for depth in [1, 4] {
+                    let mut strip = Strip::from_grid_with_depth(&grid, depth);
+                    strip.set_isa(isa);
+                    strip.set_stepping(Stepping::Sparse);
+                    strip.advance_alone(&rule, edge, depth);
+                    let before = allocations();
+                    for k in [depth, 1, depth] {
+                        strip.advance_alone(&rule, edge, k);
+                        strip.fill_halos_alone(edge);
+                        strip.advance(&rule, edge, k, Default::default(), |_, interior| interior());
+                    }
+                    let allocated = allocations() - before;
+                    assert_eq!(allocated, 0, "{isa:?} {rule} {edge}, sparse, depth {depth}");
+                    assert!(strip.activity().sparse_generations > 0);
+                }
             }
         }
     }

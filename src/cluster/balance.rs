@@ -17,6 +17,10 @@ const CELLS_PER_CHECK: u64 = 1 << 30;
 /// that is worth moving rows for.
 const WORTHWHILE_GAIN: f64 = 0.05;
 
+/// The least compute time, on the busiest rank between two checks, for
+/// which moving rows is considered at all.
+const LEAST_WORK_TO_MOVE: Duration = Duration::from_millis(10);
+
 /// When to check the ranks' speeds, and what was measured at the last
 /// check.
 #[derive(Debug)]
@@ -77,6 +81,19 @@ impl Balancer {
         let rows = strip.rows() as f64;
         let cost = spent.as_secs_f64() / (rows * generations as f64);
         let costs = cluster.all_gather_f64(cost);
+        // Moving rows costs milliseconds (sending them, and the strips
+        // start tracking activity again): not worth it when no rank
+        // computed for long since the last check, as when most of the grid
+        // is skipped. Every rank sees the same costs, so all agree.
+        let busiest = costs
+            .iter()
+            .enumerate()
+            .map(|(r, c)| c * decomp.rows_of(r).len() as f64 * generations as f64)
+            .fold(0.0, f64::max);
+        if busiest < LEAST_WORK_TO_MOVE.as_secs_f64() {
+            self.costs_then = None;
+            return;
+        }
         // A core busy with something else for a moment is no reason to
         // move: only an imbalance seen at two checks in a row is, and the
         // rows then follow the costs of both.

@@ -321,6 +321,7 @@ impl Cluster {
                 strip.row_mut(y - after.start).copy_from_slice(row);
             }
         }
+        strip.restart_tracking();
     }
 
     /// Broadcasts `words` from rank 0 with a non-blocking broadcast, polled

@@ -1,8 +1,9 @@
 //! Which tiles of a strip to step: those next to a change of the
 //! generation before. A tile whose 3x3 neighbourhood of tiles (and the
 //! halo rows along it) did not change cannot change either, whatever the
-//! rule, and the buffer it would be written into still holds it from two
-//! generations ago, so it is skipped without even being copied. This is
+//! rule, and the buffer it would be written into still holds it (it was
+//! written there two generations ago and has not changed since), so it
+//! is skipped without even being copied. This is
 //! what makes a glider on a huge torus cost a few tiles a generation.
 //!
 //! Where most tiles change anyway (a random soup), stepping every cell with
@@ -40,19 +41,39 @@ pub struct ActivityStats {
     pub dense_generations: u64,
 }
 
-/// Rows of a tile. 16 rows of 256 cells measured faster than 8 and 32 on
-/// the built-in patterns: small enough that a glider moves few tiles,
-/// tall enough that the two extra source rows a tile reads cost little.
+/// Rows of a tile: small enough that a glider keeps few tiles busy, tall
+/// enough that the two extra source rows a tile reads cost little (1/8).
+/// Measured against 8 and 32 on eight busy patterns at 4096^2 (medians of
+/// 3-5, a noisy shared machine): 32 took 1.04x the time of 16; 8 took
+/// 0.84x and 1.03x in two rounds (faster on acorn and the puffer train,
+/// slower on the spacefiller): no clear winner, so 16 stays.
 pub const TILE_ROWS: usize = 16;
 
 /// Above this fraction of tiles stepped in a generation, the dense kernel
-/// does the work faster (it needs no per-tile set-up and no bookkeeping).
-const DENSE_FRACTION: f64 = 0.4;
+/// does the work faster: stepping every tile of a soup costs about 1.3
+/// times the dense kernel (criterion, `tiles` group), and scattered tiles
+/// miss the cache more.
+const DENSE_FRACTION: f64 = 0.5;
 
 /// Generations stepped densely before looking at the activity again, the
 /// first time; doubled after each look that finds the grid still busy.
 const FIRST_LOOK: u64 = 64;
 const LAST_LOOK: u64 = 4096;
+
+/// How much the due tiles tell of what may change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Known {
+    /// Nothing (after dense steps, or the caller wrote whole rows): every
+    /// tile is stepped.
+    Nothing,
+    /// No generation stepped since the strip was made (both buffers all
+    /// dead) but for the cells set one by one, whose tiles are due: the
+    /// other tiles hold dead neighbourhoods, which stay dead unless the
+    /// rule has B0.
+    Seeded,
+    /// The due tiles are those next to the last generation's changes.
+    Tracked,
+}
 
 /// Which tiles to step at the next generation, and the counts above.
 #[derive(Clone)]
@@ -66,9 +87,8 @@ pub(super) struct Activity {
     /// The tiles being stepped at this generation and what changed in each.
     pub(super) stepping: Vec<u32>,
     pub(super) changes: Vec<TileChange>,
-    /// Nothing is known of the last generation (the start, after dense
-    /// steps, after the caller wrote cells): every tile is stepped.
-    unknown: bool,
+    /// What the due tiles tell.
+    known: Known,
     /// Generations to step densely before looking again.
     dense_left: u64,
     look_every: u64,
@@ -96,21 +116,16 @@ impl Activity {
             due_list: Vec::with_capacity(room),
             stepping: Vec::with_capacity(room),
             changes: Vec::with_capacity(room),
-            unknown: true,
+            known: Known::Seeded,
             dense_left: 0,
             look_every: FIRST_LOOK,
             mode: Stepping::Auto,
             stats: ActivityStats::default(),
         };
         activity.resize(rows);
+        // Both buffers are all dead, and nothing has been written yet.
+        activity.known = Known::Seeded;
         activity
-    }
-
-    /// Bytes [`Activity::new`] allocates for a strip of these dimensions.
-    pub(super) fn bytes_needed(rows: usize, words: usize) -> u64 {
-        let tiles = words.div_ceil(TILE_WORDS) * rows.div_ceil(TILE_ROWS);
-        // A bit, two list entries (u32) and a change (u16) per tile.
-        (tiles.div_ceil(64) * 8 + tiles * (4 + 4 + 2)) as u64
     }
 
     pub(super) fn resize(&mut self, rows: usize) {
@@ -123,13 +138,46 @@ impl Activity {
 
     /// The cells changed in ways not tracked: step every tile next time.
     pub(super) fn forget(&mut self) {
-        self.unknown = true;
+        self.known = Known::Nothing;
+    }
+
+    /// The cell(s) in word `j` of own row `y` were written: its tile and
+    /// the tiles around it are due (across the row's ends too: on dead
+    /// edges that is one tile too many, which costs a step, not a result).
+    pub(super) fn cell_written(&mut self, j: usize, y: usize) {
+        if self.known == Known::Nothing {
+            return;
+        }
+        let at = (y / self.grid.tile_rows, j / TILE_WORDS);
+        for down in -1..=1 {
+            for across in -1..=1 {
+                self.mark_near(at, down, across, true);
+            }
+        }
     }
 
     pub(super) fn stats(&self) -> ActivityStats {
         ActivityStats {
             tiles: self.grid.len() as u64,
             ..self.stats
+        }
+    }
+
+    /// Both buffers hold the same own rows and the halo rows of the one
+    /// to be written are dead: the tiles with live cells in `own` (the own
+    /// rows) and their neighbours are due, the others hold dead
+    /// neighbourhoods, which stay dead unless the rule has B0.
+    pub(super) fn seed(&mut self, own: &[u64]) {
+        self.due.fill(0);
+        self.due_list.clear();
+        self.known = Known::Seeded;
+        let words = self.grid.words;
+        for (y, row) in own.chunks_exact(words).enumerate() {
+            for (c, tile) in row.chunks(TILE_WORDS).enumerate() {
+                if tile.iter().any(|&w| w != 0) {
+                    self.cell_written(c * TILE_WORDS, y);
+                }
+            }
         }
     }
 
@@ -183,7 +231,7 @@ impl Activity {
     /// Word `j` of the halo row above (`top`) or below the strip changed:
     /// the tiles of the first (last) row of tiles that touch it are due.
     pub(super) fn halo_changed(&mut self, top: bool, j: usize, torus: bool) {
-        if self.unknown {
+        if self.known == Known::Nothing {
             return;
         }
         let row = if top { 0 } else { self.grid.down() - 1 };
@@ -198,9 +246,12 @@ impl Activity {
     }
 
     /// Fills [`Activity::stepping`] with this generation's tiles.
-    pub(super) fn begin_generation(&mut self) {
+    pub(super) fn begin_generation(&mut self, rule: &Rule) {
         self.stepping.clear();
-        if self.unknown {
+        if self.known == Known::Seeded && rule.born(0) {
+            self.known = Known::Nothing;
+        }
+        if self.known == Known::Nothing {
             self.stepping.extend(0..self.grid.len() as u32);
             self.due.fill(0);
             self.due_list.clear();
@@ -245,9 +296,10 @@ impl Activity {
         self.stats.tiles_stepped += self.stepping.len() as u64;
         self.stats.sparse_generations += 1;
         let busy = self.stepping.len() as f64 > DENSE_FRACTION * self.grid.len() as f64;
-        // A generation that stepped every tile because nothing was known
-        // says nothing about the activity.
-        if !self.unknown && self.mode == Stepping::Auto {
+        // A generation that stepped every tile because nothing was known,
+        // or only the tiles of cells just set, says nothing about the
+        // activity.
+        if self.known == Known::Tracked && self.mode == Stepping::Auto {
             if busy {
                 // Once a look, however many busy generations it sees.
                 if self.dense_left == 0 {
@@ -258,6 +310,6 @@ impl Activity {
                 self.look_every = FIRST_LOOK;
             }
         }
-        self.unknown = false;
+        self.known = Known::Tracked;
     }
 }
