@@ -598,3 +598,35 @@ fn a_soup_steps_densely_and_b0_rules_always_do() {
         run_stepping(&BitGrid::new(300, 40), b0, Edge::Dead, 20, Stepping::Sparse)
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// The live view's cheap count (only the tiles changed since the last
+    /// count) must always equal a count of every cell: through sparse and
+    /// dense steps, cells set one by one and rows written whole.
+    #[test]
+    fn counting_only_changed_tiles_equals_counting_every_cell(
+        grid in sparse_grid(),
+        rule in arbitrary_rule(),
+        torus in any::<bool>(),
+        dense in any::<bool>(),
+        rounds in proptest::collection::vec((1usize..6, any::<(u16, u16, bool)>(), 0u8..8), 1..8),
+    ) {
+        let edge = if torus { Edge::Torus } else { Edge::Dead };
+        let mut strip = Strip::from_grid_with_depth(&grid, 1);
+        strip.set_stepping(if dense { Stepping::Auto } else { Stepping::Sparse });
+        prop_assert_eq!(strip.count_population(), strip.population());
+        for (generations, (x, y, alive), what) in rounds {
+            strip.advance_alone(&rule, edge, generations.min(strip.depth()));
+            prop_assert_eq!(strip.count_population(), strip.population());
+            let (x, y) = (usize::from(x) % grid.width(), usize::from(y) % grid.height());
+            match what {
+                0 => strip.row_mut(y).fill(u64::MAX >> (64 - grid.width().min(64))),
+                1 | 2 => strip.set(x, y, alive),
+                _ => {}
+            }
+            prop_assert_eq!(strip.count_population(), strip.population());
+        }
+    }
+}

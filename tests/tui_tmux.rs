@@ -482,3 +482,37 @@ fn without_a_terminal_it_points_to_headless_and_exits_2() {
         "said once: {stderr}"
     );
 }
+
+/// A gun on a 65536x65536 torus at np=4: stepping every cell would manage
+/// about 10-20 generations a second on two cores (4.3 G cells a
+/// generation); skipping what cannot change, and counting the population
+/// only where it changed, the view runs at its frame-rate-limited pace at
+/// the top speed, thousands a second. 1000 generations within 15 s at
+/// "max" is beyond any dense run here, and easily within reach of the
+/// sparse one even on a busy machine.
+#[test]
+fn a_gun_on_a_huge_torus_runs_at_the_frame_rate_limited_speed() {
+    let pane = Pane::start(100, 30);
+    pane.line(&format!(
+        "clear; {}",
+        launch_line(
+            "mpirun",
+            "--pattern gosper-glider-gun --width 65536 --height 65536"
+        )
+    ));
+    pane.wait_for("the view", PATIENCE, |s| {
+        generation(s).is_some_and(|n| n > 0)
+    });
+    // Up to "max" (unlimited): twelve presses pass the last target speed.
+    pane.keys(&"+".repeat(12));
+    let start = pane.wait_for("max speed", PATIENCE, |s| s.contains("/max gen/s"));
+    let from = generation(&start).unwrap();
+    pane.wait_for(
+        "1000 generations at max speed",
+        Duration::from_secs(15),
+        |s| generation(s).is_some_and(|n| n >= from + 1000),
+    );
+    pane.keys("q");
+    pane.wait_for("the shell back", PATIENCE, |s| exit_code(s).is_some());
+    assert_sane_terminal(&pane);
+}

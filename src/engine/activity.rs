@@ -94,6 +94,14 @@ pub(super) struct Activity {
     look_every: u64,
     pub(super) mode: Stepping,
     stats: ActivityStats,
+    /// Live cells of each tile as last counted, their sum (None: count
+    /// every tile again), and the tiles changed since (each once): so that
+    /// counting a sparse strip's population costs what changed, not the
+    /// strip (the live view counts every round).
+    tile_population: Vec<u32>,
+    population: Option<u64>,
+    stale: Vec<u32>,
+    stale_mark: Vec<u64>,
 }
 
 impl Activity {
@@ -121,6 +129,10 @@ impl Activity {
             look_every: FIRST_LOOK,
             mode: Stepping::Auto,
             stats: ActivityStats::default(),
+            tile_population: Vec::with_capacity(room),
+            population: None,
+            stale: Vec::with_capacity(room),
+            stale_mark: Vec::with_capacity(room.div_ceil(64)),
         };
         activity.resize(rows);
         // Both buffers are all dead, and nothing has been written yet.
@@ -133,22 +145,78 @@ impl Activity {
         self.due.clear();
         self.due.resize(self.grid.len().div_ceil(64), 0);
         self.due_list.clear();
+        self.stale.clear();
+        self.stale_mark.clear();
+        self.stale_mark.resize(self.grid.len().div_ceil(64), 0);
         self.forget();
     }
 
-    /// The cells changed in ways not tracked: step every tile next time.
+    /// The cells changed in ways not tracked: step every tile next time
+    /// (and count every tile).
     pub(super) fn forget(&mut self) {
         self.known = Known::Nothing;
+        self.population = None;
+    }
+
+    /// Tile `t`'s count is out of date.
+    fn mark_stale(&mut self, t: usize) {
+        if self.population.is_none() {
+            return;
+        }
+        let (word, bit) = (t / 64, 1u64 << (t % 64));
+        if self.stale_mark[word] & bit == 0 {
+            self.stale_mark[word] |= bit;
+            self.stale.push(t as u32);
+        }
+    }
+
+    /// The live cells of `own` (the strip's own rows, as tracked here),
+    /// counting again only the tiles changed since the last count.
+    pub(super) fn population(&mut self, own: &[u64]) -> u64 {
+        let grid = self.grid;
+        let count = |t: usize| -> u32 {
+            let (rows, words) = grid.bounds(t);
+            rows.map(|y| {
+                own[y * grid.words + words.start..y * grid.words + words.end]
+                    .iter()
+                    .map(|w| w.count_ones())
+                    .sum::<u32>()
+            })
+            .sum()
+        };
+        let total = match self.population {
+            None => {
+                self.tile_population.clear();
+                self.tile_population.extend((0..grid.len()).map(count));
+                self.tile_population.iter().map(|&n| u64::from(n)).sum()
+            }
+            Some(mut total) => {
+                for &t in &self.stale {
+                    let t = t as usize;
+                    let now = count(t);
+                    total = total - u64::from(self.tile_population[t]) + u64::from(now);
+                    self.tile_population[t] = now;
+                }
+                total
+            }
+        };
+        for &t in &self.stale {
+            self.stale_mark[t as usize / 64] = 0;
+        }
+        self.stale.clear();
+        self.population = Some(total);
+        total
     }
 
     /// The cell(s) in word `j` of own row `y` were written: its tile and
     /// the tiles around it are due (across the row's ends too: on dead
     /// edges that is one tile too many, which costs a step, not a result).
     pub(super) fn cell_written(&mut self, j: usize, y: usize) {
+        let at = (y / self.grid.tile_rows, j / TILE_WORDS);
+        self.mark_stale(at.0 * self.grid.across() + at.1);
         if self.known == Known::Nothing {
             return;
         }
-        let at = (y / self.grid.tile_rows, j / TILE_WORDS);
         for down in -1..=1 {
             for across in -1..=1 {
                 self.mark_near(at, down, across, true);
@@ -168,6 +236,7 @@ impl Activity {
     /// rows) and their neighbours are due, the others hold dead
     /// neighbourhoods, which stay dead unless the rule has B0.
     pub(super) fn seed(&mut self, own: &[u64]) {
+        self.population = None;
         self.due.fill(0);
         self.due_list.clear();
         self.known = Known::Seeded;
@@ -277,6 +346,7 @@ impl Activity {
             }
             let at = (t / across, t % across);
             self.mark(t);
+            self.mark_stale(t);
             let near = [
                 (TileChange::TOP, -1, 0),
                 (TileChange::BOTTOM, 1, 0),

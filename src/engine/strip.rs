@@ -496,6 +496,16 @@ impl Strip {
             .sum()
     }
 
+    /// [`Strip::population`], counting again only the tiles that changed
+    /// since the last call (all of them after dense steps or rows written
+    /// whole): what a round of the live view can afford on a huge grid.
+    pub fn count_population(&mut self) -> u64 {
+        let words = self.words_per_row();
+        let own = self.depth * words..(self.depth + self.rows) * words;
+        let cells = self.cells.as_slice().expect("standard layout");
+        self.activity.population(&cells[own])
+    }
+
     pub fn get(&self, x: usize, y: usize) -> bool {
         self.row(y)[x / 64] >> (x % 64) & 1 == 1
     }

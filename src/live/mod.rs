@@ -355,7 +355,7 @@ impl RankState {
 
     /// Appends this rank's report of the round to `out`: its stats, then
     /// its part of the viewport.
-    fn report(&self, control: &Control, timing: &StepTiming, out: &mut Vec<u8>) {
+    fn report(&mut self, control: &Control, timing: &StepTiming, out: &mut Vec<u8>) {
         let started = Instant::now();
         let part = self.render(&control.view);
         let stats = RankStats {
@@ -364,7 +364,7 @@ impl RankState {
             compute: timing.compute,
             exchange: timing.exchange,
             render: started.elapsed(),
-            population: self.strip.population(),
+            population: self.strip.count_population(),
             hash: self.hash(control),
         };
         out.extend_from_slice(&stats.encode());
@@ -413,7 +413,7 @@ fn play(crew: &mut impl Crew, control: &Control) -> Option<RoundResult> {
         None
     };
     let mut mine = Vec::new();
-    for (state, timing) in crew.states().iter().zip(&timings) {
+    for (state, timing) in crew.states().iter_mut().zip(&timings) {
         state.report(control, timing, &mut mine);
     }
     let decomp = crew.states()[0].decomp.clone();
