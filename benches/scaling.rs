@@ -219,12 +219,13 @@ fn study() -> Result<(), String> {
     report.push_str(&pattern_report(&patterns, pattern_runs, &outcomes));
     let json = serde_json::to_string_pretty(&patterns).map_err(|e| e.to_string())?;
     write(&out.join("patterns.json"), json.as_bytes())?;
+    plot_patterns(&out.join("patterns.svg"), &patterns)?;
     write(&out.join("report.md"), report.as_bytes())?;
     let json = serde_json::to_string_pretty(&outcomes).map_err(|e| e.to_string())?;
     write(&out.join("results.json"), json.as_bytes())?;
     plot(&out.join("scaling.svg"), &outcomes)?;
     eprintln!(
-        "bench: wrote {}, results.json and scaling.svg",
+        "bench: wrote {}, results.json, patterns.json, scaling.svg and patterns.svg",
         out.join("report.md").display()
     );
     Ok(())
@@ -760,6 +761,11 @@ struct PatternOutcome {
     golly_load: Vec<f64>,
     golly_seconds: Option<f64>,
     golly_population: Option<u64>,
+    /// Golly's HashLife on the same torus, for reference (run and load
+    /// wall seconds per run, and their medians' difference).
+    hashlife_run: Vec<f64>,
+    hashlife_load: Vec<f64>,
+    hashlife_seconds: Option<f64>,
 }
 
 /// bgolly times under this are timer and start-up noise: ratios use it as
@@ -839,18 +845,23 @@ fn pattern_study(paths: &Paths, dir: &Path, runs: usize) -> Result<Vec<PatternOu
         let mut golly_run = Vec::new();
         let mut golly_load = Vec::new();
         let mut golly_population = None;
-        // Alternating the two programs, so that other work on the machine
+        let (mut hashlife_run, mut hashlife_load) = (Vec::new(), Vec::new());
+        // Alternating the programs, so that other work on the machine
         // hits both alike.
         for _ in 0..runs.max(1) {
             let summary = life(case.generations, &[])?;
             ours.push(summary["seconds"].as_f64().unwrap_or(0.0));
             summaries.push(summary);
             if golly {
-                let (load, _) = time_bgolly(&input, 0)?;
-                let (run, population) = time_bgolly(&input, case.generations)?;
+                let (load, _) = time_bgolly(&input, 0, "QuickLife")?;
+                let (run, population) = time_bgolly(&input, case.generations, "QuickLife")?;
                 golly_load.push(load);
                 golly_run.push(run);
                 golly_population = population;
+                let (load, _) = time_bgolly(&input, 0, "HashLife")?;
+                let (run, _) = time_bgolly(&input, case.generations, "HashLife")?;
+                hashlife_load.push(load);
+                hashlife_run.push(run);
             }
         }
         let ours_median = median(&ours);
@@ -860,6 +871,8 @@ fn pattern_study(paths: &Paths, dir: &Path, runs: usize) -> Result<Vec<PatternOu
             .unwrap_or(&summaries[0]);
         let dense = life(case.generations, &["--dense"])?;
         let golly_seconds = golly.then(|| (median(&golly_run) - median(&golly_load)).max(0.0));
+        let hashlife_seconds =
+            golly.then(|| (median(&hashlife_run) - median(&hashlife_load)).max(0.0));
         let outcome = PatternOutcome {
             ours_median,
             population: median_summary["population"].as_u64().unwrap_or(0),
@@ -874,6 +887,9 @@ fn pattern_study(paths: &Paths, dir: &Path, runs: usize) -> Result<Vec<PatternOu
             golly_load,
             golly_seconds,
             golly_population,
+            hashlife_run,
+            hashlife_load,
+            hashlife_seconds,
             case,
         };
         eprintln!(
@@ -893,11 +909,16 @@ fn pattern_study(paths: &Paths, dir: &Path, runs: usize) -> Result<Vec<PatternOu
 }
 
 /// bgolly's wall seconds for `generations` generations of `input` with
-/// QuickLife, and the population it printed for the last one.
-fn time_bgolly(input: &Path, generations: u64) -> Result<(f64, Option<u64>), String> {
+/// `algorithm` (QuickLife, HashLife), and the population it printed for
+/// the last one.
+fn time_bgolly(
+    input: &Path,
+    generations: u64,
+    algorithm: &str,
+) -> Result<(f64, Option<u64>), String> {
     let start = Instant::now();
     let out = Command::new("bgolly")
-        .args(["-a", "QuickLife", "-m", &generations.to_string()])
+        .args(["-a", algorithm, "-m", &generations.to_string()])
         .arg(input)
         .stderr(Stdio::null())
         .output()
@@ -946,9 +967,9 @@ fn pattern_report(patterns: &[PatternOutcome], runs: usize, outcomes: &[Outcome]
         let _ = writeln!(r, "\n### {side}x{side} torus, {generations} generations\n");
         let _ = writeln!(
             r,
-            "| pattern | life-tui s | QuickLife s | ratio | tiles stepped / generation | population | dense | golly |"
+            "| pattern | life-tui s | QuickLife s | ratio | HashLife s (reference) | tiles stepped / generation | population | dense | golly |"
         );
-        let _ = writeln!(r, "|---|---|---|---|---|---|---|---|");
+        let _ = writeln!(r, "|---|---|---|---|---|---|---|---|---|");
         let mut ratios = Vec::new();
         for p in patterns
             .iter()
@@ -967,11 +988,12 @@ fn pattern_report(patterns: &[PatternOutcome], runs: usize, outcomes: &[Outcome]
             }
             let _ = writeln!(
                 r,
-                "| {} | {:.4} | {} | {} | {:.1} | {} | {} | {} |",
+                "| {} | {:.4} | {} | {} | {} | {:.1} | {} | {} | {} |",
                 p.case.pattern,
                 p.ours_median,
                 p.golly_seconds.map_or("-".into(), |g| format!("{g:.4}")),
                 ratio.map_or("-".into(), |x| format!("**{x:.2}x**")),
+                p.hashlife_seconds.map_or("-".into(), |g| format!("{g:.4}")),
                 p.tiles_stepped as f64 / p.case.generations as f64,
                 p.population,
                 if dense_equal { "yes" } else { "**NO**" },
@@ -1054,6 +1076,78 @@ fn pattern_report(patterns: &[PatternOutcome], runs: usize, outcomes: &[Outcome]
         &|v| v >= 0.95,
     );
     r
+}
+
+/// Time against QuickLife's for every pattern and torus, sorted, with the
+/// targets (0.5x for the mean, 2x for any pattern) drawn across.
+fn plot_patterns(path: &Path, patterns: &[PatternOutcome]) -> Result<(), String> {
+    use plotters::prelude::*;
+    let err = |e: &dyn std::fmt::Display| e.to_string();
+    let ratios = |side: usize| -> Vec<f64> {
+        let mut r: Vec<f64> = patterns
+            .iter()
+            .filter(|p| p.case.side == side && p.case.generations != 5206)
+            .filter_map(|p| p.golly_seconds.map(|g| p.ours_median / g.max(GOLLY_FLOOR)))
+            .collect();
+        r.sort_by(f64::total_cmp);
+        r
+    };
+    let (small, large) = (ratios(4096), ratios(16384));
+    let count = small.len().max(large.len()).max(1);
+    let top = small
+        .iter()
+        .chain(&large)
+        .copied()
+        .fold(2.2f64, f64::max)
+        .min(10.0);
+    let root = SVGBackend::new(path, (720, 440)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| err(&e))?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(
+            "life-tui time / QuickLife time, built-in patterns (one rank)",
+            ("sans-serif", 20),
+        )
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(50)
+        .build_cartesian_2d(0f64..count as f64, 0f64..top)
+        .map_err(|e| err(&e))?;
+    chart
+        .configure_mesh()
+        .x_desc("patterns, sorted by ratio")
+        .y_desc("ratio (under 1: faster than QuickLife)")
+        .draw()
+        .map_err(|e| err(&e))?;
+    for (level, colour, label) in [(2.0, RED, "2x: worst allowed"), (1.0, BLACK, "QuickLife")] {
+        chart
+            .draw_series(LineSeries::new(
+                [(0.0, level), (count as f64, level)],
+                colour.stroke_width(1),
+            ))
+            .map_err(|e| err(&e))?
+            .label(label)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], colour));
+    }
+    for (values, colour, label) in [(&small, BLUE, "4096x4096"), (&large, GREEN, "16384x16384")] {
+        chart
+            .draw_series(
+                values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &v)| Circle::new((i as f64 + 0.5, v.min(top)), 4, colour.filled())),
+            )
+            .map_err(|e| err(&e))?
+            .label(label)
+            .legend(move |(x, y)| Circle::new((x + 8, y), 4, colour.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .border_style(BLACK)
+        .background_style(WHITE.mix(0.8))
+        .draw()
+        .map_err(|e| err(&e))?;
+    root.present().map_err(|e| err(&e))?;
+    Ok(())
 }
 
 fn geometric_mean(values: &[f64]) -> f64 {
