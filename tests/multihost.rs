@@ -372,7 +372,7 @@ fn output_and_checkpoints_are_written_by_rank_0_and_resume_on_another_layout() {
 
 /// A long headless job over `slots`, in the background.
 fn spawn_long(hosts: &Hosts, slots: &[(usize, usize)]) -> Job {
-    let mut command = hosts.mpirun_of(
+    let command = hosts.mpirun_of(
         slots,
         BIN,
         &[
@@ -385,13 +385,7 @@ fn spawn_long(hosts: &Hosts, slots: &[(usize, usize)]) -> Job {
             "1000000000",
         ],
     );
-    let child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn mpirun");
-    Job(child)
+    common::spawn_job(command, Stdio::null())
 }
 
 fn ranks_running(hosts: &Hosts, host: usize, count: usize) -> Vec<u32> {

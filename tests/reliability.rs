@@ -15,13 +15,7 @@ use life_tui::pattern;
 fn spawn_mpirun(np: usize, args: &[&str], env: &[(&str, &str)]) -> Job {
     let mut command = mpirun_command(np, args);
     command.envs(env.iter().copied());
-    let child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn mpirun");
-    Job(child)
+    spawn_job(command, Stdio::piped())
 }
 
 /// The pid of rank `rank` under mpirun, once it has started.

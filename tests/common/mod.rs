@@ -220,3 +220,15 @@ pub fn rank_pid_below(ancestor: u32, rank: usize) -> Option<u32> {
                 .is_ok_and(|c| c.trim() == "life-tui")
     })
 }
+
+/// Starts `command` in the background with no stdin and stdout discarded,
+/// stderr as given; the job is taken down if the test ends first.
+pub fn spawn_job(mut command: Command, stderr: Stdio) -> Job {
+    let child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .expect("spawn mpirun");
+    Job(child)
+}
