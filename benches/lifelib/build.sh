@@ -38,19 +38,19 @@ tar xzf "$sdist" -C "$src"
 lifelib=$src/python-lifelib-$version/lifelib
 
 # lifelib compiles each rule's iterators from Python code generators (its
-# "genera"). The sdist ships the generated b3s23 files; regenerate them
-# with the package's own generate_code, as its Python build would before
-# calling g++, so the driver is built the way lifelib builds itself. Only
-# the generator runs: nothing loads lifelib through ctypes.
+# "genera"). The sdist ships the generated files for b3s23 only; run the
+# package's own generate_code, as its Python build does before calling g++,
+# for Life and HighLife (two built-in patterns are B36/S23). Only the
+# generator runs: nothing loads lifelib through ctypes.
 if command -v python3 >/dev/null 2>&1; then
     (cd "$src/python-lifelib-$version" && python3 -c '
 import sys
 sys.path.insert(0, ".")
 from lifelib.autocompile import generate_code
-generate_code(["b3s23"], clean_before=True)
+generate_code(["b3s23", "b36s23"], clean_before=True)
 ') >&2
 else
-    echo "lifelib: no python3; using the b3s23 iterators shipped in the sdist" >&2
+    echo "lifelib: no python3; using the b3s23 iterators shipped in the sdist (no HighLife)" >&2
 fi
 test -f "$lifelib/avxlife/lifelogic/iterators_b3s23.h"
 

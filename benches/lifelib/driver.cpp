@@ -1,4 +1,4 @@
-// Runs a B3/S23 pattern on lifelib's unbounded plane and times the stepping
+// Runs a pattern on lifelib's unbounded plane and times the stepping
 // alone, for benches/plane.rs (issue 17).
 //
 //   driver PATTERN.rle GENERATIONS [OUT.rle]
@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -29,26 +30,30 @@
 namespace {
 
 // lifelib's rle2vec reads the cells only: drop the comment lines and the
-// `x = .., y = .., rule = ..` header, refusing rules other than B3/S23.
-bool read_rle_cells(const char* path, std::string& cells, std::string& error) {
+// `x = .., y = .., rule = ..` header, taking lifelib's name of the rule
+// from it ("B36/S23" is "b36s23"; no rule line means Life). A bounded-grid
+// suffix (":T..") is refused: this driver runs the plane only.
+bool read_rle(const char* path, std::string& cells, std::string& rule, std::string& error) {
     std::ifstream in(path);
     if (!in) {
         error = std::string("cannot read ") + path;
         return false;
     }
+    rule = "b3s23";
     std::string line;
     while (std::getline(in, line)) {
         if (!line.empty() && line[0] == '#') { continue; }
         if (line.find('=') != std::string::npos) {
-            auto rule = line.find("rule");
-            if (rule != std::string::npos) {
-                std::string value = line.substr(rule);
-                bool life = value.find("B3/S23") != std::string::npos ||
-                            value.find("b3/s23") != std::string::npos ||
-                            value.find("23/3") != std::string::npos;
-                if (!life || value.find(':') != std::string::npos) {
-                    error = "only B3/S23 on the plane is supported, not: " + line;
-                    return false;
+            auto at = line.find("rule");
+            if (at != std::string::npos) {
+                std::string value = line.substr(line.find('=', at) + 1);
+                rule.clear();
+                for (char c : value) {
+                    if (c == ':') {
+                        error = "a bounded grid is not the plane: " + line;
+                        return false;
+                    }
+                    if (c != ' ' && c != '/' && c != '\r') { rule += (char) std::tolower(c); }
                 }
             }
             continue;
@@ -66,8 +71,8 @@ int main(int argc, char** argv) {
         std::cerr << "usage: driver PATTERN.rle GENERATIONS [OUT.rle]" << std::endl;
         return 2;
     }
-    std::string cells, error;
-    if (!read_rle_cells(argv[1], cells, error)) {
+    std::string cells, rule_name, error;
+    if (!read_rle(argv[1], cells, rule_name, error)) {
         std::cerr << "error: " << error << std::endl;
         return 2;
     }
@@ -78,7 +83,13 @@ int main(int argc, char** argv) {
         return 2;
     }
 
-    const int rule = apg::rule2int("b3s23");
+    // Rules exist only as compiled in by build.sh (b3s23, and b36s23 when
+    // python3 was there to generate it).
+    const int rule = apg::rule2int(rule_name);
+    if (rule < 0) {
+        std::cerr << "error: rule " << rule_name << " is not compiled into this driver" << std::endl;
+        return 2;
+    }
     std::vector<apg::bitworld> planes = apg::rle2vec(cells);
     planes.resize(1);
     apg::upattern<apg::VTile28, 28> universe;
@@ -105,7 +116,7 @@ int main(int argc, char** argv) {
         int64_t bbox[4] = {0, 0, 0, 0};
         result[0].getbbox(bbox);
         std::ofstream out(argv[3]);
-        out << "x = " << bbox[2] << ", y = " << bbox[3] << ", rule = B3/S23\n";
+        out << "x = " << bbox[2] << ", y = " << bbox[3] << "\n";
         out << apg::vec2rle(result, apg::IdentityMapper()) << "\n";
         if (!out) {
             std::cerr << "error: cannot write " << argv[3] << std::endl;
