@@ -8,7 +8,9 @@
 # Debian/Ubuntu package names, in install order.
 # shellcheck disable=SC2034  # used by the scripts that source this file
 # asciinema: the tests replay --record files with `asciinema cat`.
-LIFE_TUI_PACKAGES=(openmpi-bin libopenmpi-dev libclang-dev pkg-config tmux asciinema)
+# golly: its command-line bgolly is the reference the plane tests compare
+# every built-in pattern with (tests/plane_golly.rs), and the bench's.
+LIFE_TUI_PACKAGES=(openmpi-bin libopenmpi-dev libclang-dev pkg-config tmux asciinema golly)
 
 # Is the Debian package itself installed? (Only asked where dpkg exists.)
 dpkg_installed() {
@@ -45,6 +47,13 @@ openmpi_headers_usable() {
     [ -e "$inc/mpi.h" ] || [ -n "$(find "$inc" -maxdepth 3 -name mpi.h -print -quit 2>/dev/null)" ]
 }
 
+# bgolly as the tests run it: without a pattern it prints its banner
+# ("This is bgolly 3.3 ...") on stdout, its usage on stderr, and exits 10.
+bgolly_usable() {
+    command -v bgolly >/dev/null 2>&1 || return 1
+    { bgolly 2>/dev/null || true; } | grep -q '^This is bgolly '
+}
+
 # Does the system lack what PACKAGE provides? (0 = missing)
 dep_missing() {
     if command -v dpkg-query >/dev/null 2>&1 && ! dpkg_installed "$1"; then
@@ -57,6 +66,7 @@ dep_missing() {
         pkg-config) ! command -v pkg-config >/dev/null 2>&1 ;;
         tmux) ! command -v tmux >/dev/null 2>&1 ;;
         asciinema) ! command -v asciinema >/dev/null 2>&1 ;;
+        golly) ! bgolly_usable ;;
         *) echo "system-deps: no check for $1" >&2; return 0 ;;
     esac
 }
