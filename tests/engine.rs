@@ -630,3 +630,152 @@ proptest! {
         }
     }
 }
+
+// The unbounded plane against the reference on a dead-edged grid wide
+// enough that nothing reaches its edges.
+
+mod plane {
+    use life_tui::engine::plane::{self, Band, Plane};
+    use life_tui::engine::{BitGrid, Edge, Isa, Rule, reference};
+    use proptest::prelude::*;
+
+    fn reference_run(cells: &[(i64, i64)], generations: u64, rule: &Rule) -> Vec<(i64, i64)> {
+        if cells.is_empty() {
+            return Vec::new();
+        }
+        let margin = generations as i64 + 2;
+        let x0 = cells.iter().map(|c| c.0).min().unwrap() - margin;
+        let y0 = cells.iter().map(|c| c.1).min().unwrap() - margin;
+        let x1 = cells.iter().map(|c| c.0).max().unwrap() + margin;
+        let y1 = cells.iter().map(|c| c.1).max().unwrap() + margin;
+        let mut grid = BitGrid::new((x1 - x0 + 1) as usize, (y1 - y0 + 1) as usize);
+        for &(x, y) in cells {
+            grid.set((x - x0) as usize, (y - y0) as usize, true);
+        }
+        for _ in 0..generations {
+            grid = reference::step(&grid, rule, Edge::Dead);
+        }
+        let mut out: Vec<_> = grid
+            .live_cells()
+            .map(|(x, y)| (x as i64 + x0, y as i64 + y0))
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn sorted(cells: impl Iterator<Item = (i64, i64)>) -> Vec<(i64, i64)> {
+        let mut cells: Vec<_> = cells.collect();
+        cells.sort();
+        cells
+    }
+
+    /// Up to 400 cells in a box of up to 160 cells a side, anywhere near
+    /// the origin (tile edges and negative coordinates included).
+    fn cells() -> impl Strategy<Value = Vec<(i64, i64)>> {
+        (-200i64..200, -200i64..200, 1i64..160, 1i64..160).prop_flat_map(|(x0, y0, w, h)| {
+            proptest::collection::vec((x0..x0 + w, y0..y0 + h), 0..400)
+        })
+    }
+
+    /// Rules without B0 (which the plane refuses).
+    fn rule() -> impl Strategy<Value = Rule> {
+        prop_oneof![
+            3 => Just(Rule::LIFE),
+            1 => (0u16..512, 0u16..512).prop_map(|(birth, survival)| Rule { birth: birth & !1, survival }),
+        ]
+    }
+
+    fn banded(cells: &[(i64, i64)], rule: Rule, edges: &[i64]) -> Vec<Plane> {
+        (0..edges.len() - 1)
+            .map(|i| {
+                let mut band = Plane::new(
+                    rule,
+                    Band {
+                        top: edges[i],
+                        bottom: edges[i + 1],
+                    },
+                );
+                for &(x, y) in cells {
+                    band.set(x, y, true);
+                }
+                band
+            })
+            .collect()
+    }
+
+    /// Band edges in tile rows: `i64::MIN`, `inner` sorted and distinct, `i64::MAX`.
+    fn edges(mut inner: Vec<i64>) -> Vec<i64> {
+        inner.sort();
+        inner.dedup();
+        let mut edges = vec![i64::MIN];
+        edges.extend(inner);
+        edges.push(i64::MAX);
+        edges
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn the_plane_equals_the_reference(cells in cells(), rule in rule(), generations in 0u64..80) {
+            for isa in Isa::available() {
+                let mut life = Plane::new(rule, Band::ALL);
+                life.set_isa(isa);
+                for &(x, y) in &cells {
+                    life.set(x, y, true);
+                }
+                life.run(generations);
+                prop_assert_eq!(sorted(life.live_cells()), reference_run(&cells, generations, &rule));
+            }
+        }
+
+        #[test]
+        fn bands_with_moving_edges_equal_the_reference(
+            cells in cells(),
+            rule in rule(),
+            generations in 0u64..60,
+            first in proptest::collection::vec(-5i64..5, 0..4),
+            moves in proptest::collection::vec((0u64..60, proptest::collection::vec(-5i64..5, 0..4)), 0..3),
+        ) {
+            let mut bands = banded(&cells, rule, &edges(first));
+            for generation in 0..generations {
+                for (at, inner) in &moves {
+                    if *at == generation {
+                        let mut inner = edges(inner.clone());
+                        // The number of bands stays: pad or trim the new edges.
+                        while inner.len() < bands.len() + 1 {
+                            let last = inner[inner.len() - 2];
+                            inner.insert(inner.len() - 1, last.saturating_add(1).max(-1000));
+                        }
+                        inner.truncate(bands.len());
+                        inner.push(i64::MAX);
+                        plane::reband(&mut bands, &inner);
+                    }
+                }
+                plane::step_bands(&mut bands);
+            }
+            let all = sorted(bands.iter().flat_map(|b| b.live_cells()));
+            prop_assert_eq!(all, reference_run(&cells, generations, &rule));
+        }
+    }
+
+    #[test]
+    fn the_hash_and_population_do_not_depend_on_the_bands() {
+        let cells: Vec<_> = (0..300)
+            .map(|i| ((i * 37) % 151 - 70, (i * 53) % 149 - 60))
+            .collect();
+        let mut whole = Plane::from_cells(Rule::LIFE, cells.iter().copied());
+        let mut bands = banded(&cells, Rule::LIFE, &edges(vec![-1, 0, 2]));
+        for _ in 0..200 {
+            whole.step();
+            plane::step_bands(&mut bands);
+        }
+        let sum = bands
+            .iter()
+            .fold(0u64, |s, b| s.wrapping_add(b.partial_hash()));
+        assert_eq!(sum, whole.partial_hash());
+        let population: u64 = bands.iter().map(Plane::population).sum();
+        assert_eq!(population, whole.population());
+        assert!(population > 0);
+    }
+}

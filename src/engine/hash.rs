@@ -34,3 +34,17 @@ fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^ (z >> 31)
 }
+
+/// The hash of one non-empty word of the plane: the 64 cells from column
+/// `tile_x * 64` of row `y`. The plane's hash is the sum over all of them,
+/// so it depends on the live cells alone, not on tiles or bands.
+pub fn plane_word_hash(tile_x: i64, y: i64, word: u64) -> u64 {
+    let h = mix((tile_x as u64) ^ 0x243f_6a88_85a3_08d3);
+    let h = mix(h ^ (y as u64)).wrapping_add(0x6a09_e667_f3bc_c909);
+    mix(h ^ word)
+}
+
+/// The final hash of the plane from the sum of its words' hashes.
+pub fn finish_plane(sum: u64) -> u64 {
+    mix(sum ^ 0x1319_8a2e_0370_7344)
+}

@@ -5,6 +5,7 @@ mod activity;
 pub mod bitgrid;
 pub mod hash;
 mod kernel;
+pub mod plane;
 pub mod reference;
 pub mod rule;
 pub mod seed;

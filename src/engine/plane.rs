@@ -1,0 +1,904 @@
+//! The unbounded plane, as Golly runs patterns: cells at signed 64-bit
+//! coordinates, stored as 64x64 tiles that exist only where something
+//! lives or just changed, so memory follows the live area, not the
+//! bounding box.
+//!
+//! One plane may be a band of tile rows `[top, bottom)` of a bigger one
+//! (one MPI rank's share): the rows just outside it are *ghost* tiles that
+//! are never stepped, only filled with the neighbour's edge rows.
+//!
+//! Sleeping tiles: every tile keeps two buffers, the generation now and
+//! the one before, and a step writes the next generation over the one two
+//! back, noting which parts of the tile differ from it. A tile whose
+//! neighbourhood is the same as two generations ago would come out as it
+//! was one generation ago, which its other buffer already holds: it is
+//! skipped. So still lifes and period-2 oscillators (most of a soup's ash)
+//! cost nothing, as in lifelib.
+
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
+
+use super::hash;
+use super::kernel::{self, Isa, PLANE_SOURCE_ROWS, PLANE_TILE, PlaneSource};
+use super::rule::Rule;
+
+/// Cells a side of a tile.
+pub const TILE: i64 = PLANE_TILE as i64;
+
+/// A slot number in the tile table.
+type Slot = u32;
+const NONE: Slot = Slot::MAX;
+
+/// The eight neighbours, clockwise from the one above; `OFFSETS[d]` is the
+/// tile offset of direction `d` (y grows downwards, as in Golly).
+const OFFSETS: [(i64, i64); 8] = [
+    (0, -1),
+    (1, -1),
+    (1, 0),
+    (1, 1),
+    (0, 1),
+    (-1, 1),
+    (-1, 0),
+    (-1, -1),
+];
+const N: usize = 0;
+const NE: usize = 1;
+const E: usize = 2;
+const SE: usize = 3;
+const S: usize = 4;
+const SW: usize = 5;
+const W: usize = 6;
+const NW: usize = 7;
+
+/// Bit `d` of a tile's changes: its border facing direction `d` differs
+/// from two generations ago. [`ANY`]: anything in it does.
+const ANY: u16 = 1 << 8;
+const ALL: u16 = 0x1ff;
+
+/// Steps between sweeps that free tiles dead in both buffers.
+const SWEEP_EVERY: u64 = 64;
+
+/// Which side of a band: the ghost row above it or below it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Above,
+    Below,
+}
+
+/// A band of tile rows, `top..bottom`; `i64::MIN` / `i64::MAX` for a side
+/// that is open towards infinity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Band {
+    pub top: i64,
+    pub bottom: i64,
+}
+
+impl Band {
+    /// The whole plane.
+    pub const ALL: Band = Band {
+        top: i64::MIN,
+        bottom: i64::MAX,
+    };
+
+    pub fn contains(&self, tile_row: i64) -> bool {
+        self.top <= tile_row && tile_row < self.bottom
+    }
+}
+
+/// The smallest rectangle holding every live cell, corners included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bbox {
+    pub x0: i64,
+    pub y0: i64,
+    pub x1: i64,
+    pub y1: i64,
+}
+
+impl Bbox {
+    pub fn width(&self) -> u64 {
+        self.x1.abs_diff(self.x0) + 1
+    }
+
+    pub fn height(&self) -> u64 {
+        self.y1.abs_diff(self.y0) + 1
+    }
+
+    /// The box holding both.
+    pub fn union(self, other: Bbox) -> Bbox {
+        Bbox {
+            x0: self.x0.min(other.x0),
+            y0: self.y0.min(other.y0),
+            x1: self.x1.max(other.x1),
+            y1: self.y1.max(other.y1),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Tile {
+    x: i64,
+    y: i64,
+    /// The generation now is `cells[parity]`, the one before the other.
+    cells: [[u64; PLANE_TILE]; 2],
+    links: [Slot; 8],
+    /// What its last step (or, for a ghost, its last fill) changed.
+    changes: u16,
+    /// The step it is due at, so that it is listed once.
+    due_at: u64,
+    /// Steps left whose changes count as all changed: its other buffer is
+    /// not its real history (just loaded, edited, received).
+    fresh: u8,
+    ghost: bool,
+    live: bool,
+}
+
+/// Counters of the work done, for `--timing`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PlaneStats {
+    pub generations: u64,
+    pub tiles_stepped: u64,
+}
+
+/// A plane, or one band of it (see the module's documentation).
+#[derive(Clone)]
+pub struct Plane {
+    rule: Rule,
+    isa: Isa,
+    band: Band,
+    tiles: Vec<Tile>,
+    free: Vec<Slot>,
+    index: FxHashMap<(i64, i64), Slot>,
+    /// Tile rows to their tiles, ghosts included.
+    rows: BTreeMap<i64, Vec<Slot>>,
+    parity: usize,
+    /// Steps taken; the next step is number `steps + 1`.
+    steps: u64,
+    due: Vec<Slot>,
+    stats: PlaneStats,
+}
+
+/// Tile and offset of a cell coordinate.
+fn split(v: i64) -> (i64, usize) {
+    (v.div_euclid(TILE), v.rem_euclid(TILE) as usize)
+}
+
+impl Plane {
+    /// An empty plane (or band). Rules with B0 cannot run on a plane of
+    /// dead cells: the caller refuses them first.
+    pub fn new(rule: Rule, band: Band) -> Plane {
+        assert!(!rule.born(0), "B0 rules cannot run on the unbounded plane");
+        Plane {
+            rule,
+            isa: Isa::detect(),
+            band,
+            tiles: Vec::new(),
+            free: Vec::new(),
+            index: FxHashMap::default(),
+            rows: BTreeMap::new(),
+            parity: 0,
+            steps: 0,
+            due: Vec::new(),
+            stats: PlaneStats::default(),
+        }
+    }
+
+    /// A plane holding `cells` (live cell coordinates).
+    pub fn from_cells(rule: Rule, cells: impl IntoIterator<Item = (i64, i64)>) -> Plane {
+        let mut plane = Plane::new(rule, Band::ALL);
+        for (x, y) in cells {
+            plane.set(x, y, true);
+        }
+        plane
+    }
+
+    pub fn set_isa(&mut self, isa: Isa) {
+        self.isa = isa;
+    }
+
+    pub fn rule(&self) -> &Rule {
+        &self.rule
+    }
+
+    pub fn band(&self) -> Band {
+        self.band
+    }
+
+    pub fn stats(&self) -> PlaneStats {
+        self.stats
+    }
+
+    /// Tiles held, ghosts included: the memory is about 1.1 KiB each.
+    pub fn tile_count(&self) -> usize {
+        self.index.len()
+    }
+
+    /// Bytes held by the tiles and their indexes.
+    pub fn bytes_used(&self) -> u64 {
+        let per_tile = size_of::<Tile>() + 4 * size_of::<Slot>() + 24;
+        (self.tiles.capacity() * per_tile) as u64
+    }
+
+    fn slot_of(&self, tx: i64, ty: i64) -> Slot {
+        self.index.get(&(tx, ty)).copied().unwrap_or(NONE)
+    }
+
+    /// The slot of tile (tx, ty), made (all dead) if missing.
+    fn ensure(&mut self, tx: i64, ty: i64, ghost: bool) -> Slot {
+        if let Some(&slot) = self.index.get(&(tx, ty)) {
+            return slot;
+        }
+        let mut links = [NONE; 8];
+        for (d, (dx, dy)) in OFFSETS.iter().enumerate() {
+            let (nx, ny) = (tx.wrapping_add(*dx), ty.wrapping_add(*dy));
+            links[d] = self.slot_of(nx, ny);
+        }
+        let tile = Tile {
+            x: tx,
+            y: ty,
+            cells: [[0; PLANE_TILE]; 2],
+            links,
+            changes: 0,
+            due_at: 0,
+            fresh: 0,
+            ghost,
+            live: true,
+        };
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.tiles[slot as usize] = tile;
+                slot
+            }
+            None => {
+                self.tiles.push(tile);
+                (self.tiles.len() - 1) as Slot
+            }
+        };
+        for (d, &n) in links.iter().enumerate() {
+            if n != NONE {
+                self.tiles[n as usize].links[(d + 4) % 8] = slot;
+            }
+        }
+        self.index.insert((tx, ty), slot);
+        self.rows.entry(ty).or_default().push(slot);
+        slot
+    }
+
+    fn remove(&mut self, slot: Slot) {
+        let tile = &self.tiles[slot as usize];
+        let (tx, ty, links) = (tile.x, tile.y, tile.links);
+        for (d, &n) in links.iter().enumerate() {
+            if n != NONE {
+                self.tiles[n as usize].links[(d + 4) % 8] = NONE;
+            }
+        }
+        self.index.remove(&(tx, ty));
+        if let Some(row) = self.rows.get_mut(&ty) {
+            row.retain(|&s| s != slot);
+            if row.is_empty() {
+                self.rows.remove(&ty);
+            }
+        }
+        self.tiles[slot as usize].live = false;
+        self.free.push(slot);
+    }
+
+    /// Lists `slot` for the next step, once.
+    fn make_due(&mut self, slot: Slot) {
+        let next = self.steps + 1;
+        let tile = &mut self.tiles[slot as usize];
+        if tile.due_at != next && !tile.ghost {
+            tile.due_at = next;
+            self.due.push(slot);
+        }
+    }
+
+    /// Lists the neighbour of `slot` in direction `d` for the next step,
+    /// making it if it is inside the band.
+    fn make_neighbour_due(&mut self, slot: Slot, d: usize) {
+        let tile = &self.tiles[slot as usize];
+        let mut n = tile.links[d];
+        if n == NONE {
+            let (tx, ty) = (tile.x + OFFSETS[d].0, tile.y + OFFSETS[d].1);
+            if !self.band.contains(ty) {
+                return;
+            }
+            n = self.ensure(tx, ty, false);
+        }
+        self.make_due(n);
+    }
+
+    /// Marks a tile whose other buffer is not its history: it and its
+    /// neighbours step at the next two steps.
+    fn refresh(&mut self, slot: Slot) {
+        let parity = self.parity;
+        let tile = &mut self.tiles[slot as usize];
+        tile.cells[1 - parity] = tile.cells[parity];
+        tile.fresh = 2;
+        self.make_due(slot);
+        for d in 0..8 {
+            self.make_neighbour_due(slot, d);
+        }
+    }
+
+    pub fn get(&self, x: i64, y: i64) -> bool {
+        let ((tx, ox), (ty, oy)) = (split(x), split(y));
+        match self.index.get(&(tx, ty)) {
+            Some(&slot) => self.tiles[slot as usize].cells[self.parity][oy] >> ox & 1 != 0,
+            None => false,
+        }
+    }
+
+    /// Sets a cell inside the band (cells outside it are another band's).
+    pub fn set(&mut self, x: i64, y: i64, alive: bool) {
+        let ((tx, ox), (ty, oy)) = (split(x), split(y));
+        if !self.band.contains(ty) || (!alive && self.slot_of(tx, ty) == NONE) {
+            return;
+        }
+        let slot = self.ensure(tx, ty, false);
+        let word = &mut self.tiles[slot as usize].cells[self.parity][oy];
+        if alive {
+            *word |= 1 << ox;
+        } else {
+            *word &= !(1 << ox);
+        }
+        self.refresh(slot);
+    }
+
+    /// Steps the band one generation, its ghost rows as last filled.
+    pub fn step(&mut self) {
+        let (now, next) = (self.parity, 1 - self.parity);
+        let due = std::mem::take(&mut self.due);
+        self.steps += 1;
+        let mut src = PlaneSource {
+            centre: [0; PLANE_SOURCE_ROWS],
+            west: [0; PLANE_SOURCE_ROWS],
+            east: [0; PLANE_SOURCE_ROWS],
+        };
+        let mut out = [0u64; PLANE_TILE];
+        for &slot in &due {
+            self.gather(slot, now, &mut src);
+            kernel::step_plane_tile(self.isa, &self.rule, &src, &mut out);
+            let tile = &mut self.tiles[slot as usize];
+            let changes = changes_between(&out, &tile.cells[next]);
+            tile.cells[next] = out;
+            tile.changes = if tile.fresh > 0 {
+                tile.fresh -= 1;
+                ALL
+            } else {
+                changes
+            };
+        }
+        self.stats.tiles_stepped += due.len() as u64;
+        self.stats.generations += 1;
+        self.parity = next;
+        for &slot in &due {
+            self.spread(slot);
+        }
+        let mut due = due;
+        due.clear();
+        if self.due.is_empty() {
+            // Keep the allocation of the list just stepped.
+            std::mem::swap(&mut self.due, &mut due);
+        }
+        if self.steps.is_multiple_of(SWEEP_EVERY) {
+            self.sweep();
+        }
+    }
+
+    /// Steps `generations` generations (a whole plane: no ghosts to fill).
+    pub fn run(&mut self, generations: u64) {
+        for _ in 0..generations {
+            self.step();
+        }
+    }
+
+    /// Lists for the next step the tiles that the last change of `slot`
+    /// can reach.
+    fn spread(&mut self, slot: Slot) {
+        let changes = self.tiles[slot as usize].changes;
+        if changes == 0 {
+            return;
+        }
+        if changes & ANY != 0 {
+            self.make_due(slot);
+        }
+        for d in 0..8 {
+            if changes & (1 << d) != 0 {
+                self.make_neighbour_due(slot, d);
+            }
+        }
+    }
+
+    /// The source column of `slot`'s next step, from buffer `now` of it
+    /// and its neighbours (missing ones are dead).
+    fn gather(&self, slot: Slot, now: usize, src: &mut PlaneSource) {
+        let tile = &self.tiles[slot as usize];
+        let rows = |n: Slot| -> Option<&[u64; PLANE_TILE]> {
+            (n != NONE).then(|| &self.tiles[n as usize].cells[now])
+        };
+        let last = PLANE_TILE - 1;
+        let column =
+            |out: &mut [u64; PLANE_SOURCE_ROWS], up: Slot, mid: Option<&[u64; 64]>, down: Slot| {
+                out[0] = rows(up).map_or(0, |r| r[last]);
+                match mid {
+                    Some(mid) => out[1..=PLANE_TILE].copy_from_slice(mid),
+                    None => out[1..=PLANE_TILE].fill(0),
+                }
+                out[PLANE_TILE + 1] = rows(down).map_or(0, |r| r[0]);
+            };
+        let l = &tile.links;
+        column(&mut src.centre, l[N], Some(&tile.cells[now]), l[S]);
+        column(&mut src.west, l[NW], rows(l[W]), l[SW]);
+        column(&mut src.east, l[NE], rows(l[E]), l[SE]);
+    }
+
+    /// Frees the tiles dead in both buffers that nothing needs.
+    fn sweep(&mut self) {
+        let next = self.steps + 1;
+        let dead: Vec<Slot> = (0..self.tiles.len() as Slot)
+            .filter(|&s| {
+                let t = &self.tiles[s as usize];
+                t.live
+                    && t.due_at != next
+                    && t.fresh == 0
+                    && t.cells.iter().all(|b| b.iter().all(|&w| w == 0))
+            })
+            .collect();
+        for slot in dead {
+            self.remove(slot);
+        }
+    }
+
+    /// The tile row just outside the band on `side`, if the band is closed there.
+    fn ghost_row(&self, side: Side) -> Option<i64> {
+        match side {
+            Side::Above => (self.band.top != i64::MIN).then(|| self.band.top - 1),
+            Side::Below => (self.band.bottom != i64::MAX).then_some(self.band.bottom),
+        }
+    }
+
+    /// The band's own tile row next to `side`.
+    fn edge_row(&self, side: Side) -> i64 {
+        match side {
+            Side::Above => self.band.top,
+            Side::Below => self.band.bottom - 1,
+        }
+    }
+
+    /// The cell row of a tile that its neighbour across `side` reads.
+    fn border_offset(side: Side) -> usize {
+        match side {
+            Side::Above => 0,
+            Side::Below => PLANE_TILE - 1,
+        }
+    }
+
+    /// The band's edge cells on `side` for the neighbouring band, as
+    /// `(tile x, word)` pairs of the non-empty words; `None` when they are
+    /// as at the generation before (an empty message will do).
+    pub fn border(&self, side: Side) -> Option<Vec<(i64, u64)>> {
+        let row = self.rows.get(&self.edge_row(side))?;
+        let r = Self::border_offset(side);
+        let (now, before) = (self.parity, 1 - self.parity);
+        let mut same = true;
+        let mut words = Vec::new();
+        for &slot in row {
+            let tile = &self.tiles[slot as usize];
+            let word = tile.cells[now][r];
+            // A fresh tile's other buffer is a copy, not the generation before.
+            same &= tile.fresh == 0 && word == tile.cells[before][r];
+            if word != 0 {
+                words.push((tile.x, word));
+            }
+        }
+        (!same || self.steps == 0).then_some(words)
+    }
+
+    /// Fills the ghost row on `side` with the neighbour's edge cells at
+    /// this generation: `Some(words)` as [`Plane::border`] gave them, or
+    /// `None` for "as at the generation before". Lists the band's tiles
+    /// next to a change for the next step.
+    pub fn fill_ghosts(&mut self, side: Side, words: Option<&[(i64, u64)]>) {
+        let Some(ty) = self.ghost_row(side) else {
+            return;
+        };
+        let r = match side {
+            Side::Above => PLANE_TILE - 1,
+            Side::Below => 0,
+        };
+        let (now, before) = (self.parity, 1 - self.parity);
+        if let Some(words) = words {
+            for &(tx, _) in words {
+                self.ensure(tx, ty, true);
+            }
+        }
+        let Some(row) = self.rows.get(&ty) else {
+            return;
+        };
+        let row = row.clone();
+        let mut incoming: FxHashMap<i64, u64> = FxHashMap::default();
+        if let Some(words) = words {
+            incoming.extend(words.iter().copied());
+        }
+        let toward_band = match side {
+            Side::Above => [SW, S, SE],
+            Side::Below => [NW, N, NE],
+        };
+        for slot in row {
+            let tile = &mut self.tiles[slot as usize];
+            let word = match words {
+                Some(_) => incoming.get(&tile.x).copied().unwrap_or(0),
+                None => tile.cells[before][r],
+            };
+            let old = std::mem::replace(&mut tile.cells[now][r], word);
+            let diff = old ^ word;
+            let mut changes = 0;
+            if tile.fresh > 0 {
+                tile.fresh -= 1;
+                changes = ALL;
+            } else if diff != 0 {
+                changes |= 1 << toward_band[1];
+                if diff & 1 != 0 {
+                    changes |= 1 << toward_band[0];
+                }
+                if diff >> 63 != 0 {
+                    changes |= 1 << toward_band[2];
+                }
+            }
+            for d in toward_band {
+                if changes & (1 << d) != 0 {
+                    self.make_neighbour_due(slot, d);
+                }
+            }
+        }
+    }
+
+    /// Drops the ghost rows and takes `band` as this plane's, keeping the
+    /// tiles inside it; the tiles outside it are returned (as
+    /// [`Plane::tiles_for_transfer`] lists them) for their new owners.
+    /// Everything steps again for two generations, as after a load.
+    pub fn rebanded(&mut self, band: Band) -> Vec<u64> {
+        let leaving: Vec<Slot> = self
+            .tiles
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.live && (t.ghost || !band.contains(t.y)))
+            .map(|(s, _)| s as Slot)
+            .collect();
+        let mut out = Vec::new();
+        for &slot in &leaving {
+            let tile = &self.tiles[slot as usize];
+            if !tile.ghost {
+                push_tile(&mut out, tile.x, tile.y, &tile.cells[self.parity]);
+            }
+        }
+        for slot in leaving {
+            self.remove(slot);
+        }
+        self.band = band;
+        self.refresh_all();
+        out
+    }
+
+    /// Adds tiles as [`Plane::rebanded`] returns them (those inside the band).
+    pub fn add_tiles(&mut self, words: &[u64]) {
+        for chunk in words.chunks_exact(2 + PLANE_TILE) {
+            let (tx, ty) = (chunk[0] as i64, chunk[1] as i64);
+            if !self.band.contains(ty) {
+                continue;
+            }
+            let slot = self.ensure(tx, ty, false);
+            let parity = self.parity;
+            self.tiles[slot as usize].cells[parity].copy_from_slice(&chunk[2..]);
+            self.refresh(slot);
+        }
+    }
+
+    /// Every tile steps at the next two steps.
+    fn refresh_all(&mut self) {
+        let slots: Vec<Slot> = (0..self.tiles.len() as Slot)
+            .filter(|&s| self.tiles[s as usize].live && !self.tiles[s as usize].ghost)
+            .collect();
+        for slot in slots {
+            self.refresh(slot);
+        }
+    }
+
+    /// Every own tile with live cells, as `(tile x, tile y, rows)`.
+    pub fn live_tiles(&self) -> impl Iterator<Item = (i64, i64, &[u64; PLANE_TILE])> + '_ {
+        self.tiles
+            .iter()
+            .filter(|t| t.live && !t.ghost)
+            .map(move |t| (t.x, t.y, &t.cells[self.parity]))
+            .filter(|(_, _, rows)| rows.iter().any(|&w| w != 0))
+    }
+
+    /// The band's live tiles packed for a message: per tile its x, its y
+    /// and its 64 rows.
+    pub fn tiles_for_transfer(&self) -> Vec<u64> {
+        let mut out = Vec::new();
+        for (tx, ty, rows) in self.live_tiles() {
+            push_tile(&mut out, tx, ty, rows);
+        }
+        out
+    }
+
+    /// Live cells in the band.
+    pub fn population(&self) -> u64 {
+        self.live_tiles()
+            .map(|(_, _, rows)| rows.iter().map(|w| u64::from(w.count_ones())).sum::<u64>())
+            .sum()
+    }
+
+    /// This band's part of the plane's hash: partial sums of all bands add
+    /// up to the same value for any split (see [`hash::finish_plane`]).
+    pub fn partial_hash(&self) -> u64 {
+        self.live_tiles().fold(0u64, |sum, (tx, ty, rows)| {
+            rows.iter().enumerate().fold(sum, |sum, (r, &word)| {
+                if word == 0 {
+                    sum
+                } else {
+                    sum.wrapping_add(hash::plane_word_hash(tx, ty * TILE + r as i64, word))
+                }
+            })
+        })
+    }
+
+    /// The band's live cells' bounding box, if any live.
+    pub fn bbox(&self) -> Option<Bbox> {
+        self.live_tiles()
+            .map(|(tx, ty, rows)| tile_bbox(tx, ty, rows))
+            .reduce(Bbox::union)
+    }
+
+    /// Live cells, row by row within each tile, tiles in no set order.
+    pub fn live_cells(&self) -> impl Iterator<Item = (i64, i64)> + '_ {
+        self.live_tiles().flat_map(|(tx, ty, rows)| {
+            rows.iter().enumerate().flat_map(move |(r, &word)| {
+                BitIter(word).map(move |b| (tx * TILE + b as i64, ty * TILE + r as i64))
+            })
+        })
+    }
+
+    /// Live tiles per tile row, for balancing bands by work.
+    pub fn tiles_per_row(&self) -> BTreeMap<i64, u64> {
+        let mut counts = BTreeMap::new();
+        for (ty, slots) in &self.rows {
+            let n = slots
+                .iter()
+                .filter(|&&s| !self.tiles[s as usize].ghost)
+                .count() as u64;
+            if n > 0 {
+                counts.insert(*ty, n);
+            }
+        }
+        counts
+    }
+
+    /// Counts of the cells in the rectangle starting at (x0, y0): one byte
+    /// a cell of `scale` x `scale` cells (its live count, saturating), row
+    /// after row, `across` by `down`. Only tiles that overlap it are read.
+    pub fn render_counts(
+        &self,
+        x0: i64,
+        y0: i64,
+        scale: u64,
+        across: usize,
+        down: usize,
+    ) -> Vec<u16> {
+        let mut counts = vec![0u16; across * down];
+        let span = |n: usize| (n as u64).saturating_mul(scale).min(i64::MAX as u64) as i64;
+        let (x1, y1) = (
+            x0.saturating_add(span(across)),
+            y0.saturating_add(span(down)),
+        );
+        let (ty0, ty1) = (y0.div_euclid(TILE), (y1 - 1).div_euclid(TILE));
+        for (_, slots) in self.rows.range(ty0..=ty1) {
+            for &slot in slots {
+                let tile = &self.tiles[slot as usize];
+                if tile.ghost || tile.x * TILE >= x1 || (tile.x + 1) * TILE <= x0 {
+                    continue;
+                }
+                for (r, &word) in tile.cells[self.parity].iter().enumerate() {
+                    let y = tile.y * TILE + r as i64;
+                    if word == 0 || y < y0 || y >= y1 {
+                        continue;
+                    }
+                    let row = ((y - y0) as u64 / scale) as usize;
+                    for b in BitIter(word) {
+                        let x = tile.x * TILE + b as i64;
+                        if x >= x0 && x < x1 {
+                            let col = ((x - x0) as u64 / scale) as usize;
+                            let c = &mut counts[row * across + col];
+                            *c = c.saturating_add(1);
+                        }
+                    }
+                }
+            }
+        }
+        counts
+    }
+}
+
+fn push_tile(out: &mut Vec<u64>, tx: i64, ty: i64, rows: &[u64; PLANE_TILE]) {
+    out.push(tx as u64);
+    out.push(ty as u64);
+    out.extend_from_slice(rows);
+}
+
+fn tile_bbox(tx: i64, ty: i64, rows: &[u64; PLANE_TILE]) -> Bbox {
+    let first = rows.iter().position(|&w| w != 0).unwrap_or(0);
+    let last = rows.iter().rposition(|&w| w != 0).unwrap_or(0);
+    let all = rows.iter().fold(0, |a, &w| a | w);
+    Bbox {
+        x0: tx * TILE + all.trailing_zeros() as i64,
+        x1: tx * TILE + 63 - all.leading_zeros() as i64,
+        y0: ty * TILE + first as i64,
+        y1: ty * TILE + last as i64,
+    }
+}
+
+/// What differs between a tile's new generation and the one two back:
+/// anything, and each border and corner.
+fn changes_between(new: &[u64; PLANE_TILE], old: &[u64; PLANE_TILE]) -> u16 {
+    let mut any = 0u64;
+    for (a, b) in new.iter().zip(old) {
+        any |= a ^ b;
+    }
+    if any == 0 {
+        return 0;
+    }
+    let top = new[0] ^ old[0];
+    let bottom = new[PLANE_TILE - 1] ^ old[PLANE_TILE - 1];
+    let mut changes = ANY;
+    let mut flag = |on: bool, d: usize| {
+        if on {
+            changes |= 1 << d;
+        }
+    };
+    flag(top != 0, N);
+    flag(bottom != 0, S);
+    flag(any & 1 != 0, W);
+    flag(any >> 63 != 0, E);
+    flag(top & 1 != 0, NW);
+    flag(top >> 63 != 0, NE);
+    flag(bottom & 1 != 0, SW);
+    flag(bottom >> 63 != 0, SE);
+    changes
+}
+
+/// The set bits of a word, lowest first.
+struct BitIter(u64);
+
+impl Iterator for BitIter {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        if self.0 == 0 {
+            return None;
+        }
+        let b = self.0.trailing_zeros();
+        self.0 &= self.0 - 1;
+        Some(b)
+    }
+}
+
+/// Steps bands of one plane one generation in this process, in order
+/// from the top, each band's edges passed to its neighbours first: what
+/// MPI ranks do, without MPI (for tests and in-process ranks).
+pub fn step_bands(bands: &mut [Plane]) {
+    for i in 0..bands.len() {
+        if i > 0 {
+            let up = bands[i].border(Side::Above);
+            bands[i - 1].fill_ghosts(Side::Below, up.as_deref());
+        }
+        if i + 1 < bands.len() {
+            let down = bands[i].border(Side::Below);
+            bands[i + 1].fill_ghosts(Side::Above, down.as_deref());
+        }
+    }
+    for band in bands.iter_mut() {
+        band.step();
+    }
+}
+
+/// Moves the bands' edges to `edges` (one more than the bands: the first
+/// `i64::MIN`, the last `i64::MAX`), handing tiles to their new bands.
+pub fn reband(bands: &mut [Plane], edges: &[i64]) {
+    assert_eq!(edges.len(), bands.len() + 1);
+    let mut moving = Vec::new();
+    for (i, band) in bands.iter_mut().enumerate() {
+        moving.extend(band.rebanded(Band {
+            top: edges[i],
+            bottom: edges[i + 1],
+        }));
+    }
+    for band in bands.iter_mut() {
+        band.add_tiles(&moving);
+    }
+}
+
+/// Tiles of a message made by [`Plane::tiles_for_transfer`].
+pub fn transfer_tiles(words: &[u64]) -> impl Iterator<Item = (i64, i64, &[u64])> + '_ {
+    words
+        .chunks_exact(2 + PLANE_TILE)
+        .map(|c| (c[0] as i64, c[1] as i64, &c[2..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::reference;
+    use crate::engine::{BitGrid, Edge};
+
+    /// Steps `cells` on a dead-edged grid wide enough that nothing reaches
+    /// its edge, as the reference engine does.
+    fn reference_run(cells: &[(i64, i64)], generations: u64, rule: &Rule) -> Vec<(i64, i64)> {
+        let margin = generations as i64 + 2;
+        let x0 = cells.iter().map(|c| c.0).min().unwrap() - margin;
+        let y0 = cells.iter().map(|c| c.1).min().unwrap() - margin;
+        let x1 = cells.iter().map(|c| c.0).max().unwrap() + margin;
+        let y1 = cells.iter().map(|c| c.1).max().unwrap() + margin;
+        let mut grid = BitGrid::new((x1 - x0 + 1) as usize, (y1 - y0 + 1) as usize);
+        for &(x, y) in cells {
+            grid.set((x - x0) as usize, (y - y0) as usize, true);
+        }
+        for _ in 0..generations {
+            grid = reference::step(&grid, rule, Edge::Dead);
+        }
+        let mut out: Vec<_> = grid
+            .live_cells()
+            .map(|(x, y)| (x as i64 + x0, y as i64 + y0))
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn sorted(plane: &Plane) -> Vec<(i64, i64)> {
+        let mut cells: Vec<_> = plane.live_cells().collect();
+        cells.sort();
+        cells
+    }
+
+    #[test]
+    fn a_glider_crosses_tiles_and_the_origin() {
+        let glider = [(1, 0), (2, 1), (0, 2), (1, 2), (2, 2)].map(|(x, y)| (x - 70, y - 70));
+        let mut plane = Plane::from_cells(Rule::LIFE, glider);
+        plane.run(300);
+        assert_eq!(sorted(&plane), reference_run(&glider, 300, &Rule::LIFE));
+        assert!(plane.tile_count() <= 9, "{} tiles", plane.tile_count());
+    }
+
+    #[test]
+    fn a_blinker_and_a_block_sleep() {
+        let cells = [
+            (0, 0),
+            (1, 0),
+            (2, 0),
+            (500, 500),
+            (501, 500),
+            (500, 501),
+            (501, 501),
+        ];
+        let mut plane = Plane::from_cells(Rule::LIFE, cells);
+        plane.run(10);
+        let before = plane.stats().tiles_stepped;
+        plane.run(100);
+        assert_eq!(plane.stats().tiles_stepped, before, "period 2 tiles sleep");
+        assert_eq!(sorted(&plane), reference_run(&cells, 110, &Rule::LIFE));
+    }
+
+    #[test]
+    fn extreme_coordinates() {
+        let cells = [
+            (i64::MAX - 70, i64::MIN + 70),
+            (i64::MAX - 71, i64::MIN + 70),
+            (i64::MAX - 69, i64::MIN + 70),
+        ];
+        let mut plane = Plane::from_cells(Rule::LIFE, cells);
+        plane.run(3);
+        assert_eq!(plane.population(), 3);
+        assert!(plane.get(i64::MAX - 70, i64::MIN + 69));
+    }
+}
