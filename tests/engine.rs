@@ -761,9 +761,8 @@ mod plane {
 
     #[test]
     fn the_hash_and_population_do_not_depend_on_the_bands() {
-        let cells: Vec<_> = (0..300)
-            .map(|i| ((i * 37) % 151 - 70, (i * 53) % 149 - 60))
-            .collect();
+        // An R-pentomino across the origin's tile corner: it grows for 1103 generations.
+        let cells = vec![(0, -1), (1, -1), (-1, 0), (0, 0), (0, 1)];
         let mut whole = Plane::from_cells(Rule::LIFE, cells.iter().copied());
         let mut bands = banded(&cells, Rule::LIFE, &edges(vec![-1, 0, 2]));
         for _ in 0..200 {
