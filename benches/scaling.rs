@@ -19,8 +19,14 @@ use std::time::Instant;
 use life_tui::checkpoint;
 use life_tui::cluster::Decomposition;
 use life_tui::config::RunConfig;
-use life_tui::engine::{Edge, Isa, Rule};
+use life_tui::engine::{Edge, Rule};
 use serde::Serialize;
+
+mod common;
+use common::{
+    GOLLY_FLOOR, bgolly_found, bgolly_population, env_number, geometric_mean, load_average,
+    machine, median,
+};
 
 const LIFE: &str = "B3/S23";
 
@@ -243,13 +249,6 @@ fn case(width: usize, height: usize, np: usize, rule: &str, edge: &str, generati
     }
 }
 
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
@@ -387,13 +386,7 @@ fn bgolly(paths: &Paths, runs: usize) -> Option<Golly> {
             .ok()?;
         let seconds = start.elapsed().as_secs_f64();
         let text = String::from_utf8_lossy(&out.stdout);
-        let population = text
-            .lines()
-            .filter_map(|l| l.split_once(": "))
-            .filter(|(g, _)| g.trim() == m.to_string())
-            .filter_map(|(_, p)| p.trim().replace(',', "").parse().ok())
-            .next_back();
-        Some((seconds, population))
+        Some((seconds, bgolly_population(&text, m)))
     };
     let mut rates = Vec::new();
     let mut population = None;
@@ -413,29 +406,6 @@ fn bgolly(paths: &Paths, runs: usize) -> Option<Golly> {
         ours: life.population(),
         generations: generations + 1,
     })
-}
-
-fn machine() -> String {
-    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = cpuinfo
-        .lines()
-        .find_map(|l| l.strip_prefix("model name"))
-        .and_then(|l| l.split_once(':'))
-        .map(|(_, m)| m.trim().to_string())
-        .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let hypervisor = cpuinfo.contains(" hypervisor");
-    format!(
-        "{model}, {cores} cores{}, kernel variant {}",
-        if hypervisor { " (virtual machine)" } else { "" },
-        Isa::detect().name()
-    )
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
 }
 
 fn find<'a>(
@@ -768,25 +738,6 @@ struct PatternOutcome {
     hashlife_seconds: Option<f64>,
 }
 
-/// bgolly times under this are timer and start-up noise: ratios use it as
-/// the least QuickLife can take, which flatters QuickLife.
-const GOLLY_FLOOR: f64 = 0.001;
-
-fn median(values: &[f64]) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    sorted.get(sorted.len() / 2).copied().unwrap_or(0.0)
-}
-
-fn bgolly_found() -> bool {
-    Command::new("bgolly")
-        .arg("--help")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok()
-}
-
 fn pattern_study(paths: &Paths, dir: &Path, runs: usize) -> Result<Vec<PatternOutcome>, String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
@@ -925,13 +876,7 @@ fn time_bgolly(
         .map_err(|e| format!("bgolly: {e}"))?;
     let seconds = start.elapsed().as_secs_f64();
     let text = String::from_utf8_lossy(&out.stdout);
-    let population = text
-        .lines()
-        .filter_map(|l| l.split_once(": "))
-        .filter(|(g, _)| g.trim().replace(',', "") == generations.to_string())
-        .filter_map(|(_, p)| p.trim().replace(',', "").parse().ok())
-        .next_back();
-    Ok((seconds, population))
+    Ok((seconds, bgolly_population(&text, generations)))
 }
 
 fn pattern_report(patterns: &[PatternOutcome], runs: usize, outcomes: &[Outcome]) -> String {
@@ -1148,8 +1093,4 @@ fn plot_patterns(path: &Path, patterns: &[PatternOutcome]) -> Result<(), String>
         .map_err(|e| err(&e))?;
     root.present().map_err(|e| err(&e))?;
     Ok(())
-}
-
-fn geometric_mean(values: &[f64]) -> f64 {
-    (values.iter().map(|v| v.ln()).sum::<f64>() / values.len().max(1) as f64).exp()
 }

@@ -1,0 +1,76 @@
+//! What the scaling study (`benches/scaling.rs`) and the plane study
+//! (`benches/plane.rs`) share: the machine's description, the statistics,
+//! and reading bgolly's output. A folder module, so that cargo does not take
+//! it for a bench target of its own.
+
+use std::process::{Command, Stdio};
+
+use life_tui::engine::Isa;
+
+/// bgolly times under this are timer and start-up noise: ratios use it as
+/// the least QuickLife can take, which flatters QuickLife.
+pub const GOLLY_FLOOR: f64 = 0.001;
+
+/// The CPU model, core count, whether it is a virtual machine, and the
+/// kernel variant life-tui picks on it.
+pub fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map(|(_, m)| m.trim().to_string())
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let hypervisor = cpuinfo.contains(" hypervisor");
+    format!(
+        "{model}, {cores} cores{}, kernel variant {}",
+        if hypervisor { " (virtual machine)" } else { "" },
+        Isa::detect().name()
+    )
+}
+
+/// The 1, 5 and 15 minute load averages, as /proc/loadavg gives them.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+pub fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The upper median (the middle value of an odd count).
+pub fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted.get(sorted.len() / 2).copied().unwrap_or(0.0)
+}
+
+pub fn geometric_mean(values: &[f64]) -> f64 {
+    (values.iter().map(|v| v.ln()).sum::<f64>() / values.len().max(1) as f64).exp()
+}
+
+pub fn bgolly_found() -> bool {
+    Command::new("bgolly")
+        .arg("--help")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
+}
+
+/// The population bgolly printed for `generation` (its lines read
+/// `1,000: 213`), if it printed one.
+pub fn bgolly_population(stdout: &str, generation: u64) -> Option<u64> {
+    stdout
+        .lines()
+        .filter_map(|l| l.split_once(": "))
+        .filter(|(g, _)| g.trim().replace(',', "") == generation.to_string())
+        .filter_map(|(_, p)| p.trim().replace(',', "").parse().ok())
+        .next_back()
+}
