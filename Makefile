@@ -39,17 +39,33 @@ test: deps lint
 # criterion micro-benchmarks of the kernel, then headless runs under mpirun
 # over grid sizes, rank counts, rules and edges (median of $(BENCH_RUNS)),
 # compared with bgolly when installed, then every built-in pattern on
-# 4096^2 and 16384^2 tori against bgolly's QuickLife (LIFE_BENCH_ONLY=patterns
-# runs that alone). Writes target/bench/report.md, patterns.json and
-# target/bench/scaling.svg. Measure on an otherwise idle machine.
+# 4096^2 and 16384^2 tori against bgolly's QuickLife. Writes
+# target/bench/report.md, patterns.json and target/bench/scaling.svg.
+# Then the study on the unbounded plane (issue 17, benches/plane.rs): every
+# built-in pattern at 1000 and 10000 generations and the long runs against
+# QuickLife and lifelib on their planes (median of $(PLANE_RUNS); lifelib is
+# built from its PyPI sdist with g++ into target/bench/lifelib/ the first
+# time), writing target/bench/plane-report.md and plane.json.
+# LIFE_BENCH_ONLY=patterns runs the torus pattern study alone,
+# LIFE_BENCH_ONLY=plane the plane study alone. Measure on an otherwise idle
+# machine.
 BENCH_RUNS ?= 5
+PLANE_RUNS ?= 3
+LIFE_BENCH_ONLY ?=
 bench: deps
 	@command -v bgolly >/dev/null 2>&1 || { \
 		echo "bench: installing golly for bgolly (optional comparison)"; \
 		$$([ "$$(id -u)" -eq 0 ] || echo sudo) apt-get install -y -qq golly >/dev/null 2>&1 || \
 		echo "bench: golly not installable here; the bgolly comparison is skipped"; }
+ifeq ($(LIFE_BENCH_ONLY),)
 	$(CARGO) bench --bench kernel
-	LIFE_BENCH_RUNS=$(BENCH_RUNS) $(CARGO) bench --bench scaling
+endif
+ifneq ($(LIFE_BENCH_ONLY),plane)
+	LIFE_BENCH_ONLY=$(LIFE_BENCH_ONLY) LIFE_BENCH_RUNS=$(BENCH_RUNS) $(CARGO) bench --bench scaling
+endif
+ifneq ($(LIFE_BENCH_ONLY),patterns)
+	LIFE_BENCH_RUNS=$(PLANE_RUNS) $(CARGO) bench --bench plane
+endif
 
 clean:
 	$(CARGO) clean
