@@ -288,25 +288,29 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// The plane when this life-tui takes `--edge plane` (and the study is not
-/// told otherwise), else the torus stand-in.
+/// The plane when this life-tui runs `--edge plane` for real (and the
+/// study is not told otherwise), else the torus stand-in. Accepting the
+/// option is not enough (the command line may know it before the engine
+/// does): a plane run's summary reports the bounding box.
 fn life_edge(life: &Path) -> LifeEdge {
     if std::env::var("LIFE_BENCH_EDGE").is_ok_and(|v| v == "torus") {
         return LifeEdge::TorusStandIn;
     }
     let probe = Command::new(life)
-        .args([
-            "--headless",
-            "--pattern",
-            BASELINE_PATTERN,
-            "--edge",
-            "plane",
-        ])
-        .args(["--generations", "1"])
-        .stdout(Stdio::null())
+        .args(["--headless", "--pattern", BASELINE_PATTERN])
+        .args(["--edge", "plane", "--generations", "1"])
         .stderr(Stdio::null())
-        .status();
-    if probe.is_ok_and(|s| s.success()) {
+        .output();
+    let reports_bbox = probe.is_ok_and(|out| {
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        out.status.success()
+            && stdout
+                .lines()
+                .last()
+                .and_then(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                .is_some_and(|v| v["summary"].get("bbox").is_some())
+    });
+    if reports_bbox {
         LifeEdge::Plane
     } else {
         LifeEdge::TorusStandIn
