@@ -151,15 +151,21 @@ Errors print one line `error: ...` on stderr and exit with status 2.";
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EdgeArg {
+    /// Opposite edges joined (the default for soups and --width/--height)
     Torus,
+    /// Dead cells past the edges of a --width x --height grid
     Dead,
+    /// The unbounded plane, as Golly runs patterns (the default for patterns without a :T/:P suffix, headless)
+    Plane,
 }
 
-impl From<EdgeArg> for Edge {
-    fn from(edge: EdgeArg) -> Edge {
-        match edge {
-            EdgeArg::Torus => Edge::Torus,
-            EdgeArg::Dead => Edge::Dead,
+impl EdgeArg {
+    /// The bounded grid's edge; `None` for the unbounded plane.
+    pub fn bounded(self) -> Option<Edge> {
+        match self {
+            EdgeArg::Torus => Some(Edge::Torus),
+            EdgeArg::Dead => Some(Edge::Dead),
+            EdgeArg::Plane => None,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The run as resolved from the command line: grid size, rule, edges and
 //! where the first generation comes from. Shared by headless and live runs.
 
-use crate::cli::Cli;
+use crate::cli::{Cli, EdgeArg};
 use crate::cluster::Decomposition;
 use crate::engine::{BitGrid, Edge, Rule, Strip, seed};
 use crate::error::Error;
@@ -62,7 +62,7 @@ impl RunConfig {
             width: cli.width.unwrap_or(default_size.0),
             height: cli.height.unwrap_or(default_size.1),
             rule: cli.rule.unwrap_or_default(),
-            edge: cli.edge.map(Edge::from).unwrap_or_default(),
+            edge: cli.edge.and_then(EdgeArg::bounded).unwrap_or_default(),
             seed: cli.seed.unwrap_or_else(seed::fresh_seed),
             density: cli.density,
             pattern: None,
@@ -94,7 +94,7 @@ impl RunConfig {
         let height = cli.height.unwrap_or(bh);
         let edge = cli
             .edge
-            .map(Edge::from)
+            .and_then(EdgeArg::bounded)
             .or(pattern.bounds.map(|b| b.edge))
             .unwrap_or_default();
         if pw > width || ph > height {
@@ -203,5 +203,106 @@ impl RunConfig {
 
     pub fn cells(&self) -> u64 {
         self.width as u64 * self.height as u64
+    }
+}
+
+/// A run on the unbounded plane, as Golly runs patterns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlaneConfig {
+    pub rule: Rule,
+    /// The pattern's name, or the soup's description.
+    pub name: String,
+    /// The live cells of the first generation, in plane coordinates
+    /// (y downwards, as in Golly).
+    pub cells: Vec<(i64, i64)>,
+    /// The generation number of the first generation: 0, or a checkpoint's.
+    pub start_generation: u64,
+    /// The soup's seed, when the run starts from one.
+    pub seed: Option<u64>,
+}
+
+impl PlaneConfig {
+    /// Whether the command line asks for the unbounded plane: `--edge
+    /// plane`, or (headless) a pattern whose rule has no bounded-grid
+    /// suffix, with no `--width`, `--height` or `--edge`, or a plane
+    /// checkpoint to resume.
+    pub fn wanted(cli: &Cli, pattern: Option<&Pattern>, headless: bool) -> bool {
+        match cli.edge {
+            Some(edge) => edge == EdgeArg::Plane,
+            // A saved plane: no suffix, and the generation it was saved at.
+            None if cli.resume.is_some() => pattern
+                .is_some_and(|p| p.bounds.is_none() && p.xrle.and_then(|x| x.generation).is_some()),
+            None => {
+                headless
+                    && cli.width.is_none()
+                    && cli.height.is_none()
+                    && pattern.is_some_and(|p| p.bounds.is_none())
+            }
+        }
+    }
+
+    /// The plane run the command line asks for, from `pattern` or, without
+    /// one, a soup of `--width` x `--height` (256 x 256) cells whose
+    /// top-left cell is (0, 0).
+    pub fn resolve(cli: &Cli, pattern: Option<(String, Pattern)>) -> Result<PlaneConfig, Error> {
+        let rule = cli
+            .rule
+            .or(pattern.as_ref().and_then(|(_, p)| p.rule))
+            .unwrap_or_default();
+        if rule.born(0) {
+            return Err(Error::PlaneB0(rule.to_string()));
+        }
+        let Some((name, pattern)) = pattern else {
+            let (width, height) = (
+                cli.width.unwrap_or(DEFAULT_SIDE),
+                cli.height.unwrap_or(DEFAULT_SIDE),
+            );
+            let seed = cli.seed.unwrap_or_else(seed::fresh_seed);
+            let mut row = vec![0u64; width.div_ceil(64)];
+            let mut cells = Vec::new();
+            for y in 0..height {
+                seed::random_row(seed, cli.density, y as u64, width, &mut row);
+                let grid = BitGrid::from_words(width, 1, row.clone());
+                cells.extend(grid.live_cells().map(|(x, _)| (x as i64, y as i64)));
+            }
+            return Ok(PlaneConfig {
+                rule,
+                name: format!("a {width}x{height} soup of seed {seed}"),
+                cells,
+                start_generation: 0,
+                seed: Some(seed),
+            });
+        };
+        if pattern.bounds.is_some() && cli.resume.is_some() {
+            return Err(Error::PlaneOption(format!(
+                "{name} is a saved bounded grid: resume it without --edge plane"
+            )));
+        }
+        let (x0, y0) = match (cli.at, pattern.xrle.and_then(|x| x.pos)) {
+            (Some((x, y)), _) => (x as i64, y as i64),
+            (None, Some(pos)) => pos,
+            // Golly puts a pattern without a position with its top-left
+            // cell at (-(width / 2), -(height / 2)).
+            (None, None) => (
+                -((pattern.cells.width() / 2) as i64),
+                -((pattern.cells.height() / 2) as i64),
+            ),
+        };
+        let start_generation = if cli.resume.is_some() {
+            pattern.xrle.and_then(|x| x.generation).unwrap_or(0)
+        } else {
+            0
+        };
+        Ok(PlaneConfig {
+            rule,
+            name: pattern.name.clone().unwrap_or(name),
+            cells: pattern
+                .cells
+                .live_cells()
+                .map(|(x, y)| (x0 + x as i64, y0 + y as i64))
+                .collect(),
+            start_generation,
+            seed: None,
+        })
     }
 }

@@ -57,6 +57,12 @@ pub enum Error {
     TruncatedCheckpoint(String),
     #[error("{name} is at generation {at}, past --generations {target}")]
     CheckpointPastEnd { name: String, at: u64, target: u64 },
+    #[error(
+        "rule {0} has B0 (dead cells with no live neighbour are born): it cannot run on the unbounded plane, whose dead cells are infinite; use --edge torus or --edge dead with --width and --height"
+    )]
+    PlaneB0(String),
+    #[error("{0}")]
+    PlaneOption(String),
     #[error("another rank failed its start-up checks")]
     FailedElsewhere,
     #[error("--at {x},{y} is outside the {width}x{height} grid")]

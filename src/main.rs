@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use life_tui::cli::{self, Cli, CliExit};
 use life_tui::cluster::{self, Cluster};
-use life_tui::config::RunConfig;
+use life_tui::config::{PlaneConfig, RunConfig};
 use life_tui::error::Error;
 use life_tui::headless::{self, HeadlessOptions};
 use life_tui::input;
@@ -38,8 +38,14 @@ fn main() -> ExitCode {
 fn run(cluster: &Cluster, cli: &Cli) -> Result<u8, Error> {
     let source = cli.resume.as_deref().or(cli.pattern.as_deref());
     let pattern = input::load_pattern(cluster, source, cli.resume.is_some())?;
+    let plane = PlaneConfig::wanted(cli, pattern.as_ref().map(|(_, p)| p), cli.headless);
+    if plane && !cli.headless {
+        return Err(Error::PlaneOption(
+            "the live view runs on a bounded grid for now: use --headless for the unbounded plane, or --edge torus"
+                .into(),
+        ));
+    }
     if cli.headless {
-        let config = RunConfig::resolve(cli, pattern, None)?;
         let options = HeadlessOptions {
             generations: cli.generations.unwrap_or(100),
             report_every: cli.report_every,
@@ -47,12 +53,18 @@ fn run(cluster: &Cluster, cli: &Cli) -> Result<u8, Error> {
             halo_depth: cli.halo_depth,
             balance: !cli.no_balance,
             dense: cli.dense,
-            announce_seed: cli.seed.is_none() && config.pattern.is_none(),
+            announce_seed: cli.seed.is_none() && pattern.is_none(),
             output: cli.output.clone(),
             checkpoint: cli.checkpoint.clone().zip(cli.checkpoint_every),
         };
         let mut stdout = std::io::stdout().lock();
-        headless::run(cluster, &config, &options, &mut stdout)?;
+        if plane {
+            let config = PlaneConfig::resolve(cli, pattern)?;
+            headless::plane::run(cluster, &config, &options, &mut stdout)?;
+        } else {
+            let config = RunConfig::resolve(cli, pattern, None)?;
+            headless::run(cluster, &config, &options, &mut stdout)?;
+        }
         Ok(0)
     } else {
         // A panic on any rank ends the whole job: the panic hooks restore

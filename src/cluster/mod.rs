@@ -2,8 +2,10 @@
 //! in this module; the rest of the code sees plain Rust types.
 
 mod balance;
+pub mod bands;
 pub mod decomp;
 mod faults;
+mod plane;
 mod share;
 
 pub use balance::Balancer;
@@ -20,6 +22,7 @@ use mpi::point_to_point::Status;
 use mpi::topology::SimpleCommunicator;
 use mpi::traits::*;
 
+pub use bands::PlaneBands;
 pub use decomp::{Decomposition, DecompositionError};
 
 use crate::engine::{BitGrid, DeadSides, Edge, Halos, Rule, Strip};

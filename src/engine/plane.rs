@@ -156,6 +156,8 @@ pub struct Plane {
     steps: u64,
     due: Vec<Slot>,
     stats: PlaneStats,
+    /// Tiles stepped per tile row since the last [`Plane::take_work`].
+    work: FxHashMap<i64, u64>,
 }
 
 /// Tile and offset of a cell coordinate.
@@ -180,6 +182,7 @@ impl Plane {
             steps: 0,
             due: Vec::new(),
             stats: PlaneStats::default(),
+            work: FxHashMap::default(),
         }
     }
 
@@ -360,6 +363,7 @@ impl Plane {
             self.gather(slot, now, &mut src);
             kernel::step_plane_tile(self.isa, &self.rule, &src, &mut out);
             let tile = &mut self.tiles[slot as usize];
+            *self.work.entry(tile.y).or_default() += 1;
             let changes = changes_between(&out, &tile.cells[next]);
             tile.cells[next] = out;
             tile.changes = if tile.fresh > 0 {
@@ -659,6 +663,12 @@ impl Plane {
                 BitIter(word).map(move |b| (tx * TILE + b as i64, ty * TILE + r as i64))
             })
         })
+    }
+
+    /// Tiles stepped per tile row since the last call: the work to share
+    /// out when bands are balanced.
+    pub fn take_work(&mut self) -> BTreeMap<i64, u64> {
+        self.work.drain().collect()
     }
 
     /// Live tiles per tile row, for balancing bands by work.

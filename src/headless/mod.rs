@@ -1,6 +1,8 @@
 //! Headless runs: the engine without a terminal, reporting JSON Lines on
 //! rank 0's stdout. This output is a contract scripts rely on.
 
+pub mod plane;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -308,6 +308,52 @@ fn number(name: &'static str, value: &str) -> Result<u128, PatternErrorKind> {
 /// bounded-grid suffix is kept), then runs in lines of at most 70
 /// characters, ending with `!`.
 pub fn write(pattern: &Pattern) -> String {
+    let grid = &pattern.cells;
+    let rows = (0..grid.height()).map(|y| (y as u64, row_runs(grid, y)));
+    write_runs(pattern, (grid.width() as u64, grid.height() as u64), rows)
+}
+
+/// Writes RLE of live cells given one by one, as [`write`] does: the
+/// header from `pattern` (its `cells` are not read), the size from the
+/// cells' bounding box, whose top-left cell is the pattern's origin.
+/// Sorts `cells`. For sparse patterns whose box is too large for a grid.
+pub fn write_sparse(pattern: &Pattern, cells: &mut [(i64, i64)]) -> String {
+    cells.sort_unstable_by_key(|&(x, y)| (y, x));
+    let (x0, x1) = cells.iter().fold((i64::MAX, i64::MIN), |(lo, hi), c| {
+        (lo.min(c.0), hi.max(c.0))
+    });
+    let (y0, y1) = match (cells.first(), cells.last()) {
+        (Some(first), Some(last)) => (first.1, last.1),
+        _ => (0, -1),
+    };
+    let size = if cells.is_empty() {
+        (0, 0)
+    } else {
+        (x1.abs_diff(x0) + 1, y1.abs_diff(y0) + 1)
+    };
+    let rows = cells.chunk_by(|a, b| a.1 == b.1).map(|row| {
+        let mut runs = Vec::new();
+        let mut at = 0u64;
+        for same in row.chunk_by(|a, b| b.0 == a.0 + 1) {
+            let start = same[0].0.abs_diff(x0);
+            if start > at {
+                runs.push((false, at as usize, (start - at) as usize));
+            }
+            runs.push((true, start as usize, same.len()));
+            at = start + same.len() as u64;
+        }
+        (row[0].1.abs_diff(y0), runs)
+    });
+    write_runs(pattern, size, rows)
+}
+
+/// The RLE text of `pattern`'s metadata and the cells of `rows`: each a
+/// row offset (increasing) and its runs `(alive, start, length)`.
+fn write_runs(
+    pattern: &Pattern,
+    (width, height): (u64, u64),
+    rows: impl Iterator<Item = (u64, Vec<(bool, usize, usize)>)>,
+) -> String {
     let mut out = String::new();
     if let Some(xrle) = &pattern.xrle {
         out.push_str(&format!("#C{xrle}\n"));
@@ -326,11 +372,8 @@ pub fn write(pattern: &Pattern) -> String {
             out.push('\n');
         }
     }
-    let grid = &pattern.cells;
     out.push_str(&format!(
-        "x = {}, y = {}, rule = {}\n",
-        grid.width(),
-        grid.height(),
+        "x = {width}, y = {height}, rule = {}\n",
         rule_text(pattern)
     ));
     let mut line = String::new();
@@ -342,26 +385,27 @@ pub fn write(pattern: &Pattern) -> String {
         }
         line.push_str(token);
     };
-    let run = |count: usize, tag: char| {
+    let run = |count: u64, tag: char| {
         if count == 1 {
             tag.to_string()
         } else {
             format!("{count}{tag}")
         }
     };
-    let mut pending_rows = 0;
-    for y in 0..grid.height() {
-        let runs = row_runs(grid, y);
-        if !runs.is_empty() {
-            if pending_rows > 0 {
-                push(&run(pending_rows, '$'), &mut out);
-                pending_rows = 0;
-            }
-            for (alive, _, len) in runs {
-                push(&run(len, if alive { 'o' } else { 'b' }), &mut out);
-            }
+    // The row the next `$` run starts from.
+    let mut next_row = 0u64;
+    for (y, runs) in rows {
+        if runs.iter().all(|&(alive, _, _)| !alive) {
+            continue;
         }
-        pending_rows += 1;
+        if y > next_row {
+            push(&run(y - next_row, '$'), &mut out);
+        }
+        let last_alive = runs.iter().rposition(|r| r.0).unwrap_or(0);
+        for &(alive, _, len) in &runs[..=last_alive] {
+            push(&run(len as u64, if alive { 'o' } else { 'b' }), &mut out);
+        }
+        next_row = y;
     }
     push("!", &mut out);
     out.push_str(&line);

@@ -1,0 +1,221 @@
+//! The unbounded plane over MPI: each rank steps a band of tile rows and
+//! trades its edge cells with the bands above and below, sending only the
+//! words that hold live cells, or an "unchanged" marker.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use mpi::datatype::{Partition, PartitionMut};
+use mpi::point_to_point::MatchedReceiveVec;
+use mpi::traits::*;
+
+use super::bands::PlaneBands;
+use super::{Cluster, StepTiming};
+use crate::engine::plane::{Bbox, Plane, Side};
+
+/// Edge cells travelling up and down (other tags than the strips' halos).
+const TAG_PLANE_UP: i32 = 11;
+const TAG_PLANE_DOWN: i32 = 12;
+
+/// The message for "the same edge cells as at the generation before".
+const UNCHANGED: u64 = u64::MAX;
+
+fn encode(border: Option<Vec<(i64, u64)>>) -> Vec<u64> {
+    match border {
+        None => vec![UNCHANGED],
+        Some(words) => words.into_iter().flat_map(|(x, w)| [x as u64, w]).collect(),
+    }
+}
+
+fn decode(message: &[u64]) -> Option<Vec<(i64, u64)>> {
+    if message.len() % 2 == 1 {
+        return None;
+    }
+    Some(
+        message
+            .chunks_exact(2)
+            .map(|p| (p[0] as i64, p[1]))
+            .collect(),
+    )
+}
+
+impl Cluster {
+    /// Trades edge cells with the neighbouring bands, then steps this
+    /// rank's band one generation.
+    pub fn step_plane(&self, plane: &mut Plane) -> StepTiming {
+        let start = Instant::now();
+        let (rank, size) = (self.rank(), self.size());
+        let mut timing = StepTiming::default();
+        if size > 1 {
+            let above = (rank > 0).then(|| rank - 1);
+            let below = (rank + 1 < size).then_some(rank + 1);
+            let up = above.map(|_| encode(plane.border(Side::Above)));
+            let down = below.map(|_| encode(plane.border(Side::Below)));
+            {
+                let mut memory = self.halos.borrow_mut();
+                for message in [&up, &down].into_iter().flatten() {
+                    if message.len() == 1 {
+                        memory.unchanged_sent += 1;
+                    } else {
+                        memory.whole_sent += 1;
+                    }
+                }
+            }
+            let peer = |r: usize| self.world.process_at_rank(r as i32);
+            let mut from_above = None;
+            let mut from_below = None;
+            mpi::request::scope(|scope| {
+                let send_up = match (above, &up) {
+                    (Some(r), Some(m)) => {
+                        Some(peer(r).immediate_send_with_tag(scope, &m[..], TAG_PLANE_UP))
+                    }
+                    _ => None,
+                };
+                let send_down = match (below, &down) {
+                    (Some(r), Some(m)) => {
+                        Some(peer(r).immediate_send_with_tag(scope, &m[..], TAG_PLANE_DOWN))
+                    }
+                    _ => None,
+                };
+                let waiting = Instant::now();
+                let mut probes: [Option<(usize, i32)>; 2] = [
+                    above.map(|r| (r, TAG_PLANE_DOWN)),
+                    below.map(|r| (r, TAG_PLANE_UP)),
+                ];
+                let mut received: [Option<Vec<u64>>; 2] = [None, None];
+                loop {
+                    for (i, probe) in probes.iter_mut().enumerate() {
+                        if let Some((r, tag)) = *probe
+                            && let Some(probed) = peer(r).immediate_matched_probe_with_tag(tag)
+                        {
+                            received[i] = Some(probed.matched_receive_vec::<u64>().0);
+                            *probe = None;
+                        }
+                    }
+                    if probes.iter().all(Option::is_none) {
+                        break;
+                    }
+                    nap(waiting, self.spin);
+                }
+                for request in [send_up, send_down].into_iter().flatten() {
+                    request.wait();
+                }
+                [from_above, from_below] = received;
+                timing.exchange = waiting.elapsed();
+            });
+            if let Some(message) = from_above {
+                plane.fill_ghosts(Side::Above, decode(&message).as_deref());
+            }
+            if let Some(message) = from_below {
+                plane.fill_ghosts(Side::Below, decode(&message).as_deref());
+            }
+        }
+        plane.step();
+        timing.compute = start.elapsed() - timing.exchange;
+        timing
+    }
+
+    /// Moves the band edges to `to`, every rank sending the tiles it no
+    /// longer owns to their new owners. Collective.
+    pub fn reband_plane(&self, plane: &mut Plane, to: &PlaneBands) {
+        let size = self.size();
+        let leaving = plane.rebanded(to.band(self.rank()));
+        let mut outgoing: Vec<Vec<u64>> = vec![Vec::new(); size];
+        for chunk in leaving.chunks_exact(2 + crate::engine::plane::TILE as usize) {
+            outgoing[to.owner_of(chunk[1] as i64)].extend_from_slice(chunk);
+        }
+        let send_counts: Vec<i32> = outgoing.iter().map(|v| v.len() as i32).collect();
+        let mut receive_counts = vec![0i32; size];
+        self.world
+            .all_to_all_into(&send_counts[..], &mut receive_counts[..]);
+        let displacements = |counts: &[i32]| -> Vec<i32> {
+            counts
+                .iter()
+                .scan(0, |at, &n| {
+                    let here = *at;
+                    *at += n;
+                    Some(here)
+                })
+                .collect()
+        };
+        let send: Vec<u64> = outgoing.concat();
+        let mut incoming = vec![0u64; receive_counts.iter().map(|&n| n as usize).sum()];
+        {
+            let send_at = displacements(&send_counts);
+            let receive_at = displacements(&receive_counts);
+            let sent = Partition::new(&send[..], &send_counts[..], &send_at[..]);
+            let mut received =
+                PartitionMut::new(&mut incoming[..], &receive_counts[..], &receive_at[..]);
+            self.world.all_to_all_varcount_into(&sent, &mut received);
+        }
+        plane.add_tiles(&incoming);
+    }
+
+    /// Every rank's live tiles, on the root only (see
+    /// [`Plane::tiles_for_transfer`]).
+    pub fn gather_plane(&self, plane: &Plane) -> Option<Vec<u64>> {
+        let mine = plane.tiles_for_transfer();
+        let counts = self.gather_f64(mine.len() as f64);
+        let counts: Option<Vec<usize>> = counts.map(|c| c.iter().map(|&n| n as usize).collect());
+        self.gather_varcount(&mine, counts.as_deref())
+    }
+
+    /// The bounding box of every rank's live cells, on every rank.
+    pub fn plane_bbox(&self, plane: &Plane) -> Option<Bbox> {
+        let mine = plane.bbox();
+        let words = match mine {
+            Some(b) => [1, b.x0, b.y0, b.x1, b.y1],
+            None => [0; 5],
+        };
+        let mut all = vec![0i64; 5 * self.size()];
+        self.world.all_gather_into(&words[..], &mut all[..]);
+        all.chunks_exact(5)
+            .filter(|c| c[0] == 1)
+            .map(|c| Bbox {
+                x0: c[1],
+                y0: c[2],
+                x1: c[3],
+                y1: c[4],
+            })
+            .reduce(Bbox::union)
+    }
+
+    /// Every rank's work per tile row, merged, on every rank.
+    pub fn plane_work(&self, work: &BTreeMap<i64, u64>) -> BTreeMap<i64, u64> {
+        let mine: Vec<i64> = work.iter().flat_map(|(&r, &w)| [r, w as i64]).collect();
+        let mut counts = vec![0i32; self.size()];
+        self.world
+            .all_gather_into(&(mine.len() as i32), &mut counts[..]);
+        let at: Vec<i32> = counts
+            .iter()
+            .scan(0, |s, &n| {
+                let here = *s;
+                *s += n;
+                Some(here)
+            })
+            .collect();
+        let mut all = vec![0i64; counts.iter().map(|&n| n as usize).sum()];
+        {
+            let mut partition = PartitionMut::new(&mut all[..], &counts[..], &at[..]);
+            self.world
+                .all_gather_varcount_into(&mine[..], &mut partition);
+        }
+        let mut merged = BTreeMap::new();
+        for pair in all.chunks_exact(2) {
+            *merged.entry(pair[0]).or_insert(0) += pair[1] as u64;
+        }
+        merged
+    }
+}
+
+/// As the strips' halo wait: spin, then yield, then nap.
+fn nap(since: Instant, spin: Duration) {
+    let waited = since.elapsed();
+    if waited < spin {
+        std::hint::spin_loop();
+    } else if waited < super::YIELD {
+        std::thread::yield_now();
+    } else {
+        std::thread::sleep(super::NAP);
+    }
+}

@@ -1,0 +1,297 @@
+//! Headless runs on the unbounded plane: the same JSON Lines as on a
+//! bounded grid, with the live cells' bounding box; the output and
+//! checkpoints are Golly's extended RLE with the position and generation.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::{HeadlessOptions, agree, write_line};
+use crate::cluster::{Cluster, PlaneBands, StepTiming};
+use crate::config::PlaneConfig;
+use crate::engine::hash;
+use crate::engine::plane::{self, Bbox, Plane};
+use crate::error::Error;
+use crate::files;
+use crate::pattern::{self, Pattern, Xrle};
+
+/// Generations between looks at whether the bands' work is even.
+const BALANCE_EVERY: u64 = 128;
+
+/// The busiest band's work over the mean at which edges move.
+const IMBALANCE: f64 = 1.25;
+
+/// Tiles stepped (all bands) since the last look below which moving edges
+/// cannot pay for itself: everything steps twice after a move.
+const WORTH_MOVING: u64 = 4096;
+
+#[derive(Serialize)]
+struct Report {
+    generation: u64,
+    population: u64,
+    hash: String,
+    /// `[x0, y0, x1, y1]`, corners included; `null` when nothing lives.
+    bbox: Option<[i64; 4]>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    generations: u64,
+    edge: &'static str,
+    ranks: usize,
+    rule: String,
+    seconds: f64,
+    population: u64,
+    hash: String,
+    bbox: Option<[i64; 4]>,
+    /// Tiles held at the end, all ranks (each 64x64 cells, about 1.1 KiB).
+    tiles: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    seed: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timing: Option<Vec<RankTiming>>,
+    /// Times band edges moved (with `timing`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rebalances: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct RankTiming {
+    rank: usize,
+    /// Its band of tile rows at the end (`null`: open towards infinity).
+    band: [Option<i64>; 2],
+    compute_seconds: f64,
+    exchange_seconds: f64,
+    tiles_stepped: u64,
+    unchanged_halos_sent: u64,
+    whole_halos_sent: u64,
+}
+
+fn corners(bbox: Option<Bbox>) -> Option<[i64; 4]> {
+    bbox.map(|b| [b.x0, b.y0, b.x1, b.y1])
+}
+
+/// Runs `config` on the plane for `options.generations` and writes the
+/// reports to `out` (on rank 0).
+pub fn run(
+    cluster: &Cluster,
+    config: &PlaneConfig,
+    options: &HeadlessOptions,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    if config.start_generation > options.generations {
+        return Err(Error::CheckpointPastEnd {
+            name: config.name.clone(),
+            at: config.start_generation,
+            target: options.generations,
+        });
+    }
+    if options.dense {
+        return Err(Error::PlaneOption(
+            "--dense steps every cell of a bounded grid; the unbounded plane has none (use --edge torus)"
+                .into(),
+        ));
+    }
+    let mut check = Ok(());
+    if cluster.is_root() {
+        let outputs = options
+            .output
+            .iter()
+            .chain(options.checkpoint.as_ref().map(|(path, _)| path));
+        for path in outputs {
+            check = check.and_then(|()| files::check_writable(path).map_err(Error::from));
+        }
+    }
+    agree(cluster, check)?;
+
+    let rank = cluster.rank();
+    let mut tiles_per_row = BTreeMap::new();
+    for &(_, y) in &config.cells {
+        *tiles_per_row.entry(y.div_euclid(plane::TILE)).or_insert(0) += 1;
+    }
+    let mut bands = PlaneBands::balanced(&tiles_per_row, cluster.size());
+    let mut plane = Plane::new(config.rule, bands.band(rank));
+    for &(x, y) in &config.cells {
+        plane.set(x, y, true);
+    }
+
+    let report = |generation: u64, plane: &Plane, out: &mut dyn Write| {
+        let line = fingerprint(cluster, plane, generation);
+        if cluster.is_root() {
+            write_line(out, &line);
+        }
+    };
+    cluster.barrier();
+    let start = Instant::now();
+    let mut timing = StepTiming::default();
+    let mut reporting = Duration::ZERO;
+    let mut rebalances = 0u64;
+    if options.report_every.is_some() {
+        report(config.start_generation, &plane, out);
+    }
+    let due =
+        |every: Option<u64>, generation: u64| every.is_some_and(|n| generation.is_multiple_of(n));
+    let checkpoint_every = options.checkpoint.as_ref().map(|(_, every)| *every);
+    let mut generation = config.start_generation;
+    while generation < options.generations {
+        timing += cluster.step_plane(&mut plane);
+        generation += 1;
+        if options.balance && cluster.size() > 1 && generation.is_multiple_of(BALANCE_EVERY) {
+            let before = Instant::now();
+            if let Some(to) = rebalanced(cluster, &mut plane, &bands) {
+                cluster.reband_plane(&mut plane, &to);
+                bands = to;
+                rebalances += 1;
+            }
+            timing.compute += before.elapsed();
+        }
+        if due(options.report_every, generation) {
+            let before = Instant::now();
+            report(generation, &plane, out);
+            reporting += before.elapsed();
+        }
+        if let Some((path, _)) = &options.checkpoint
+            && (due(checkpoint_every, generation) || generation == options.generations)
+        {
+            let before = Instant::now();
+            save(cluster, config, &plane, generation, path)?;
+            reporting += before.elapsed();
+        }
+    }
+    cluster.barrier();
+    let seconds = cluster.max((start.elapsed() - reporting).as_secs_f64());
+
+    let last = fingerprint(cluster, &plane, generation);
+    let [tiles] = cluster.sums([plane.tile_count() as u64]);
+    let compute = cluster.gather_f64(timing.compute.as_secs_f64());
+    let exchange = cluster.gather_f64(timing.exchange.as_secs_f64());
+    let stepped = cluster.gather_f64(plane.stats().tiles_stepped as f64);
+    let (unchanged, whole) = cluster.halo_messages();
+    let halos = [unchanged, whole].map(|n| cluster.gather_f64(n as f64));
+    if let (Some(compute), Some(exchange), Some(stepped)) = (compute, exchange, stepped) {
+        let per_rank = options.timing.then(|| {
+            let [unchanged, whole] = halos.map(Option::unwrap_or_default);
+            (0..compute.len())
+                .map(|rank| {
+                    let band = bands.band(rank);
+                    RankTiming {
+                        rank,
+                        band: [
+                            (band.top != i64::MIN).then_some(band.top),
+                            (band.bottom != i64::MAX).then_some(band.bottom),
+                        ],
+                        compute_seconds: compute[rank],
+                        exchange_seconds: exchange[rank],
+                        tiles_stepped: stepped[rank] as u64,
+                        unchanged_halos_sent: unchanged[rank] as u64,
+                        whole_halos_sent: whole[rank] as u64,
+                    }
+                })
+                .collect()
+        });
+        let summary = Summary {
+            generations: options.generations,
+            edge: "plane",
+            ranks: cluster.size(),
+            rule: config.rule.to_string(),
+            seconds,
+            population: last.population,
+            hash: last.hash,
+            bbox: last.bbox,
+            tiles,
+            seed: options.announce_seed.then_some(config.seed).flatten(),
+            timing: per_rank,
+            rebalances: options.timing.then_some(rebalances),
+        };
+        #[derive(Serialize)]
+        struct Last {
+            summary: Summary,
+        }
+        write_line(out, &Last { summary });
+    }
+    if let Some(path) = &options.output {
+        save(cluster, config, &plane, options.generations, path)?;
+    }
+    Ok(())
+}
+
+/// Population, hash and bounding box of the whole plane, on every rank.
+fn fingerprint(cluster: &Cluster, plane: &Plane, generation: u64) -> Report {
+    let [population, sum] = cluster.sums([plane.population(), plane.partial_hash()]);
+    Report {
+        generation,
+        population,
+        hash: hash::to_hex(hash::finish_plane(sum)),
+        bbox: corners(cluster.plane_bbox(plane)),
+    }
+}
+
+/// New bands when the work since the last look is uneven enough to be
+/// worth moving edges for; every rank decides the same from the same
+/// merged counts.
+fn rebalanced(cluster: &Cluster, plane: &mut Plane, bands: &PlaneBands) -> Option<PlaneBands> {
+    let work = cluster.plane_work(&plane.take_work());
+    let total: u64 = work.values().sum();
+    if total < WORTH_MOVING {
+        return None;
+    }
+    let mut per_rank = vec![0u64; bands.ranks()];
+    for (&row, &w) in &work {
+        per_rank[bands.owner_of(row)] += w;
+    }
+    let mean = total as f64 / bands.ranks() as f64;
+    let busiest = per_rank.iter().copied().max().unwrap_or(0) as f64;
+    if busiest <= IMBALANCE * mean {
+        return None;
+    }
+    let to = PlaneBands::balanced(&work, bands.ranks());
+    (to != *bands).then_some(to)
+}
+
+/// Gathers the live cells on the root and writes them atomically to
+/// `path` as extended RLE; every rank learns whether that worked.
+fn save(
+    cluster: &Cluster,
+    config: &PlaneConfig,
+    plane: &Plane,
+    generation: u64,
+    path: &Path,
+) -> Result<(), Error> {
+    let mut written = Ok(());
+    if let Some(tiles) = cluster.gather_plane(plane) {
+        let text = plane_rle(config, generation, &tiles);
+        written = files::write_atomically(path, text.as_bytes()).map_err(Error::from);
+    }
+    agree(cluster, written)
+}
+
+/// The live cells of `tiles` (as [`Plane::tiles_for_transfer`] packs
+/// them) as Golly's extended RLE: `#CXRLE Pos=X,Y Gen=N` with the
+/// top-left of the bounding box, and a rule without a bounded-grid suffix.
+pub fn plane_rle(config: &PlaneConfig, generation: u64, tiles: &[u64]) -> String {
+    let mut cells: Vec<(i64, i64)> = plane::transfer_tiles(tiles)
+        .flat_map(|(tx, ty, rows)| {
+            rows.iter().enumerate().flat_map(move |(r, &word)| {
+                (0..64)
+                    .filter(move |b| word >> b & 1 != 0)
+                    .map(move |b| (tx * plane::TILE + b, ty * plane::TILE + r as i64))
+            })
+        })
+        .collect();
+    let x0 = cells.iter().map(|c| c.0).min();
+    let y0 = cells.iter().map(|c| c.1).min();
+    let mut saved = Pattern::from_cells(crate::engine::BitGrid::new(0, 0));
+    saved.name = Some(config.name.clone());
+    saved.comments = vec![format!(
+        "Saved by life-tui on the unbounded plane at generation {generation}"
+    )];
+    saved.rule = Some(config.rule);
+    saved.xrle = Some(Xrle {
+        pos: x0.zip(y0),
+        generation: Some(generation),
+    });
+    pattern::rle::write_sparse(&saved, &mut cells)
+}
