@@ -22,13 +22,14 @@
 //! `LIFE_BENCH_LONG=0` (no long runs), `LIFE_BENCH_MILLION=1` (add the gun
 //! to 1,000,000 generations, against HashLife only: QuickLife would take
 //! an hour), `LIFE_BENCH_EDGE=torus` (the torus stand-in even when
-//! `--edge plane` is there).
+//! `--edge plane` is there), `LIFE_BENCH_TIMEOUT` (seconds a life-tui run
+//! may take before it is killed and counted as failed, default 600).
 
 use std::fmt::Write as _;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -76,6 +77,9 @@ struct Tools {
     /// The lifelib driver, when it could be built.
     lifelib: Option<PathBuf>,
     golly: bool,
+    /// A life-tui run taking longer is killed and counted as failed, so
+    /// that an engine gone slow cannot hold the whole study up.
+    life_tui_timeout: Duration,
     patterns: PathBuf,
     scratch: PathBuf,
 }
@@ -240,6 +244,7 @@ fn study() -> Result<(), String> {
         edge,
         lifelib,
         golly,
+        life_tui_timeout: Duration::from_secs(env_number("LIFE_BENCH_TIMEOUT", 600) as u64),
         patterns: root.join("patterns"),
         scratch,
     };
@@ -251,31 +256,39 @@ fn study() -> Result<(), String> {
         }
     );
 
-    let baseline_rss_kib = baseline_rss(&tools);
-    let mut outcomes = Vec::new();
-    for case in cases(&tools.patterns)? {
-        let outcome = run_case(&tools, &case, runs)?;
-        eprintln!("bench plane: {}", progress_line(&outcome));
-        outcomes.push(outcome);
-    }
-    let study = Study {
+    let cases = cases(&tools.patterns)?;
+    let mut study = Study {
         machine,
         load_before,
-        load_after: load_average(),
+        load_after: String::new(),
         runs,
         life_tui_edge: match edge {
             LifeEdge::Plane => "plane",
             LifeEdge::TorusStandIn => "torus stand-in",
         },
         lifelib_build_seconds,
-        baseline_rss_kib,
-        seconds: started.elapsed().as_secs_f64(),
-        outcomes,
+        baseline_rss_kib: baseline_rss(&tools),
+        seconds: 0.0,
+        outcomes: Vec::new(),
     };
     let report_path = out.join("plane-report.md");
-    write(&report_path, report(&study).as_bytes())?;
-    let json = serde_json::to_string_pretty(&study).map_err(|e| e.to_string())?;
-    write(&out.join("plane.json"), json.as_bytes())?;
+    for (done, case) in cases.iter().enumerate() {
+        let outcome = run_case(&tools, case, runs)?;
+        eprintln!(
+            "bench plane: [{}/{}] {}",
+            done + 1,
+            cases.len(),
+            progress_line(&outcome)
+        );
+        study.outcomes.push(outcome);
+        // Written after every case, so that a study stopped part way
+        // still leaves what it measured.
+        study.load_after = load_average();
+        study.seconds = started.elapsed().as_secs_f64();
+        write(&report_path, report(&study).as_bytes())?;
+        let json = serde_json::to_string_pretty(&study).map_err(|e| e.to_string())?;
+        write(&out.join("plane.json"), json.as_bytes())?;
+    }
     eprintln!(
         "bench plane: wrote {} and plane.json in {:.0} s",
         report_path.display(),
@@ -397,11 +410,14 @@ struct Measured {
     wall_seconds: f64,
     peak_rss_kib: u64,
     success: bool,
+    /// Killed at the deadline.
+    timed_out: bool,
 }
 
-/// Runs `command` to its end; its peak RSS comes from `wait4`, which
-/// reports the child's own high-water mark (not this process's).
-fn measure(command: &mut Command) -> Result<Measured, String> {
+/// Runs `command` to its end, or kills it after `timeout`; its peak RSS
+/// comes from `wait4`, which reports the child's own high-water mark (not
+/// this process's).
+fn measure(command: &mut Command, timeout: Option<Duration>) -> Result<Measured, String> {
     let start = Instant::now();
     let mut child = command
         .stdin(Stdio::null())
@@ -409,6 +425,21 @@ fn measure(command: &mut Command) -> Result<Measured, String> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("{command:?}: {e}"))?;
+    let pid = child.id() as i32;
+    // The watchdog kills the child at the deadline unless told it ended.
+    // The child is not reaped until the watchdog is done (waitid with
+    // WNOWAIT below), so its pid cannot have gone to another process.
+    let (ended, watch) = std::sync::mpsc::channel::<()>();
+    let watchdog = timeout.map(|timeout| {
+        std::thread::spawn(move || {
+            let expired = watch.recv_timeout(timeout).is_err();
+            if expired {
+                // SAFETY: signals our own child, still unreaped.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+            }
+            expired
+        })
+    });
     // Stderr on a thread of its own: a child filling one pipe while we
     // block reading the other would wait for ever.
     let mut stderr_pipe = child.stderr.take().ok_or("no stderr pipe")?;
@@ -417,27 +448,41 @@ fn measure(command: &mut Command) -> Result<Measured, String> {
         let _ = stderr_pipe.read_to_string(&mut text);
         text
     });
-    let mut stdout = String::new();
-    child
-        .stdout
-        .take()
-        .ok_or("no stdout pipe")?
-        .read_to_string(&mut stdout)
-        .map_err(|e| e.to_string())?;
+    // Read to the end (the child's exit closes the pipe); a read error
+    // leaves what was read.
+    let mut stdout = Vec::new();
+    if let Some(mut pipe) = child.stdout.take() {
+        let _ = pipe.read_to_end(&mut stdout);
+    }
+    // SAFETY: siginfo_t is plain data; all-zero is a valid value.
+    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child to end without reaping it; the
+    // pointer is to a live local.
+    unsafe {
+        libc::waitid(
+            libc::P_PID,
+            pid as libc::id_t,
+            &mut info,
+            libc::WEXITED | libc::WNOWAIT,
+        )
+    };
+    let wall_seconds = start.elapsed().as_secs_f64();
+    let _ = ended.send(());
+    let timed_out = watchdog.is_some_and(|w| w.join().unwrap_or(false));
     let mut status = 0;
     // SAFETY: rusage is plain data; all-zero is a valid value.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child, not yet reaped (std reaps only in
-    // wait()); both pointers are to live locals.
-    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-    let wall_seconds = start.elapsed().as_secs_f64();
+    // SAFETY: reaps our own child (std reaps only in wait()); both pointers
+    // are to live locals.
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let stderr = stderr_reader.join().unwrap_or_default();
     Ok(Measured {
-        stdout,
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
         stderr,
         wall_seconds,
         peak_rss_kib: u64::try_from(usage.ru_maxrss).unwrap_or(0),
-        success: pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        success: reaped > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        timed_out,
     })
 }
 
@@ -500,7 +545,13 @@ fn run_life_tui(
     if let Some(output) = output {
         command.arg("--output").arg(output);
     }
-    let run = measure(&mut command)?;
+    let run = measure(&mut command, Some(tools.life_tui_timeout))?;
+    if run.timed_out {
+        return Err(format!(
+            "killed after {} s (LIFE_BENCH_TIMEOUT)",
+            tools.life_tui_timeout.as_secs()
+        ));
+    }
     if !run.success {
         return Err(format!("failed: {}", run.stderr.trim()));
     }
@@ -534,7 +585,7 @@ fn run_bgolly(
     if let Some(output) = output {
         command.arg("-o").arg(output);
     }
-    let run = measure(command.arg(input))?;
+    let run = measure(command.arg(input), None)?;
     if !run.success {
         return Err(format!(
             "bgolly -a {algorithm} failed: {}",
@@ -594,7 +645,7 @@ fn run_lifelib(
     if let Some(output) = output {
         command.arg(output);
     }
-    let run = measure(&mut command)?;
+    let run = measure(&mut command, None)?;
     if !run.success {
         return Err(format!("lifelib driver failed: {}", run.stderr.trim()));
     }
