@@ -11,10 +11,11 @@
 //! translation (lifelib's too). Writes `target/bench/plane-report.md` and
 //! `target/bench/plane.json`.
 //!
-//! Until life-tui has `--edge plane`, it runs on a torus so much larger than
-//! the pattern that nothing can wrap within the run (light speed: one cell
-//! a generation each way), which gives the plane's result; the report says
-//! which it used. Cases whose torus would be too large are left out then.
+//! Until life-tui runs on the plane (its `--edge plane` summary reports a
+//! bounding box), it runs on a torus so much larger than the pattern that
+//! nothing can wrap within the run (light speed: one cell a generation each
+//! way), which gives the plane's result; the report says which it used.
+//! Cases whose torus would be too large are left out then.
 //!
 //! Environment: `LIFE_BENCH_RUNS` (timed runs a case, default 3),
 //! `LIFE_BENCH_PATTERNS` (comma-separated names: only those),
@@ -169,7 +170,7 @@ impl Outcome {
         Some(ours / lifelib.max(CLOCK_FLOOR))
     }
 
-    /// Every check that could be made passed (populations, cells).
+    /// The checks that failed (populations, cells); empty when all passed.
     fn failures(&self) -> Vec<String> {
         let mut failed = Vec::new();
         if let Some(err) = &self.life_tui_error {
