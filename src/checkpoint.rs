@@ -59,6 +59,7 @@ pub fn saved_grid(
     Pattern {
         name,
         author: None,
+        origin: None,
         xrle: Some(Xrle {
             pos: Some((-(x as i64), -(y as i64))),
             generation: Some(generation),

@@ -278,15 +278,16 @@ impl PlaneConfig {
                 "{name} is a saved bounded grid: resume it without --edge plane"
             )));
         }
-        let (x0, y0) = match (cli.at, pattern.xrle.and_then(|x| x.pos)) {
-            (Some((x, y)), _) => (x as i64, y as i64),
-            (None, Some(pos)) => pos,
-            // Golly puts a pattern without a position with its top-left
-            // cell at (-(width / 2), -(height / 2)).
-            (None, None) => (
-                -((pattern.cells.width() / 2) as i64),
-                -((pattern.cells.height() / 2) as i64),
-            ),
+        // As Golly 3.3 places a file on its plane: at `#CXRLE Pos`, at the
+        // absolute coordinates of Life 1.06/1.05, else with the top-left of
+        // the file's frame at (0, 0) (it centres only on bounded grids).
+        let (x0, y0) = match cli.at {
+            Some((x, y)) => (x as i64, y as i64),
+            None => pattern
+                .xrle
+                .and_then(|x| x.pos)
+                .or(pattern.origin)
+                .unwrap_or((0, 0)),
         };
         let start_generation = if cli.resume.is_some() {
             pattern.xrle.and_then(|x| x.generation).unwrap_or(0)

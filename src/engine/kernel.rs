@@ -880,88 +880,85 @@ pub fn step_tiles(
 /// Cells a side of a tile of the unbounded plane: one word a row.
 pub const PLANE_TILE: usize = 64;
 
-/// Rows of a plane tile's source column: the tile's own rows with the row
-/// above and the row below, padded to a whole number of AVX2 registers.
-pub const PLANE_SOURCE_ROWS: usize = 68;
-
-/// The source of one plane tile's step, as columns of rows: `centre[k]` is
-/// the tile's row `k - 1` (row -1 from the tile above, row 64 from the one
-/// below), `west[k]` and `east[k]` the same rows of the tiles to its left
-/// and right (only their nearest bit counts). Rows 66 and 67 are padding.
-pub struct PlaneSource {
-    pub centre: [u64; PLANE_SOURCE_ROWS],
-    pub west: [u64; PLANE_SOURCE_ROWS],
-    pub east: [u64; PLANE_SOURCE_ROWS],
-}
+/// Rows a plane tile stores: its own 64 at 1..=64, the row of the tile
+/// above at 0 and of the tile below at 65 (kept there by the plane, so a
+/// step reads three tiles' columns as they lie), padded to 68 for whole
+/// AVX2 registers.
+pub const PLANE_ROWS: usize = 68;
 
 /// Steps one plane tile: here SIMD lanes are rows, not words, because a
-/// tile is one word wide. Each source row's horizontal sums are computed
-/// once, then every output row reads the sums of the rows around it.
+/// tile is one word wide. Each group of output rows loads the rows above,
+/// at and below it straight from the three columns, so nothing is staged.
 #[inline(always)]
 fn step_plane_tile_with<B: Bits, T: Transition>(
     rule: T,
-    src: &PlaneSource,
+    [west, centre, east]: [&[u64; PLANE_ROWS]; 3],
     out: &mut [u64; PLANE_TILE],
 ) {
-    const N: usize = PLANE_SOURCE_ROWS;
-    let (mut e0, mut e1) = ([0u64; N], [0u64; N]);
-    let (mut h0, mut h1) = ([0u64; N], [0u64; N]);
-    for k in (0..N).step_by(B::LANES) {
-        let cells = B::load(&src.centre[k..]);
-        let left = cells.left(B::load(&src.west[k..]));
-        let right = cells.right(B::load(&src.east[k..]));
-        let sums = RowSums::new(left, cells, right);
-        let triples = sums.triples();
-        sums.e0.store(&mut e0[k..]);
-        sums.e1.store(&mut e1[k..]);
-        triples.h0.store(&mut h0[k..]);
-        triples.h1.store(&mut h1[k..]);
+    // A function, not a closure: closures do not inherit the caller's
+    // target features, and un-inlined AVX2 intrinsics cost 20x.
+    #[inline(always)]
+    fn sums<B: Bits>([west, centre, east]: [&[u64; PLANE_ROWS]; 3], k: usize) -> RowSums<B> {
+        let cells = B::load(&centre[k..]);
+        RowSums::new(
+            cells.left(B::load(&west[k..])),
+            cells,
+            cells.right(B::load(&east[k..])),
+        )
     }
+    let columns = [west, centre, east];
     for k in (0..PLANE_TILE).step_by(B::LANES) {
-        let above = Triples {
-            h0: B::load(&h0[k..]),
-            h1: B::load(&h1[k..]),
-        };
-        let centre = RowSums {
-            cells: B::load(&src.centre[k + 1..]),
-            e0: B::load(&e0[k + 1..]),
-            e1: B::load(&e1[k + 1..]),
-        };
-        let below = Triples {
-            h0: B::load(&h0[k + 2..]),
-            h1: B::load(&h1[k + 2..]),
-        };
+        let above = sums::<B>(columns, k).triples();
+        let centre = sums::<B>(columns, k + 1);
+        let below = sums::<B>(columns, k + 2).triples();
         rule.next(centre.cells, count(&above, &centre, &below))
             .store(&mut out[k..]);
     }
 }
 
 #[inline(always)]
-fn step_plane_tile_rule<B: Bits>(rule: &Rule, src: &PlaneSource, out: &mut [u64; PLANE_TILE]) {
+fn step_plane_tile_rule<B: Bits>(
+    rule: &Rule,
+    columns: [&[u64; PLANE_ROWS]; 3],
+    out: &mut [u64; PLANE_TILE],
+) {
     if *rule == Rule::LIFE {
-        step_plane_tile_with::<B, _>(Conway, src, out);
+        step_plane_tile_with::<B, _>(Conway, columns, out);
     } else {
-        step_plane_tile_with::<B, _>(AnyRule::new(rule), src, out);
+        step_plane_tile_with::<B, _>(AnyRule::new(rule), columns, out);
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn step_plane_tile_avx2(rule: &Rule, src: &PlaneSource, out: &mut [u64; PLANE_TILE]) {
-    step_plane_tile_rule::<avx2::Ymm>(rule, src, out);
+fn step_plane_tile_avx2(
+    rule: &Rule,
+    columns: [&[u64; PLANE_ROWS]; 3],
+    out: &mut [u64; PLANE_TILE],
+) {
+    step_plane_tile_rule::<[avx2::Ymm; 2]>(rule, columns, out);
 }
 
-/// Steps one tile of the unbounded plane one generation (see
-/// [`PlaneSource`]). `isa` must be one [`Isa::available`] lists.
-pub fn step_plane_tile(isa: Isa, rule: &Rule, src: &PlaneSource, out: &mut [u64; PLANE_TILE]) {
+/// Steps one tile of the unbounded plane one generation: `columns` are
+/// the tiles to its left, itself and to its right as stored (see
+/// [`PLANE_ROWS`]; only the nearest bit of the side ones counts), `out`
+/// its next 64 rows.
+pub fn step_plane_tile(
+    isa: Isa,
+    rule: &Rule,
+    columns: [&[u64; PLANE_ROWS]; 3],
+    out: &mut [u64; PLANE_TILE],
+) {
     match isa {
         #[cfg(target_arch = "x86_64")]
         Isa::Avx2 => {
-            debug_assert!(std::arch::is_x86_feature_detected!("avx2"));
-            // SAFETY: `Isa::Avx2` is only ever made by `Isa::detect` or
-            // `Isa::available`, on a CPU with AVX2.
-            unsafe { step_plane_tile_avx2(rule, src, out) }
+            assert!(
+                std::arch::is_x86_feature_detected!("avx2"),
+                "the AVX2 kernel needs a CPU with AVX2"
+            );
+            // SAFETY: the CPU supports AVX2, checked just above.
+            unsafe { step_plane_tile_avx2(rule, columns, out) }
         }
-        _ => step_plane_tile_rule::<[u64; 4]>(rule, src, out),
+        _ => step_plane_tile_rule::<[u64; 4]>(rule, columns, out),
     }
 }

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashMap;
 
 use super::hash;
-use super::kernel::{self, Isa, PLANE_SOURCE_ROWS, PLANE_TILE, PlaneSource};
+use super::kernel::{self, Isa, PLANE_ROWS, PLANE_TILE};
 use super::rule::Rule;
 
 /// Cells a side of a tile.
@@ -55,6 +55,19 @@ const NW: usize = 7;
 /// from two generations ago. [`ANY`]: anything in it does.
 const ANY: u16 = 1 << 8;
 const ALL: u16 = 0x1ff;
+
+/// Where a tile's own rows are in its stored column (see [`PLANE_ROWS`]).
+const OWN: std::ops::Range<usize> = 1..PLANE_TILE + 1;
+/// The stored rows holding the tile above's last row and the tile below's first.
+const PAD_ABOVE: usize = 0;
+const PAD_BELOW: usize = PLANE_TILE + 1;
+const FIRST: usize = 1;
+const LAST: usize = PLANE_TILE;
+
+/// What a missing neighbour reads as.
+static DEAD: [u64; PLANE_ROWS] = [0; PLANE_ROWS];
+
+type Column = [u64; PLANE_ROWS];
 
 /// Steps between sweeps that free tiles dead in both buffers.
 const SWEEP_EVERY: u64 = 64;
@@ -119,8 +132,9 @@ impl Bbox {
 struct Tile {
     x: i64,
     y: i64,
-    /// The generation now is `cells[parity]`, the one before the other.
-    cells: [[u64; PLANE_TILE]; 2],
+    /// The generation now is `cells[parity]`, the one before the other;
+    /// each with the bordering rows of the tiles above and below.
+    cells: [Column; 2],
     links: [Slot; 8],
     /// What its last step (or, for a ghost, its last fill) changed.
     changes: u16,
@@ -236,10 +250,19 @@ impl Plane {
             let (nx, ny) = (tx.wrapping_add(*dx), ty.wrapping_add(*dy));
             links[d] = self.slot_of(nx, ny);
         }
+        let mut cells = [[0; PLANE_ROWS]; 2];
+        for (b, column) in cells.iter_mut().enumerate() {
+            if links[N] != NONE {
+                column[PAD_ABOVE] = self.tiles[links[N] as usize].cells[b][LAST];
+            }
+            if links[S] != NONE {
+                column[PAD_BELOW] = self.tiles[links[S] as usize].cells[b][FIRST];
+            }
+        }
         let tile = Tile {
             x: tx,
             y: ty,
-            cells: [[0; PLANE_TILE]; 2],
+            cells,
             links,
             changes: 0,
             due_at: 0,
@@ -273,6 +296,14 @@ impl Plane {
         for (d, &n) in links.iter().enumerate() {
             if n != NONE {
                 self.tiles[n as usize].links[(d + 4) % 8] = NONE;
+            }
+        }
+        // What the neighbours above and below read of it is dead now.
+        for (d, pad) in [(N, PAD_BELOW), (S, PAD_ABOVE)] {
+            if links[d] != NONE {
+                for column in &mut self.tiles[links[d] as usize].cells {
+                    column[pad] = 0;
+                }
             }
         }
         self.index.remove(&(tx, ty));
@@ -314,10 +345,13 @@ impl Plane {
     /// Marks a tile whose other buffer is not its history: it and its
     /// neighbours step at the next two steps.
     fn refresh(&mut self, slot: Slot) {
-        let parity = self.parity;
+        let (now, other) = (self.parity, 1 - self.parity);
         let tile = &mut self.tiles[slot as usize];
-        tile.cells[1 - parity] = tile.cells[parity];
+        let [a, b] = &mut tile.cells;
+        let (from, to) = if now == 0 { (&*a, b) } else { (&*b, a) };
+        to[OWN].copy_from_slice(&from[OWN]);
         tile.fresh = 2;
+        self.push_borders(slot, other);
         self.make_due(slot);
         for d in 0..8 {
             self.make_neighbour_due(slot, d);
@@ -327,7 +361,7 @@ impl Plane {
     pub fn get(&self, x: i64, y: i64) -> bool {
         let ((tx, ox), (ty, oy)) = (split(x), split(y));
         match self.index.get(&(tx, ty)) {
-            Some(&slot) => self.tiles[slot as usize].cells[self.parity][oy] >> ox & 1 != 0,
+            Some(&slot) => self.tiles[slot as usize].cells[self.parity][oy + 1] >> ox & 1 != 0,
             None => false,
         }
     }
@@ -339,12 +373,13 @@ impl Plane {
             return;
         }
         let slot = self.ensure(tx, ty, false);
-        let word = &mut self.tiles[slot as usize].cells[self.parity][oy];
+        let word = &mut self.tiles[slot as usize].cells[self.parity][oy + 1];
         if alive {
             *word |= 1 << ox;
         } else {
             *word &= !(1 << ox);
         }
+        self.push_borders(slot, self.parity);
         self.refresh(slot);
     }
 
@@ -353,19 +388,24 @@ impl Plane {
         let (now, next) = (self.parity, 1 - self.parity);
         let due = std::mem::take(&mut self.due);
         self.steps += 1;
-        let mut src = PlaneSource {
-            centre: [0; PLANE_SOURCE_ROWS],
-            west: [0; PLANE_SOURCE_ROWS],
-            east: [0; PLANE_SOURCE_ROWS],
-        };
         let mut out = [0u64; PLANE_TILE];
         for &slot in &due {
-            self.gather(slot, now, &mut src);
-            kernel::step_plane_tile(self.isa, &self.rule, &src, &mut out);
+            let tile = &self.tiles[slot as usize];
+            let column = |n: Slot| match n {
+                NONE => &DEAD,
+                n => &self.tiles[n as usize].cells[now],
+            };
+            let columns = [
+                column(tile.links[W]),
+                &tile.cells[now],
+                column(tile.links[E]),
+            ];
+            kernel::step_plane_tile(self.isa, &self.rule, columns, &mut out);
             let tile = &mut self.tiles[slot as usize];
             *self.work.entry(tile.y).or_default() += 1;
-            let changes = changes_between(&out, &tile.cells[next]);
-            tile.cells[next] = out;
+            let stored = &mut tile.cells[next][OWN];
+            let changes = changes_between(&out, stored);
+            stored.copy_from_slice(&out);
             tile.changes = if tile.fresh > 0 {
                 tile.fresh -= 1;
                 ALL
@@ -377,6 +417,7 @@ impl Plane {
         self.stats.generations += 1;
         self.parity = next;
         for &slot in &due {
+            self.push_borders(slot, next);
             self.spread(slot);
         }
         let mut due = due;
@@ -414,27 +455,18 @@ impl Plane {
         }
     }
 
-    /// The source column of `slot`'s next step, from buffer `now` of it
-    /// and its neighbours (missing ones are dead).
-    fn gather(&self, slot: Slot, now: usize, src: &mut PlaneSource) {
+    /// Copies `slot`'s first and last rows of buffer `b` into the
+    /// neighbours above and below, whose steps read them there.
+    fn push_borders(&mut self, slot: Slot, b: usize) {
         let tile = &self.tiles[slot as usize];
-        let rows = |n: Slot| -> Option<&[u64; PLANE_TILE]> {
-            (n != NONE).then(|| &self.tiles[n as usize].cells[now])
-        };
-        let last = PLANE_TILE - 1;
-        let column =
-            |out: &mut [u64; PLANE_SOURCE_ROWS], up: Slot, mid: Option<&[u64; 64]>, down: Slot| {
-                out[0] = rows(up).map_or(0, |r| r[last]);
-                match mid {
-                    Some(mid) => out[1..=PLANE_TILE].copy_from_slice(mid),
-                    None => out[1..=PLANE_TILE].fill(0),
-                }
-                out[PLANE_TILE + 1] = rows(down).map_or(0, |r| r[0]);
-            };
-        let l = &tile.links;
-        column(&mut src.centre, l[N], Some(&tile.cells[now]), l[S]);
-        column(&mut src.west, l[NW], rows(l[W]), l[SW]);
-        column(&mut src.east, l[NE], rows(l[E]), l[SE]);
+        let (first, last) = (tile.cells[b][FIRST], tile.cells[b][LAST]);
+        let (up, down) = (tile.links[N], tile.links[S]);
+        if up != NONE {
+            self.tiles[up as usize].cells[b][PAD_BELOW] = first;
+        }
+        if down != NONE {
+            self.tiles[down as usize].cells[b][PAD_ABOVE] = last;
+        }
     }
 
     /// Frees the tiles dead in both buffers that nothing needs.
@@ -446,7 +478,7 @@ impl Plane {
                 t.live
                     && t.due_at != next
                     && t.fresh == 0
-                    && t.cells.iter().all(|b| b.iter().all(|&w| w == 0))
+                    && t.cells.iter().all(|b| b[OWN].iter().all(|&w| w == 0))
             })
             .collect();
         for slot in dead {
@@ -470,11 +502,11 @@ impl Plane {
         }
     }
 
-    /// The cell row of a tile that its neighbour across `side` reads.
+    /// The stored row of a tile that its neighbour across `side` reads.
     fn border_offset(side: Side) -> usize {
         match side {
-            Side::Above => 0,
-            Side::Below => PLANE_TILE - 1,
+            Side::Above => FIRST,
+            Side::Below => LAST,
         }
     }
 
@@ -508,8 +540,8 @@ impl Plane {
             return;
         };
         let r = match side {
-            Side::Above => PLANE_TILE - 1,
-            Side::Below => 0,
+            Side::Above => LAST,
+            Side::Below => FIRST,
         };
         let (now, before) = (self.parity, 1 - self.parity);
         if let Some(words) = words {
@@ -536,6 +568,16 @@ impl Plane {
                 None => tile.cells[before][r],
             };
             let old = std::mem::replace(&mut tile.cells[now][r], word);
+            let toward = tile.links[toward_band[1]];
+            if toward != NONE {
+                let pad = if side == Side::Above {
+                    PAD_ABOVE
+                } else {
+                    PAD_BELOW
+                };
+                self.tiles[toward as usize].cells[now][pad] = word;
+            }
+            let tile = &mut self.tiles[slot as usize];
             let diff = old ^ word;
             let mut changes = 0;
             if tile.fresh > 0 {
@@ -574,7 +616,7 @@ impl Plane {
         for &slot in &leaving {
             let tile = &self.tiles[slot as usize];
             if !tile.ghost {
-                push_tile(&mut out, tile.x, tile.y, &tile.cells[self.parity]);
+                push_tile(&mut out, tile.x, tile.y, &tile.cells[self.parity][OWN]);
             }
         }
         for slot in leaving {
@@ -594,7 +636,8 @@ impl Plane {
             }
             let slot = self.ensure(tx, ty, false);
             let parity = self.parity;
-            self.tiles[slot as usize].cells[parity].copy_from_slice(&chunk[2..]);
+            self.tiles[slot as usize].cells[parity][OWN].copy_from_slice(&chunk[2..]);
+            self.push_borders(slot, parity);
             self.refresh(slot);
         }
     }
@@ -610,11 +653,11 @@ impl Plane {
     }
 
     /// Every own tile with live cells, as `(tile x, tile y, rows)`.
-    pub fn live_tiles(&self) -> impl Iterator<Item = (i64, i64, &[u64; PLANE_TILE])> + '_ {
+    pub fn live_tiles(&self) -> impl Iterator<Item = (i64, i64, &[u64])> + '_ {
         self.tiles
             .iter()
             .filter(|t| t.live && !t.ghost)
-            .map(move |t| (t.x, t.y, &t.cells[self.parity]))
+            .map(move |t| (t.x, t.y, &t.cells[self.parity][OWN]))
             .filter(|(_, _, rows)| rows.iter().any(|&w| w != 0))
     }
 
@@ -710,7 +753,7 @@ impl Plane {
                 if tile.ghost || tile.x * TILE >= x1 || (tile.x + 1) * TILE <= x0 {
                     continue;
                 }
-                for (r, &word) in tile.cells[self.parity].iter().enumerate() {
+                for (r, &word) in tile.cells[self.parity][OWN].iter().enumerate() {
                     let y = tile.y * TILE + r as i64;
                     if word == 0 || y < y0 || y >= y1 {
                         continue;
@@ -731,13 +774,13 @@ impl Plane {
     }
 }
 
-fn push_tile(out: &mut Vec<u64>, tx: i64, ty: i64, rows: &[u64; PLANE_TILE]) {
+fn push_tile(out: &mut Vec<u64>, tx: i64, ty: i64, rows: &[u64]) {
     out.push(tx as u64);
     out.push(ty as u64);
     out.extend_from_slice(rows);
 }
 
-fn tile_bbox(tx: i64, ty: i64, rows: &[u64; PLANE_TILE]) -> Bbox {
+fn tile_bbox(tx: i64, ty: i64, rows: &[u64]) -> Bbox {
     let first = rows.iter().position(|&w| w != 0).unwrap_or(0);
     let last = rows.iter().rposition(|&w| w != 0).unwrap_or(0);
     let all = rows.iter().fold(0, |a, &w| a | w);
@@ -751,7 +794,7 @@ fn tile_bbox(tx: i64, ty: i64, rows: &[u64; PLANE_TILE]) -> Bbox {
 
 /// What differs between a tile's new generation and the one two back:
 /// anything, and each border and corner.
-fn changes_between(new: &[u64; PLANE_TILE], old: &[u64; PLANE_TILE]) -> u16 {
+fn changes_between(new: &[u64; PLANE_TILE], old: &[u64]) -> u16 {
     let mut any = 0u64;
     for (a, b) in new.iter().zip(old) {
         any |= a ^ b;

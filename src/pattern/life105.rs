@@ -99,6 +99,10 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Pattern, PatternError> {
     }
     pattern.cells =
         grid_from_points(&cells, limits).map_err(|kind| PatternError::new(last_line, 1, kind))?;
+    pattern.origin = cells
+        .iter()
+        .copied()
+        .reduce(|a, b| (a.0.min(b.0), a.1.min(b.1)));
     Ok(pattern)
 }
 

@@ -49,6 +49,10 @@ pub struct Pattern {
     pub bounds: Option<Bounds>,
     /// Golly's extended RLE line `#CXRLE Pos=X,Y Gen=N`.
     pub xrle: Option<Xrle>,
+    /// Where the top-left of `cells` lies on Golly's plane when the format
+    /// gives absolute coordinates (Life 1.06, Life 1.05); RLE says it
+    /// with `xrle`'s position, and other files start at (0, 0).
+    pub origin: Option<(i64, i64)>,
     /// The pattern's bounding box (for RLE, the header's x by y).
     pub cells: BitGrid,
 }
@@ -105,6 +109,7 @@ impl Pattern {
             rule: None,
             bounds: None,
             xrle: None,
+            origin: None,
             cells,
         }
     }

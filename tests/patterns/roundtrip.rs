@@ -75,6 +75,7 @@ fn pattern() -> impl Strategy<Value = Pattern> {
                 rule,
                 bounds,
                 xrle,
+                origin: None,
                 cells,
             },
         )
