@@ -28,6 +28,7 @@
 
 use std::fmt::Write as _;
 use std::io::Read as _;
+use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
@@ -54,12 +55,51 @@ const BASELINE_PATTERN: &str = "glider";
 const BASELINE_GENERATIONS: u64 = 10;
 
 fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some(MEASURE_WRAPPER) {
+        return measure_wrapper(&args[1..]);
+    }
     match study() {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Runs as `plane --measure-wrapper FILE PROGRAM ARGS...`: runs PROGRAM,
+/// waits for it with `wait4` and writes its peak RSS (KiB) to FILE.
+///
+/// Why a wrapper: Linux counts into a child's peak RSS the peak of the
+/// memory it was spawned from (exec keeps the old address space's
+/// high-water mark), so a child of this study, once the study has grown,
+/// would report the study's size rather than its own. A wrapper freshly
+/// started spawns it from a few megabytes instead.
+const MEASURE_WRAPPER: &str = "--measure-wrapper";
+
+fn measure_wrapper(args: &[String]) -> ExitCode {
+    let [file, program, rest @ ..] = args else {
+        eprintln!("error: {MEASURE_WRAPPER} FILE PROGRAM ARGS...");
+        return ExitCode::FAILURE;
+    };
+    let child = match Command::new(program).args(rest).spawn() {
+        Ok(child) => child,
+        Err(err) => {
+            eprintln!("error: cannot run {program}: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut status = 0;
+    // SAFETY: rusage is plain data; all-zero is a valid value.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child; both pointers are to live locals.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    let _ = std::fs::write(file, format!("{}\n", usage.ru_maxrss));
+    if pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 
@@ -415,12 +455,23 @@ struct Measured {
     timed_out: bool,
 }
 
-/// Runs `command` to its end, or kills it after `timeout`; its peak RSS
-/// comes from `wait4`, which reports the child's own high-water mark (not
-/// this process's).
-fn measure(command: &mut Command, timeout: Option<Duration>) -> Result<Measured, String> {
+/// Runs `command` to its end, or kills it after `timeout`, under the
+/// measuring wrapper (see `measure_wrapper`), which reports its peak RSS.
+fn measure(command: &Command, timeout: Option<Duration>) -> Result<Measured, String> {
+    let rss_file = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench/plane/child-rss");
+    let _ = std::fs::remove_file(&rss_file);
+    let me = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut wrapped = Command::new(me);
+    wrapped
+        .arg(MEASURE_WRAPPER)
+        .arg(&rss_file)
+        .arg(command.get_program())
+        .args(command.get_args())
+        // A process group of its own, so that the watchdog can end the
+        // wrapper and the program together.
+        .process_group(0);
     let start = Instant::now();
-    let mut child = command
+    let mut child = wrapped
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -435,8 +486,9 @@ fn measure(command: &mut Command, timeout: Option<Duration>) -> Result<Measured,
         std::thread::spawn(move || {
             let expired = watch.recv_timeout(timeout).is_err();
             if expired {
-                // SAFETY: signals our own child, still unreaped.
-                unsafe { libc::kill(pid, libc::SIGKILL) };
+                // SAFETY: signals the process group of our own child, which
+                // is still unreaped (so the group id is still theirs).
+                unsafe { libc::kill(-pid, libc::SIGKILL) };
             }
             expired
         })
@@ -470,19 +522,18 @@ fn measure(command: &mut Command, timeout: Option<Duration>) -> Result<Measured,
     let wall_seconds = start.elapsed().as_secs_f64();
     let _ = ended.send(());
     let timed_out = watchdog.is_some_and(|w| w.join().unwrap_or(false));
-    let mut status = 0;
-    // SAFETY: rusage is plain data; all-zero is a valid value.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: reaps our own child (std reaps only in wait()); both pointers
-    // are to live locals.
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let success = child.wait().is_ok_and(|status| status.success());
     let stderr = stderr_reader.join().unwrap_or_default();
+    let peak_rss_kib = std::fs::read_to_string(&rss_file)
+        .ok()
+        .and_then(|text| text.trim().parse().ok())
+        .unwrap_or(0);
     Ok(Measured {
         stdout: String::from_utf8_lossy(&stdout).into_owned(),
         stderr,
         wall_seconds,
-        peak_rss_kib: u64::try_from(usage.ru_maxrss).unwrap_or(0),
-        success: reaped > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        peak_rss_kib,
+        success,
         timed_out,
     })
 }
@@ -546,7 +597,7 @@ fn run_life_tui(
     if let Some(output) = output {
         command.arg("--output").arg(output);
     }
-    let run = measure(&mut command, Some(tools.life_tui_timeout))?;
+    let run = measure(&command, Some(tools.life_tui_timeout))?;
     if run.timed_out {
         return Err(format!(
             "killed after {} s (LIFE_BENCH_TIMEOUT)",
@@ -588,8 +639,11 @@ fn run_bgolly(
     }
     let run = measure(command.arg(input), None)?;
     if !run.success {
+        // bgolly says what went wrong on stdout as often as on stderr.
+        let said = run.stdout.lines().last().unwrap_or_default();
         return Err(format!(
-            "bgolly -a {algorithm} failed: {}",
+            "bgolly -a {algorithm} -m {generations} {} failed: {} {said}",
+            input.display(),
             run.stderr.trim()
         ));
     }
@@ -646,7 +700,7 @@ fn run_lifelib(
     if let Some(output) = output {
         command.arg(output);
     }
-    let run = measure(&mut command, None)?;
+    let run = measure(&command, None)?;
     if !run.success {
         return Err(format!("lifelib driver failed: {}", run.stderr.trim()));
     }
@@ -778,48 +832,57 @@ fn run_case(tools: &Tools, case: &Case, runs: usize) -> Result<Outcome, String> 
     Ok(outcome)
 }
 
-/// The live cells of an RLE file, moved so that their bounding box starts
-/// at (0, 0) and sorted: two files with the same cells up to translation
-/// give equal vectors, whatever each writer's position lines or header say.
-fn live_cells(path: &Path) -> Result<Vec<(i64, i64)>, String> {
+/// One row's run of live cells: (row, first column, length).
+type Run = (i64, i64, i64);
+
+/// The live cells of an RLE file as runs along rows, adjacent runs merged
+/// (a writer may split a run across lines), moved so that their bounding
+/// box starts at (0, 0), and sorted: two files with the same cells up to
+/// translation give equal vectors, whatever each writer's position lines,
+/// header or line breaks. Runs rather than cells keep a spacefiller's 25
+/// million cells to a few megabytes.
+fn live_cells(path: &Path) -> Result<Vec<Run>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut cells = Vec::new();
+    let mut runs: Vec<Run> = Vec::new();
     let (mut x, mut y, mut count) = (0i64, 0i64, 0i64);
     let body = text
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim_start().starts_with('x'));
     'lines: for line in body {
         for c in line.chars() {
-            let run = count.max(1);
+            let length = count.max(1);
             match c {
                 '0'..='9' => {
                     count = count * 10 + i64::from(c as u8 - b'0');
                     continue;
                 }
-                'b' | '.' => x += run,
+                'b' | '.' => x += length,
                 '$' => {
-                    y += run;
+                    y += length;
                     x = 0;
                 }
                 '!' => break 'lines,
                 c if c.is_whitespace() => continue,
                 // Any other letter is a live state ('o', 'A'..).
                 _ => {
-                    cells.extend((x..x + run).map(|cx| (cx, y)));
-                    x += run;
+                    match runs.last_mut() {
+                        Some(last) if last.0 == y && last.1 + last.2 == x => last.2 += length,
+                        _ => runs.push((y, x, length)),
+                    }
+                    x += length;
                 }
             }
             count = 0;
         }
     }
-    let min_x = cells.iter().map(|c| c.0).min().unwrap_or(0);
-    let min_y = cells.iter().map(|c| c.1).min().unwrap_or(0);
-    let mut cells: Vec<(i64, i64)> = cells
-        .into_iter()
-        .map(|(cx, cy)| (cx - min_x, cy - min_y))
-        .collect();
-    cells.sort_unstable();
-    Ok(cells)
+    let min_x = runs.iter().map(|r| r.1).min().unwrap_or(0);
+    let min_y = runs.iter().map(|r| r.0).min().unwrap_or(0);
+    for run in &mut runs {
+        run.0 -= min_y;
+        run.1 -= min_x;
+    }
+    runs.sort_unstable();
+    Ok(runs)
 }
 
 /// Seconds to about three significant figures, down to microseconds.
