@@ -36,6 +36,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "files",
             "launch",
             "memory",
+            "pattern",
         ],
     ),
     (

@@ -714,7 +714,7 @@ mod plane {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(64))]
+        #![proptest_config(ProptestConfig::with_cases(128))]
 
         #[test]
         fn the_plane_equals_the_reference(cells in cells(), rule in rule(), generations in 0u64..80) {
@@ -757,6 +757,28 @@ mod plane {
             let all = sorted(bands.iter().flat_map(|b| b.live_cells()));
             prop_assert_eq!(all, reference_run(&cells, generations, &rule));
         }
+    }
+
+    #[test]
+    fn two_moves_of_the_band_edges_in_a_row_lose_nothing() {
+        // Found by the proptest: a tile listed for the next step was
+        // handed to another band, its slot reused and then stepped twice.
+        let rule = Rule {
+            birth: 314,
+            survival: 234,
+        };
+        let cells = [(0, 33)];
+        let mut bands = banded(&cells, rule, &edges(vec![0]));
+        for generation in 0..46 {
+            match generation {
+                21 => plane::reband(&mut bands, &edges(vec![-3])),
+                31 => plane::reband(&mut bands, &edges(vec![2])),
+                _ => {}
+            }
+            plane::step_bands(&mut bands);
+        }
+        let all = sorted(bands.iter().flat_map(|b| b.live_cells()));
+        assert_eq!(all, reference_run(&cells, 46, &rule));
     }
 
     #[test]

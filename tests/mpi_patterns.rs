@@ -336,3 +336,181 @@ fn rows_move_away_from_a_busy_slow_rank_and_the_sparse_result_stays_the_same() {
     assert_eq!(quick["rebalances"], 0, "{quick}");
     assert_eq!(quick["hash"], dense["hash"]);
 }
+
+// The unbounded plane (issue 17): the default for patterns without a
+// bounded-grid suffix; every rank count gives the same cells.
+
+fn plane_run(np: usize, args: &[&str]) -> serde_json::Value {
+    let out = mpirun(np, args);
+    assert!(out.status.success(), "np={np}: {}", stderr_of(&out));
+    summary(&out)
+}
+
+#[test]
+fn a_plane_checkpoint_resumes_on_another_rank_count_with_the_uninterrupted_hash() {
+    let dir = temp_dir();
+    let checkpoint = dir.path().join("gun.rle");
+    let checkpoint = checkpoint.to_str().unwrap();
+    let whole = plane_run(
+        1,
+        &[
+            "--headless",
+            "--pattern",
+            "gosper-glider-gun",
+            "--generations",
+            "1500",
+        ],
+    );
+    assert_eq!(whole["edge"], "plane");
+    let first = plane_run(
+        2,
+        &[
+            "--headless",
+            "--pattern",
+            "gosper-glider-gun",
+            "--generations",
+            "700",
+            "--checkpoint",
+            checkpoint,
+            "--checkpoint-every",
+            "350",
+        ],
+    );
+    let text = std::fs::read_to_string(checkpoint).unwrap();
+    assert!(text.starts_with("#CXRLE Pos="), "{text}");
+    assert!(text.lines().next().unwrap().ends_with(" Gen=700"), "{text}");
+    assert!(!text.contains(":T") && !text.contains(":P"), "{text}");
+    let bbox = first["bbox"].as_array().unwrap();
+    let pos = format!("#CXRLE Pos={},{} Gen=700", bbox[0], bbox[1]);
+    assert!(text.starts_with(&pos), "{pos} vs {text}");
+    for np in [1, 3, 4] {
+        let resumed = plane_run(
+            np,
+            &[
+                "--headless",
+                "--resume",
+                checkpoint,
+                "--generations",
+                "1500",
+            ],
+        );
+        assert_eq!(resumed["edge"], "plane");
+        assert_eq!(resumed["hash"], whole["hash"], "np={np}");
+        assert_eq!(resumed["population"], whole["population"], "np={np}");
+        assert_eq!(resumed["bbox"], whole["bbox"], "np={np}");
+    }
+}
+
+#[test]
+fn plane_reports_carry_the_bounding_box_and_agree_on_every_rank_count() {
+    let args = [
+        "--headless",
+        "--pattern",
+        "glider",
+        "--edge",
+        "plane",
+        "--generations",
+        "400",
+        "--report-every",
+        "200",
+    ];
+    let reports = |np: usize| {
+        let out = mpirun(np, &args);
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        json_lines(&out)
+    };
+    let one = reports(1);
+    // A glider moves (1, 1) every 4 generations: 50 cells down and right
+    // every 200, across tile and band edges alike.
+    assert_eq!(one[0]["bbox"], serde_json::json!([0, 0, 2, 2]));
+    assert_eq!(one[1]["bbox"], serde_json::json!([50, 50, 52, 52]));
+    assert_eq!(one[2]["bbox"], serde_json::json!([100, 100, 102, 102]));
+    for np in 2..=4 {
+        assert_eq!(reports(np), one, "np={np}");
+    }
+}
+
+#[test]
+fn a_gun_on_the_plane_moves_work_between_bands_and_keeps_the_serial_hash() {
+    let args = |g: &'static str| {
+        vec![
+            "--headless",
+            "--pattern",
+            "gosper-glider-gun",
+            "--generations",
+            g,
+            "--timing",
+        ]
+    };
+    let serial = plane_run(1, &args("4000"));
+    let parallel = plane_run(3, &args("4000"));
+    assert_eq!(parallel["hash"], serial["hash"]);
+    assert!(
+        parallel["rebalances"].as_u64().unwrap() > 0,
+        "the stream grows into other bands: {parallel}"
+    );
+    // The bands stay ordered, the first and last open.
+    let timing = parallel["timing"].as_array().unwrap();
+    assert!(timing[0]["band"][0].is_null() && timing[2]["band"][1].is_null());
+    assert_eq!(timing[0]["band"][1], timing[1]["band"][0]);
+    assert_eq!(timing[1]["band"][1], timing[2]["band"][0]);
+    // Halo messages that did not change travel empty.
+    let unchanged: u64 = timing
+        .iter()
+        .map(|t| t["unchanged_halos_sent"].as_u64().unwrap())
+        .sum();
+    assert!(unchanged > 0, "{parallel}");
+}
+
+#[test]
+fn the_plane_refuses_b0_rules_and_dense_stepping_in_one_line() {
+    for (args, says) in [
+        (
+            vec![
+                "--headless",
+                "--pattern",
+                "glider",
+                "--edge",
+                "plane",
+                "--rule",
+                "B03/S23",
+            ],
+            "cannot run on the unbounded plane",
+        ),
+        (
+            vec!["--headless", "--pattern", "glider", "--dense"],
+            "--dense",
+        ),
+    ] {
+        let out = mpirun(2, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = stderr_of(&out);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with("error: ") && err.contains(says), "{err}");
+        assert!(stdout_of(&out).is_empty());
+    }
+}
+
+#[test]
+fn a_soup_on_the_plane_is_the_same_on_every_rank_count() {
+    let args = [
+        "--headless",
+        "--edge",
+        "plane",
+        "--width",
+        "200",
+        "--height",
+        "150",
+        "--seed",
+        "7",
+        "--generations",
+        "300",
+    ];
+    let one = plane_run(1, &args);
+    assert!(one["population"].as_u64().unwrap() > 0);
+    for np in 2..=4 {
+        let many = plane_run(np, &args);
+        assert_eq!(many["hash"], one["hash"], "np={np}");
+        assert_eq!(many["bbox"], one["bbox"], "np={np}");
+    }
+}

@@ -25,10 +25,12 @@ impl PlaneBands {
         let mut before = 0u64;
         let mut last = work.keys().next().copied().unwrap_or(0);
         for k in 1..ranks {
-            // The first row whose work before it reaches k/ranks of the total.
-            let target = (total as u128 * k as u128).div_ceil(ranks as u128) as u64;
+            // Cut where the work above comes nearest k/ranks of the total:
+            // a row joins the band above if most of it fits under the target.
+            let target = total as u128 * k as u128;
             while let Some(&(&row, &w)) = rows.peek() {
-                if before >= target && total > 0 {
+                let mid = (2 * before as u128 + w as u128) * ranks as u128;
+                if total > 0 && mid >= 2 * target {
                     break;
                 }
                 before += w;

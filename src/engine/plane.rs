@@ -391,6 +391,7 @@ impl Plane {
         let mut out = [0u64; PLANE_TILE];
         for &slot in &due {
             let tile = &self.tiles[slot as usize];
+            debug_assert!(tile.live && !tile.ghost, "a freed or ghost tile listed");
             let column = |n: Slot| match n {
                 NONE => &DEAD,
                 n => &self.tiles[n as usize].cells[now],
@@ -622,6 +623,9 @@ impl Plane {
         for slot in leaving {
             self.remove(slot);
         }
+        // Freed slots may be made again: none may stay listed.
+        let tiles = &self.tiles;
+        self.due.retain(|&s| tiles[s as usize].live);
         self.band = band;
         self.refresh_all();
         out
