@@ -245,6 +245,8 @@ impl Outcome {
 #[derive(Serialize)]
 struct Study {
     machine: String,
+    /// The commit life-tui was built from (`git describe --dirty`).
+    life_tui_commit: String,
     load_before: String,
     load_after: String,
     runs: usize,
@@ -300,6 +302,7 @@ fn study() -> Result<(), String> {
     let cases = cases(&tools.patterns)?;
     let mut study = Study {
         machine,
+        life_tui_commit: commit(&root),
         load_before,
         load_after: String::new(),
         runs,
@@ -336,6 +339,20 @@ fn study() -> Result<(), String> {
         study.seconds
     );
     Ok(())
+}
+
+/// The work tree's commit, `-dirty` when it has changes: the source of the
+/// life-tui being measured.
+fn commit(root: &Path) -> String {
+    Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["describe", "--always", "--dirty"])
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
@@ -994,8 +1011,8 @@ fn report(study: &Study) -> String {
     );
     let _ = writeln!(
         r,
-        "Machine: {}. Load average (1, 5, 15 min) before: {}; after: {}. The whole study took {:.0} s.\n",
-        study.machine, study.load_before, study.load_after, study.seconds
+        "Machine: {}. Load average (1, 5, 15 min) before: {}; after: {}. life-tui built from {}. The whole study took {:.0} s.\n",
+        study.machine, study.load_before, study.load_after, study.life_tui_commit, study.seconds
     );
     let edge = match study.life_tui_edge {
         "plane" => "on the plane (`--edge plane`)".to_string(),
