@@ -73,6 +73,8 @@ trait Bits: Copy {
     /// Each cell's right neighbour: shifted towards lower bits, bit 0 of
     /// the word after each (`after`) coming in at the top.
     fn right(self, after: Self) -> Self;
+    /// Whether any bit is set.
+    fn any(self) -> bool;
 
     #[inline(always)]
     fn not(self) -> Self {
@@ -127,6 +129,11 @@ impl Bits for u64 {
     fn right(self, after: Self) -> Self {
         (self >> 1) | (after << 63)
     }
+
+    #[inline(always)]
+    fn any(self) -> bool {
+        self != 0
+    }
 }
 
 /// `K` bundles side by side: more independent work per loop iteration.
@@ -180,6 +187,11 @@ impl<B: Bits, const K: usize> Bits for [B; K] {
     #[inline(always)]
     fn right(self, after: Self) -> Self {
         std::array::from_fn(|k| self[k].right(after[k]))
+    }
+
+    #[inline(always)]
+    fn any(self) -> bool {
+        self.into_iter().fold(B::splat(0), B::or).any()
     }
 }
 
@@ -262,6 +274,12 @@ mod avx2 {
                     _mm256_slli_epi64::<63>(after.0),
                 )
             })
+        }
+
+        #[inline(always)]
+        fn any(self) -> bool {
+            // SAFETY: only reached from AVX2-enabled code on an AVX2 CPU.
+            unsafe { _mm256_testz_si256(self.0, self.0) == 0 }
         }
     }
 }
@@ -906,8 +924,24 @@ fn step_plane_tile_with<B: Bits, T: Transition>(
             cells.right(B::load(&east[k..])),
         )
     }
+    /// The cells of stored rows `k..k + LANES` and the nearest bits of
+    /// the side columns, ORed: zero when nothing there can affect the rows.
+    #[inline(always)]
+    fn near<B: Bits>([west, centre, east]: [&[u64; PLANE_ROWS]; 3], k: usize) -> B {
+        let zero = B::splat(0);
+        B::load(&centre[k..])
+            .or(zero.left(B::load(&west[k..])))
+            .or(zero.right(B::load(&east[k..])))
+    }
     let columns = [west, centre, east];
     for k in (0..PLANE_TILE).step_by(B::LANES) {
+        // Rows with nothing alive around them stay dead (no B0 on the
+        // plane): most tiles of a spaceship or a small oscillator are
+        // empty but for a few rows.
+        if !near::<B>(columns, k).or(near::<B>(columns, k + 2)).any() {
+            B::splat(0).store(&mut out[k..]);
+            continue;
+        }
         let above = sums::<B>(columns, k).triples();
         let centre = sums::<B>(columns, k + 1);
         let below = sums::<B>(columns, k + 2).triples();

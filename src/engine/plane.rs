@@ -145,6 +145,8 @@ struct Tile {
     fresh: u8,
     ghost: bool,
     live: bool,
+    /// Steps taken since the last [`Plane::take_work`].
+    work: u32,
 }
 
 /// Counters of the work done, for `--timing`.
@@ -170,8 +172,6 @@ pub struct Plane {
     steps: u64,
     due: Vec<Slot>,
     stats: PlaneStats,
-    /// Tiles stepped per tile row since the last [`Plane::take_work`].
-    work: FxHashMap<i64, u64>,
 }
 
 /// Tile and offset of a cell coordinate.
@@ -196,7 +196,6 @@ impl Plane {
             steps: 0,
             due: Vec::new(),
             stats: PlaneStats::default(),
-            work: FxHashMap::default(),
         }
     }
 
@@ -269,6 +268,7 @@ impl Plane {
             fresh: 0,
             ghost,
             live: true,
+            work: 0,
         };
         let slot = match self.free.pop() {
             Some(slot) => {
@@ -403,7 +403,7 @@ impl Plane {
             ];
             kernel::step_plane_tile(self.isa, &self.rule, columns, &mut out);
             let tile = &mut self.tiles[slot as usize];
-            *self.work.entry(tile.y).or_default() += 1;
+            tile.work += 1;
             let stored = &mut tile.cells[next][OWN];
             let changes = changes_between(&out, stored);
             stored.copy_from_slice(&out);
@@ -434,9 +434,34 @@ impl Plane {
 
     /// Steps `generations` generations (a whole plane: no ghosts to fill).
     pub fn run(&mut self, generations: u64) {
-        for _ in 0..generations {
+        let mut left = generations;
+        while left > 0 {
+            if self.is_settled() && self.band == Band::ALL {
+                self.skip_settled(left);
+                return;
+            }
             self.step();
+            left -= 1;
         }
+    }
+
+    /// Whether nothing is due at the next step: every tile is as two
+    /// generations before, so the band repeats with period 1 or 2 for as
+    /// long as its ghost rows do.
+    pub fn is_settled(&self) -> bool {
+        self.due.is_empty()
+    }
+
+    /// Moves a settled band (see [`Plane::is_settled`]) `generations` on
+    /// without stepping: only the buffers' roles change, every other
+    /// generation. Its ghost rows must be settled too (all bands are).
+    pub fn skip_settled(&mut self, generations: u64) {
+        debug_assert!(self.is_settled());
+        if generations % 2 == 1 {
+            self.parity = 1 - self.parity;
+        }
+        self.steps += generations;
+        self.stats.generations += generations;
     }
 
     /// Lists for the next step the tiles that the last change of `slot`
@@ -715,7 +740,11 @@ impl Plane {
     /// Tiles stepped per tile row since the last call: the work to share
     /// out when bands are balanced.
     pub fn take_work(&mut self) -> BTreeMap<i64, u64> {
-        self.work.drain().collect()
+        let mut work = BTreeMap::new();
+        for tile in self.tiles.iter_mut().filter(|t| t.live && t.work > 0) {
+            *work.entry(tile.y).or_insert(0) += u64::from(std::mem::take(&mut tile.work));
+        }
+        work
     }
 
     /// Live tiles per tile row, for balancing bands by work.

@@ -18,6 +18,9 @@ use crate::error::Error;
 use crate::files;
 use crate::pattern::{self, Pattern, Xrle};
 
+/// Generations between the ranks' checks whether all have settled.
+const SETTLED_EVERY: u64 = 64;
+
 /// Generations between looks at whether the bands' work is even.
 const BALANCE_EVERY: u64 = 128;
 
@@ -137,8 +140,26 @@ pub fn run(
     let checkpoint_every = options.checkpoint.as_ref().map(|(_, every)| *every);
     let mut generation = config.start_generation;
     while generation < options.generations {
-        timing += cluster.step_plane(&mut plane);
-        generation += 1;
+        // A settled plane (everything as two generations before, on every
+        // rank) repeats: jump to where something must see it. Ranks ask
+        // each other only now and then, as asking costs a collective.
+        let settled = if cluster.size() == 1 {
+            plane.is_settled()
+        } else {
+            generation.is_multiple_of(SETTLED_EVERY) && cluster.all_ok(plane.is_settled())
+        };
+        if settled {
+            let stop = [options.report_every, checkpoint_every]
+                .into_iter()
+                .flatten()
+                .map(|every| (generation / every + 1) * every)
+                .fold(options.generations, u64::min);
+            plane.skip_settled(stop - generation);
+            generation = stop;
+        } else {
+            timing += cluster.step_plane(&mut plane);
+            generation += 1;
+        }
         if options.balance && cluster.size() > 1 && generation.is_multiple_of(BALANCE_EVERY) {
             let before = Instant::now();
             if let Some(to) = rebalanced(cluster, &mut plane, &bands) {
