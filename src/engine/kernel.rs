@@ -22,14 +22,24 @@ pub enum Isa {
     Portable,
     /// x86-64 with AVX2: 256-bit registers, four words per operation.
     Avx2,
+    /// x86-64 with AVX-512F: 512-bit registers for the plane's tiles (eight
+    /// rows per operation); bounded grids use the AVX2 kernel here.
+    Avx512,
 }
 
 impl Isa {
     /// The fastest instruction set this CPU supports.
     pub fn detect() -> Isa {
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            return Isa::Avx2;
+        {
+            if std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("avx2")
+            {
+                return Isa::Avx512;
+            }
+            if std::arch::is_x86_feature_detected!("avx2") {
+                return Isa::Avx2;
+            }
         }
         Isa::Portable
     }
@@ -37,8 +47,11 @@ impl Isa {
     /// Every instruction set this CPU supports, the portable one first.
     pub fn available() -> Vec<Isa> {
         let mut all = vec![Isa::Portable];
-        if Isa::detect() == Isa::Avx2 {
+        if matches!(Isa::detect(), Isa::Avx2 | Isa::Avx512) {
             all.push(Isa::Avx2);
+        }
+        if Isa::detect() == Isa::Avx512 {
+            all.push(Isa::Avx512);
         }
         all
     }
@@ -47,6 +60,7 @@ impl Isa {
         match self {
             Isa::Portable => "portable",
             Isa::Avx2 => "avx2",
+            Isa::Avx512 => "avx512",
         }
     }
 }
@@ -280,6 +294,93 @@ mod avx2 {
         fn any(self) -> bool {
             // SAFETY: only reached from AVX2-enabled code on an AVX2 CPU.
             unsafe { _mm256_testz_si256(self.0, self.0) == 0 }
+        }
+    }
+}
+
+/// Eight words in a 512-bit AVX-512 register, as [`avx2::Ymm`] is for AVX2.
+#[cfg(target_arch = "x86_64")]
+mod avx512 {
+    use std::arch::x86_64::*;
+
+    use super::Bits;
+
+    #[derive(Clone, Copy)]
+    pub(super) struct Zmm(__m512i);
+
+    impl Bits for Zmm {
+        const LANES: usize = 8;
+
+        #[inline(always)]
+        fn splat(word: u64) -> Self {
+            // SAFETY: only reached from AVX-512-enabled code on an AVX-512 CPU.
+            Zmm(unsafe { _mm512_set1_epi64(word as i64) })
+        }
+
+        #[inline(always)]
+        fn load(words: &[u64]) -> Self {
+            let words = &words[..8];
+            // SAFETY: `words` holds 8 u64s (64 bytes); the load is unaligned; AVX-512 CPU.
+            Zmm(unsafe { _mm512_loadu_si512(words.as_ptr().cast()) })
+        }
+
+        #[inline(always)]
+        fn store(self, words: &mut [u64]) {
+            let words = &mut words[..8];
+            // SAFETY: `words` holds 8 u64s (64 bytes); the store is unaligned; AVX-512 CPU.
+            unsafe { _mm512_storeu_si512(words.as_mut_ptr().cast(), self.0) }
+        }
+
+        #[inline(always)]
+        fn and(self, o: Self) -> Self {
+            // SAFETY: only reached from AVX-512-enabled code on an AVX-512 CPU.
+            Zmm(unsafe { _mm512_and_si512(self.0, o.0) })
+        }
+
+        #[inline(always)]
+        fn or(self, o: Self) -> Self {
+            // SAFETY: only reached from AVX-512-enabled code on an AVX-512 CPU.
+            Zmm(unsafe { _mm512_or_si512(self.0, o.0) })
+        }
+
+        #[inline(always)]
+        fn xor(self, o: Self) -> Self {
+            // SAFETY: only reached from AVX-512-enabled code on an AVX-512 CPU.
+            Zmm(unsafe { _mm512_xor_si512(self.0, o.0) })
+        }
+
+        #[inline(always)]
+        fn and_not(self, o: Self) -> Self {
+            // SAFETY: only reached from AVX-512-enabled code on an AVX-512 CPU.
+            Zmm(unsafe { _mm512_andnot_si512(o.0, self.0) })
+        }
+
+        #[inline(always)]
+        fn left(self, before: Self) -> Self {
+            // SAFETY: only reached from AVX-512-enabled code on an AVX-512 CPU.
+            Zmm(unsafe {
+                _mm512_or_si512(
+                    _mm512_slli_epi64::<1>(self.0),
+                    _mm512_srli_epi64::<63>(before.0),
+                )
+            })
+        }
+
+        #[inline(always)]
+        fn right(self, after: Self) -> Self {
+            // SAFETY: only reached from AVX-512-enabled code on an AVX-512 CPU.
+            Zmm(unsafe {
+                _mm512_or_si512(
+                    _mm512_srli_epi64::<1>(self.0),
+                    _mm512_slli_epi64::<63>(after.0),
+                )
+            })
+        }
+
+        #[inline(always)]
+        fn any(self) -> bool {
+            // SAFETY: only reached from AVX-512-enabled code on an AVX-512 CPU.
+            unsafe { _mm512_test_epi64_mask(self.0, self.0) != 0 }
         }
     }
 }
@@ -633,7 +734,7 @@ pub fn step_rows(isa: Isa, rule: &Rule, edge: Edge, width: usize, src: &[u64], o
     };
     match isa {
         #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => {
+        Isa::Avx2 | Isa::Avx512 => {
             assert!(
                 std::arch::is_x86_feature_detected!("avx2"),
                 "the AVX2 kernel needs a CPU with AVX2"
@@ -883,7 +984,7 @@ pub fn step_tiles(
     };
     match isa {
         #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => {
+        Isa::Avx2 | Isa::Avx512 => {
             assert!(
                 std::arch::is_x86_feature_detected!("avx2"),
                 "the AVX2 kernel needs a CPU with AVX2"
@@ -973,6 +1074,16 @@ fn step_plane_tile_avx2(
     step_plane_tile_rule::<[avx2::Ymm; 2]>(rule, columns, out);
 }
 
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn step_plane_tile_avx512(
+    rule: &Rule,
+    columns: [&[u64; PLANE_ROWS]; 3],
+    out: &mut [u64; PLANE_TILE],
+) {
+    step_plane_tile_rule::<avx512::Zmm>(rule, columns, out);
+}
+
 /// Steps one tile of the unbounded plane one generation: `columns` are
 /// the tiles to its left, itself and to its right as stored (see
 /// [`PLANE_ROWS`]; only the nearest bit of the side ones counts), `out`
@@ -992,6 +1103,15 @@ pub fn step_plane_tile(
             );
             // SAFETY: the CPU supports AVX2, checked just above.
             unsafe { step_plane_tile_avx2(rule, columns, out) }
+        }
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512 => {
+            assert!(
+                std::arch::is_x86_feature_detected!("avx512f"),
+                "the AVX-512 kernel needs a CPU with AVX-512F"
+            );
+            // SAFETY: the CPU supports AVX-512F, checked just above.
+            unsafe { step_plane_tile_avx512(rule, columns, out) }
         }
         _ => step_plane_tile_rule::<[u64; 4]>(rule, columns, out),
     }
