@@ -147,6 +147,8 @@ struct Tile {
     live: bool,
     /// Steps taken since the last [`Plane::take_work`].
     work: u32,
+    /// Listed for the next sweep.
+    sweep: bool,
 }
 
 /// Counters of the work done, for `--timing`.
@@ -171,6 +173,10 @@ pub struct Plane {
     /// Steps taken; the next step is number `steps + 1`.
     steps: u64,
     due: Vec<Slot>,
+    /// The list being stepped, kept between steps for its allocation.
+    stepping: Vec<Slot>,
+    /// Tiles that may be dead in both buffers, for the next sweep.
+    maybe_dead: Vec<Slot>,
     stats: PlaneStats,
 }
 
@@ -195,6 +201,8 @@ impl Plane {
             parity: 0,
             steps: 0,
             due: Vec::new(),
+            stepping: Vec::new(),
+            maybe_dead: Vec::new(),
             stats: PlaneStats::default(),
         }
     }
@@ -269,6 +277,7 @@ impl Plane {
             ghost,
             live: true,
             work: 0,
+            sweep: false,
         };
         let slot = match self.free.pop() {
             Some(slot) => {
@@ -381,12 +390,17 @@ impl Plane {
         }
         self.push_borders(slot, self.parity);
         self.refresh(slot);
+        if !alive {
+            self.sweep_later(slot);
+        }
     }
 
     /// Steps the band one generation, its ghost rows as last filled.
     pub fn step(&mut self) {
         let (now, next) = (self.parity, 1 - self.parity);
-        let due = std::mem::take(&mut self.due);
+        // The list being stepped, and an empty one (with room) for the next.
+        let mut due = std::mem::take(&mut self.stepping);
+        std::mem::swap(&mut due, &mut self.due);
         self.steps += 1;
         let mut out = [0u64; PLANE_TILE];
         for &slot in &due {
@@ -407,6 +421,10 @@ impl Plane {
             let stored = &mut tile.cells[next][OWN];
             let changes = changes_between(&out, stored);
             stored.copy_from_slice(&out);
+            if !tile.sweep && out.iter().all(|&w| w == 0) {
+                tile.sweep = true;
+                self.maybe_dead.push(slot);
+            }
             tile.changes = if tile.fresh > 0 {
                 tile.fresh -= 1;
                 ALL
@@ -421,12 +439,8 @@ impl Plane {
             self.push_borders(slot, next);
             self.spread(slot);
         }
-        let mut due = due;
         due.clear();
-        if self.due.is_empty() {
-            // Keep the allocation of the list just stepped.
-            std::mem::swap(&mut self.due, &mut due);
-        }
+        self.stepping = due;
         if self.steps.is_multiple_of(SWEEP_EVERY) {
             self.sweep();
         }
@@ -496,19 +510,32 @@ impl Plane {
     }
 
     /// Frees the tiles dead in both buffers that nothing needs.
+    /// Only the tiles a step or a fill left dead are looked at: the
+    /// others cannot have died since.
     fn sweep(&mut self) {
         let next = self.steps + 1;
-        let dead: Vec<Slot> = (0..self.tiles.len() as Slot)
-            .filter(|&s| {
-                let t = &self.tiles[s as usize];
-                t.live
-                    && t.due_at != next
-                    && t.fresh == 0
-                    && t.cells.iter().all(|b| b[OWN].iter().all(|&w| w == 0))
-            })
-            .collect();
-        for slot in dead {
-            self.remove(slot);
+        let candidates = std::mem::take(&mut self.maybe_dead);
+        for slot in candidates {
+            let t = &mut self.tiles[slot as usize];
+            if !t.live || !t.sweep {
+                continue;
+            }
+            t.sweep = false;
+            let dead = t.due_at != next
+                && t.fresh == 0
+                && t.cells.iter().all(|b| b[OWN].iter().all(|&w| w == 0));
+            if dead {
+                self.remove(slot);
+            }
+        }
+    }
+
+    /// Lists `slot` for the next sweep.
+    fn sweep_later(&mut self, slot: Slot) {
+        let tile = &mut self.tiles[slot as usize];
+        if !tile.sweep {
+            tile.sweep = true;
+            self.maybe_dead.push(slot);
         }
     }
 
@@ -595,6 +622,9 @@ impl Plane {
             };
             let old = std::mem::replace(&mut tile.cells[now][r], word);
             let toward = tile.links[toward_band[1]];
+            if word == 0 {
+                self.sweep_later(slot);
+            }
             if toward != NONE {
                 let pad = if side == Side::Above {
                     PAD_ABOVE
