@@ -180,9 +180,25 @@ pub struct Plane {
     stats: PlaneStats,
 }
 
+/// Where the tile grid starts: tiles are offset by half a tile, so that a
+/// pattern placed at (0, 0), as Golly places files, sits inside one tile
+/// instead of on the corner of four (which would step four every time).
+const GRID_OFFSET: i64 = TILE / 2;
+
+/// The tile holding cell coordinate `v` (a column or a row).
+pub fn tile_of(v: i64) -> i64 {
+    (i128::from(v) + i128::from(GRID_OFFSET)).div_euclid(i128::from(TILE)) as i64
+}
+
+/// The first cell coordinate of tile `t`.
+pub fn tile_start(t: i64) -> i64 {
+    (i128::from(t) * i128::from(TILE) - i128::from(GRID_OFFSET)) as i64
+}
+
 /// Tile and offset of a cell coordinate.
 fn split(v: i64) -> (i64, usize) {
-    (v.div_euclid(TILE), v.rem_euclid(TILE) as usize)
+    let t = tile_of(v);
+    (t, v.abs_diff(tile_start(t)) as usize)
 }
 
 impl Plane {
@@ -418,10 +434,8 @@ impl Plane {
             kernel::step_plane_tile(self.isa, &self.rule, columns, &mut out);
             let tile = &mut self.tiles[slot as usize];
             tile.work += 1;
-            let stored = &mut tile.cells[next][OWN];
-            let changes = changes_between(&out, stored);
-            stored.copy_from_slice(&out);
-            if !tile.sweep && out.iter().all(|&w| w == 0) {
+            let (changes, dead) = store_changes(&out, &mut tile.cells[next][OWN]);
+            if !tile.sweep && dead {
                 tile.sweep = true;
                 self.maybe_dead.push(slot);
             }
@@ -745,7 +759,7 @@ impl Plane {
                 if word == 0 {
                     sum
                 } else {
-                    sum.wrapping_add(hash::plane_word_hash(tx, ty * TILE + r as i64, word))
+                    sum.wrapping_add(hash::plane_word_hash(tx, tile_start(ty) + r as i64, word))
                 }
             })
         })
@@ -762,7 +776,7 @@ impl Plane {
     pub fn live_cells(&self) -> impl Iterator<Item = (i64, i64)> + '_ {
         self.live_tiles().flat_map(|(tx, ty, rows)| {
             rows.iter().enumerate().flat_map(move |(r, &word)| {
-                BitIter(word).map(move |b| (tx * TILE + b as i64, ty * TILE + r as i64))
+                BitIter(word).map(move |b| (tile_start(tx) + b as i64, tile_start(ty) + r as i64))
             })
         })
     }
@@ -809,21 +823,21 @@ impl Plane {
             x0.saturating_add(span(across)),
             y0.saturating_add(span(down)),
         );
-        let (ty0, ty1) = (y0.div_euclid(TILE), (y1 - 1).div_euclid(TILE));
+        let (ty0, ty1) = (tile_of(y0), tile_of(y1 - 1));
         for (_, slots) in self.rows.range(ty0..=ty1) {
             for &slot in slots {
                 let tile = &self.tiles[slot as usize];
-                if tile.ghost || tile.x * TILE >= x1 || (tile.x + 1) * TILE <= x0 {
+                if tile.ghost || tile_start(tile.x) >= x1 || tile_start(tile.x) + TILE <= x0 {
                     continue;
                 }
                 for (r, &word) in tile.cells[self.parity][OWN].iter().enumerate() {
-                    let y = tile.y * TILE + r as i64;
+                    let y = tile_start(tile.y) + r as i64;
                     if word == 0 || y < y0 || y >= y1 {
                         continue;
                     }
                     let row = ((y - y0) as u64 / scale) as usize;
                     for b in BitIter(word) {
-                        let x = tile.x * TILE + b as i64;
+                        let x = tile_start(tile.x) + b as i64;
                         if x >= x0 && x < x1 {
                             let col = ((x - x0) as u64 / scale) as usize;
                             let c = &mut counts[row * across + col];
@@ -848,25 +862,35 @@ fn tile_bbox(tx: i64, ty: i64, rows: &[u64]) -> Bbox {
     let last = rows.iter().rposition(|&w| w != 0).unwrap_or(0);
     let all = rows.iter().fold(0, |a, &w| a | w);
     Bbox {
-        x0: tx * TILE + all.trailing_zeros() as i64,
-        x1: tx * TILE + 63 - all.leading_zeros() as i64,
-        y0: ty * TILE + first as i64,
-        y1: ty * TILE + last as i64,
+        x0: tile_start(tx) + all.trailing_zeros() as i64,
+        x1: tile_start(tx) + 63 - all.leading_zeros() as i64,
+        y0: tile_start(ty) + first as i64,
+        y1: tile_start(ty) + last as i64,
     }
 }
 
 /// What differs between a tile's new generation and the one two back:
 /// anything, and each border and corner.
-fn changes_between(new: &[u64; PLANE_TILE], old: &[u64]) -> u16 {
-    let mut any = 0u64;
-    for (a, b) in new.iter().zip(old) {
-        any |= a ^ b;
+/// Stores `new` over `old` in one pass and says what differed and whether
+/// `new` is all dead.
+fn store_changes(new: &[u64; PLANE_TILE], old: &mut [u64]) -> (u16, bool) {
+    let top = new[0] ^ old[0];
+    let bottom = new[PLANE_TILE - 1] ^ old[PLANE_TILE - 1];
+    let (mut any, mut alive) = (0u64, 0u64);
+    for (&a, b) in new.iter().zip(old.iter_mut()) {
+        any |= a ^ *b;
+        alive |= a;
+        *b = a;
     }
+    (changes_of(any, top, bottom), alive == 0)
+}
+
+/// The change flags from the differences ORed over all rows, in the first
+/// row and in the last.
+fn changes_of(any: u64, top: u64, bottom: u64) -> u16 {
     if any == 0 {
         return 0;
     }
-    let top = new[0] ^ old[0];
-    let bottom = new[PLANE_TILE - 1] ^ old[PLANE_TILE - 1];
     let mut changes = ANY;
     let mut flag = |on: bool, d: usize| {
         if on {
