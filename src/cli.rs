@@ -42,7 +42,7 @@ pub struct Cli {
     #[arg(long, value_name = "RULE", value_parser = parse_rule)]
     pub rule: Option<Rule>,
 
-    /// What lies past the edges: a torus (wrap around) or dead cells
+    /// What lies past the edges: a torus (wrap around), dead cells, or no edges at all (the unbounded plane)
     #[arg(long, value_enum, value_name = "EDGE")]
     pub edge: Option<EdgeArg>,
 
