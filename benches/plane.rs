@@ -83,20 +83,11 @@ fn measure_wrapper(args: &[String]) -> ExitCode {
         eprintln!("error: {MEASURE_WRAPPER} FILE PROGRAM ARGS...");
         return ExitCode::FAILURE;
     };
-    let child = match Command::new(program).args(rest).spawn() {
-        Ok(child) => child,
-        Err(err) => {
-            eprintln!("error: cannot run {program}: {err}");
-            return ExitCode::FAILURE;
-        }
+    let Some((ok, usage)) = common::run_measured(program, rest) else {
+        return ExitCode::FAILURE;
     };
-    let mut status = 0;
-    // SAFETY: rusage is plain data; all-zero is a valid value.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child; both pointers are to live locals.
-    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
     let _ = std::fs::write(file, format!("{}\n", usage.ru_maxrss));
-    if pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0 {
+    if ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

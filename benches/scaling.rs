@@ -47,18 +47,9 @@ fn main() -> ExitCode {
 /// Runs one rank and records its peak RSS (KiB) and CPU seconds.
 fn rank_wrapper(args: &[String]) -> ExitCode {
     let (dir, program, rest) = (&args[0], &args[1], &args[2..]);
-    let child = match Command::new(program).args(rest).spawn() {
-        Ok(child) => child,
-        Err(err) => {
-            eprintln!("error: cannot run {program}: {err}");
-            return ExitCode::FAILURE;
-        }
+    let Some((ok, usage)) = common::run_measured(program, rest) else {
+        return ExitCode::FAILURE;
     };
-    let mut status = 0;
-    // SAFETY: rusage is plain data; all-zero is a valid value.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child; both pointers are to live locals.
-    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
     let rank = std::env::var("OMPI_COMM_WORLD_RANK").unwrap_or_else(|_| "0".into());
     let cpu = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
     let line = format!(
@@ -67,7 +58,6 @@ fn rank_wrapper(args: &[String]) -> ExitCode {
         cpu(usage.ru_utime) + cpu(usage.ru_stime)
     );
     let _ = std::fs::write(Path::new(dir).join(format!("rank-{rank}")), line);
-    let ok = pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
     if ok {
         ExitCode::SUCCESS
     } else {

@@ -760,6 +760,52 @@ mod plane {
     }
 
     #[test]
+    fn a_glider_crosses_tiles_and_the_origin_in_a_few_tiles() {
+        let glider = [(1, 0), (2, 1), (0, 2), (1, 2), (2, 2)].map(|(x, y)| (x - 70, y - 70));
+        let mut plane = Plane::from_cells(Rule::LIFE, glider);
+        plane.run(300);
+        assert_eq!(
+            sorted(plane.live_cells()),
+            reference_run(&glider, 300, &Rule::LIFE)
+        );
+        assert!(plane.tile_count() <= 9, "{} tiles", plane.tile_count());
+    }
+
+    #[test]
+    fn a_blinker_and_a_far_block_sleep() {
+        let cells = [
+            (0, 0),
+            (1, 0),
+            (2, 0),
+            (500, 500),
+            (501, 500),
+            (500, 501),
+            (501, 501),
+        ];
+        let mut plane = Plane::from_cells(Rule::LIFE, cells);
+        for _ in 0..10 {
+            plane.step();
+        }
+        let before = plane.stats().tiles_stepped;
+        for _ in 0..100 {
+            plane.step();
+        }
+        assert_eq!(plane.stats().tiles_stepped, before, "period-2 tiles sleep");
+        assert!(plane.is_settled());
+        assert_eq!(
+            sorted(plane.live_cells()),
+            reference_run(&cells, 110, &Rule::LIFE)
+        );
+        // And a settled plane jumps: a million generations, no tile stepped.
+        plane.run(1_000_001);
+        assert_eq!(plane.stats().tiles_stepped, before);
+        assert_eq!(
+            sorted(plane.live_cells()),
+            reference_run(&cells, 111, &Rule::LIFE)
+        );
+    }
+
+    #[test]
     fn two_moves_of_the_band_edges_in_a_row_lose_nothing() {
         // Found by the proptest: a tile listed for the next step was
         // handed to another band, its slot reused and then stepped twice.

@@ -74,3 +74,23 @@ pub fn bgolly_population(stdout: &str, generation: u64) -> Option<u64> {
         .filter_map(|(_, p)| p.trim().replace(',', "").parse().ok())
         .next_back()
 }
+
+/// Runs `program` with `args`, waits for it with `wait4` and returns
+/// whether it exited with status 0, with its resource usage (peak RSS,
+/// CPU time); `None` (said on stderr) when it could not be started.
+pub fn run_measured(program: &str, args: &[String]) -> Option<(bool, libc::rusage)> {
+    let child = match Command::new(program).args(args).spawn() {
+        Ok(child) => child,
+        Err(err) => {
+            eprintln!("error: cannot run {program}: {err}");
+            return None;
+        }
+    };
+    let mut status = 0;
+    // SAFETY: rusage is plain data; all-zero is a valid value.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child; both pointers are to live locals.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    let ok = pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    Some((ok, usage))
+}
