@@ -1012,8 +1012,9 @@ pub const PLANE_ROWS: usize = 68;
 fn step_plane_tile_with<B: Bits, T: Transition>(
     rule: T,
     [west, centre, east]: [&[u64; PLANE_ROWS]; 3],
+    old: &[u64; PLANE_ROWS],
     out: &mut [u64; PLANE_TILE],
-) {
+) -> PlaneStep {
     // A function, not a closure: closures do not inherit the caller's
     // target features, and un-inlined AVX2 intrinsics cost 20x.
     #[inline(always)]
@@ -1035,32 +1036,53 @@ fn step_plane_tile_with<B: Bits, T: Transition>(
             .or(zero.right(B::load(&east[k..])))
     }
     let columns = [west, centre, east];
+    let (mut changed, mut alive) = (B::splat(0), B::splat(0));
     for k in (0..PLANE_TILE).step_by(B::LANES) {
+        let before = B::load(&old[k + 1..]);
         // Rows with nothing alive around them stay dead (no B0 on the
         // plane): most tiles of a spaceship or a small oscillator are
         // empty but for a few rows.
         if !near::<B>(columns, k).or(near::<B>(columns, k + 2)).any() {
             B::splat(0).store(&mut out[k..]);
+            changed = changed.or(before);
             continue;
         }
         let above = sums::<B>(columns, k).triples();
         let centre = sums::<B>(columns, k + 1);
         let below = sums::<B>(columns, k + 2).triples();
-        rule.next(centre.cells, count(&above, &centre, &below))
-            .store(&mut out[k..]);
+        let next = rule.next(centre.cells, count(&above, &centre, &below));
+        next.store(&mut out[k..]);
+        changed = changed.or(next.xor(before));
+        alive = alive.or(next);
     }
+    let mut lanes = [0u64; 8];
+    changed.store(&mut lanes);
+    let changed = lanes[..B::LANES].iter().fold(0, |a, &w| a | w);
+    alive.store(&mut lanes);
+    let alive = lanes[..B::LANES].iter().any(|&w| w != 0);
+    PlaneStep { changed, alive }
+}
+
+/// What a plane tile's step found, besides its next rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PlaneStep {
+    /// The cells that differ from the old rows, ORed over all rows.
+    pub changed: u64,
+    /// Whether any cell of the next rows is alive.
+    pub alive: bool,
 }
 
 #[inline(always)]
 fn step_plane_tile_rule<B: Bits>(
     rule: &Rule,
     columns: [&[u64; PLANE_ROWS]; 3],
+    old: &[u64; PLANE_ROWS],
     out: &mut [u64; PLANE_TILE],
-) {
+) -> PlaneStep {
     if *rule == Rule::LIFE {
-        step_plane_tile_with::<B, _>(Conway, columns, out);
+        step_plane_tile_with::<B, _>(Conway, columns, old, out)
     } else {
-        step_plane_tile_with::<B, _>(AnyRule::new(rule), columns, out);
+        step_plane_tile_with::<B, _>(AnyRule::new(rule), columns, old, out)
     }
 }
 
@@ -1069,9 +1091,10 @@ fn step_plane_tile_rule<B: Bits>(
 fn step_plane_tile_avx2(
     rule: &Rule,
     columns: [&[u64; PLANE_ROWS]; 3],
+    old: &[u64; PLANE_ROWS],
     out: &mut [u64; PLANE_TILE],
-) {
-    step_plane_tile_rule::<[avx2::Ymm; 2]>(rule, columns, out);
+) -> PlaneStep {
+    step_plane_tile_rule::<[avx2::Ymm; 2]>(rule, columns, old, out)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -1079,21 +1102,24 @@ fn step_plane_tile_avx2(
 fn step_plane_tile_avx512(
     rule: &Rule,
     columns: [&[u64; PLANE_ROWS]; 3],
+    old: &[u64; PLANE_ROWS],
     out: &mut [u64; PLANE_TILE],
-) {
-    step_plane_tile_rule::<avx512::Zmm>(rule, columns, out);
+) -> PlaneStep {
+    step_plane_tile_rule::<avx512::Zmm>(rule, columns, old, out)
 }
 
 /// Steps one tile of the unbounded plane one generation: `columns` are
 /// the tiles to its left, itself and to its right as stored (see
 /// [`PLANE_ROWS`]; only the nearest bit of the side ones counts), `out`
-/// its next 64 rows.
+/// its next 64 rows, and what differs from `old` (stored as `columns`
+/// are) is returned.
 pub fn step_plane_tile(
     isa: Isa,
     rule: &Rule,
     columns: [&[u64; PLANE_ROWS]; 3],
+    old: &[u64; PLANE_ROWS],
     out: &mut [u64; PLANE_TILE],
-) {
+) -> PlaneStep {
     match isa {
         #[cfg(target_arch = "x86_64")]
         Isa::Avx2 => {
@@ -1102,7 +1128,7 @@ pub fn step_plane_tile(
                 "the AVX2 kernel needs a CPU with AVX2"
             );
             // SAFETY: the CPU supports AVX2, checked just above.
-            unsafe { step_plane_tile_avx2(rule, columns, out) }
+            unsafe { step_plane_tile_avx2(rule, columns, old, out) }
         }
         #[cfg(target_arch = "x86_64")]
         Isa::Avx512 => {
@@ -1111,8 +1137,8 @@ pub fn step_plane_tile(
                 "the AVX-512 kernel needs a CPU with AVX-512F"
             );
             // SAFETY: the CPU supports AVX-512F, checked just above.
-            unsafe { step_plane_tile_avx512(rule, columns, out) }
+            unsafe { step_plane_tile_avx512(rule, columns, old, out) }
         }
-        _ => step_plane_tile_rule::<[u64; 4]>(rule, columns, out),
+        _ => step_plane_tile_rule::<[u64; 4]>(rule, columns, old, out),
     }
 }

@@ -439,11 +439,14 @@ impl Plane {
                 &tile.cells[now],
                 column(tile.links[E]),
             ];
-            kernel::step_plane_tile(self.isa, &self.rule, columns, &mut out);
+            let old = &tile.cells[next];
+            let (top, bottom) = (old[FIRST], old[LAST]);
+            let found = kernel::step_plane_tile(self.isa, &self.rule, columns, old, &mut out);
+            let changes = changes_of(found.changed, top ^ out[0], bottom ^ out[PLANE_TILE - 1]);
             let tile = &mut self.tiles[slot as usize];
             tile.work += 1;
-            let (changes, dead) = store_changes(&out, &mut tile.cells[next][OWN]);
-            if !tile.sweep && dead {
+            tile.cells[next][OWN].copy_from_slice(&out);
+            if !tile.sweep && !found.alive {
                 tile.sweep = true;
                 self.maybe_dead.push(slot);
             }
@@ -879,20 +882,6 @@ fn tile_bbox(tx: i64, ty: i64, rows: &[u64]) -> Bbox {
 
 /// What differs between a tile's new generation and the one two back:
 /// anything, and each border and corner.
-/// Stores `new` over `old` in one pass and says what differed and whether
-/// `new` is all dead.
-fn store_changes(new: &[u64; PLANE_TILE], old: &mut [u64]) -> (u16, bool) {
-    let top = new[0] ^ old[0];
-    let bottom = new[PLANE_TILE - 1] ^ old[PLANE_TILE - 1];
-    let (mut any, mut alive) = (0u64, 0u64);
-    for (&a, b) in new.iter().zip(old.iter_mut()) {
-        any |= a ^ *b;
-        alive |= a;
-        *b = a;
-    }
-    (changes_of(any, top, bottom), alive == 0)
-}
-
 /// The change flags from the differences ORed over all rows, in the first
 /// row and in the last.
 fn changes_of(any: u64, top: u64, bottom: u64) -> u16 {

@@ -116,8 +116,11 @@ fn check_rewrite(p: &Pattern) -> Result<(), TestCaseError> {
     let text = write_rle(p);
     let back = parse(text.as_bytes())
         .map_err(|e| TestCaseError::fail(format!("rewrite failed: {e}\n{text}")))?;
+    // RLE has no place for Life 1.06/1.05's absolute origin (Golly would
+    // write it as `#CXRLE Pos`, which is read back as such, not as an origin).
     let expected = Pattern {
         rule: Some(p.rule.unwrap_or(Rule::LIFE)),
+        origin: None,
         ..p.clone()
     };
     prop_assert_eq!(back, expected, "{}", text);
