@@ -77,6 +77,8 @@ impl Cluster {
                     }
                     _ => None,
                 };
+                // The tiles the edge cells cannot reach step while they travel.
+                plane.step_interior();
                 let waiting = Instant::now();
                 let mut probes: [Option<(usize, i32)>; 2] = [
                     above.map(|r| (r, TAG_PLANE_DOWN)),

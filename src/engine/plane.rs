@@ -175,6 +175,8 @@ pub struct Plane {
     due: Vec<Slot>,
     /// The list being stepped, kept between steps for its allocation.
     stepping: Vec<Slot>,
+    /// Tiles already stepped this generation by [`Plane::step_interior`].
+    ahead: Vec<Slot>,
     /// Tiles that may be dead in both buffers, for the next sweep.
     maybe_dead: Vec<Slot>,
     stats: PlaneStats,
@@ -222,6 +224,7 @@ impl Plane {
             steps: 0,
             due: Vec::new(),
             stepping: Vec::new(),
+            ahead: Vec::new(),
             maybe_dead: Vec::new(),
             stats: PlaneStats::default(),
         }
@@ -426,49 +429,88 @@ impl Plane {
         let mut due = std::mem::take(&mut self.stepping);
         std::mem::swap(&mut due, &mut self.due);
         self.steps += 1;
-        let mut out = [0u64; PLANE_TILE];
         for &slot in &due {
-            let tile = &self.tiles[slot as usize];
-            debug_assert!(tile.live && !tile.ghost, "a freed or ghost tile listed");
-            let column = |n: Slot| match n {
-                NONE => &DEAD,
-                n => &self.tiles[n as usize].cells[now],
-            };
-            let columns = [
-                column(tile.links[W]),
-                &tile.cells[now],
-                column(tile.links[E]),
-            ];
-            let old = &tile.cells[next];
-            let (top, bottom) = (old[FIRST], old[LAST]);
-            let found = kernel::step_plane_tile(self.isa, &self.rule, columns, old, &mut out);
-            let changes = changes_of(found.changed, top ^ out[0], bottom ^ out[PLANE_TILE - 1]);
-            let tile = &mut self.tiles[slot as usize];
-            tile.work += 1;
-            tile.cells[next][OWN].copy_from_slice(&out);
-            if !tile.sweep && !found.alive {
-                tile.sweep = true;
-                self.maybe_dead.push(slot);
-            }
-            tile.changes = if tile.fresh > 0 {
-                tile.fresh -= 1;
-                ALL
-            } else {
-                changes
-            };
+            self.compute(slot, now, next);
         }
-        self.stats.tiles_stepped += due.len() as u64;
+        // Those stepped ahead (`step_interior`) and the rest.
+        let ahead = std::mem::take(&mut self.ahead);
+        self.stats.tiles_stepped += (due.len() + ahead.len()) as u64;
         self.stats.generations += 1;
         self.parity = next;
-        for &slot in &due {
+        for &slot in ahead.iter().chain(&due) {
             self.push_borders(slot, next);
             self.spread(slot);
         }
         due.clear();
         self.stepping = due;
+        self.ahead = ahead;
+        self.ahead.clear();
         if self.steps.is_multiple_of(SWEEP_EVERY) {
             self.sweep();
         }
+    }
+
+    /// Computes, before the ghost rows are filled, the next generation of
+    /// the due tiles that the ghost rows cannot reach (all but the band's
+    /// edge rows), so that they are stepped while the edge cells travel.
+    /// The next [`Plane::step`] finishes the generation.
+    pub fn step_interior(&mut self) {
+        let (now, next) = (self.parity, 1 - self.parity);
+        let edges = [
+            self.ghost_row(Side::Above)
+                .map(|_| self.edge_row(Side::Above)),
+            self.ghost_row(Side::Below)
+                .map(|_| self.edge_row(Side::Below)),
+        ];
+        let mut due = std::mem::take(&mut self.due);
+        let mut ahead = std::mem::take(&mut self.ahead);
+        due.retain(|&slot| {
+            let y = self.tiles[slot as usize].y;
+            if edges.contains(&Some(y)) {
+                return true;
+            }
+            ahead.push(slot);
+            false
+        });
+        for &slot in &ahead {
+            self.compute(slot, now, next);
+        }
+        self.due = due;
+        self.ahead = ahead;
+    }
+
+    /// One tile's next generation, from buffer `now` into buffer `next`,
+    /// with what changed.
+    fn compute(&mut self, slot: Slot, now: usize, next: usize) {
+        let mut out = [0u64; PLANE_TILE];
+        let tile = &self.tiles[slot as usize];
+        debug_assert!(tile.live && !tile.ghost, "a freed or ghost tile listed");
+        let column = |n: Slot| match n {
+            NONE => &DEAD,
+            n => &self.tiles[n as usize].cells[now],
+        };
+        let columns = [
+            column(tile.links[W]),
+            &tile.cells[now],
+            column(tile.links[E]),
+        ];
+        let old = &tile.cells[next];
+        let (top, bottom) = (old[FIRST], old[LAST]);
+        let found = kernel::step_plane_tile(self.isa, &self.rule, columns, old, &mut out);
+        let changes = changes_of(found.changed, top ^ out[0], bottom ^ out[PLANE_TILE - 1]);
+        let tile = &mut self.tiles[slot as usize];
+        tile.work += 1;
+        tile.cells[next][OWN].copy_from_slice(&out);
+        if !tile.sweep && !found.alive {
+            tile.sweep = true;
+            self.maybe_dead.push(slot);
+        }
+        tile.changes = if tile.fresh > 0 {
+            tile.fresh -= 1;
+            ALL
+        } else {
+            changes
+        };
     }
 
     /// Steps `generations` generations (a whole plane: no ghosts to fill).
@@ -925,6 +967,10 @@ impl Iterator for BitIter {
 /// from the top, each band's edges passed to its neighbours first: what
 /// MPI ranks do, without MPI (for tests and in-process ranks).
 pub fn step_bands(bands: &mut [Plane]) {
+    // As over MPI: the interior steps while the edge cells would travel.
+    for band in bands.iter_mut() {
+        band.step_interior();
+    }
     for i in 0..bands.len() {
         if i > 0 {
             let up = bands[i].border(Side::Above);
