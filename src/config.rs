@@ -258,13 +258,14 @@ impl PlaneConfig {
                 cli.height.unwrap_or(DEFAULT_SIDE),
             );
             let seed = cli.seed.unwrap_or_else(seed::fresh_seed);
-            let mut row = vec![0u64; width.div_ceil(64)];
-            let mut cells = Vec::new();
+            let mut soup = BitGrid::new(width, height);
             for y in 0..height {
-                seed::random_row(seed, cli.density, y as u64, width, &mut row);
-                let grid = BitGrid::from_words(width, 1, row.clone());
-                cells.extend(grid.live_cells().map(|(x, _)| (x as i64, y as i64)));
+                seed::random_row(seed, cli.density, y as u64, width, soup.row_mut(y));
             }
+            let cells = soup
+                .live_cells()
+                .map(|(x, y)| (x as i64, y as i64))
+                .collect();
             return Ok(PlaneConfig {
                 rule,
                 name: format!("a {width}x{height} soup of seed {seed}"),
@@ -273,11 +274,6 @@ impl PlaneConfig {
                 seed: Some(seed),
             });
         };
-        if pattern.bounds.is_some() && cli.resume.is_some() {
-            return Err(Error::PlaneOption(format!(
-                "{name} is a saved bounded grid: resume it without --edge plane"
-            )));
-        }
         // As Golly 3.3 places a file on its plane: at `#CXRLE Pos`, at the
         // absolute coordinates of Life 1.06/1.05, else with the top-left of
         // the file's frame at (0, 0) (it centres only on bounded grids).

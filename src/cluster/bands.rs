@@ -49,13 +49,6 @@ impl PlaneBands {
         PlaneBands { edges }
     }
 
-    /// The whole plane on one rank.
-    pub fn single() -> PlaneBands {
-        PlaneBands {
-            edges: vec![i64::MIN, i64::MAX],
-        }
-    }
-
     pub fn ranks(&self) -> usize {
         self.edges.len() - 1
     }
@@ -72,7 +65,7 @@ impl PlaneBands {
         self.edges[1..].partition_point(|&e| e <= tile_row)
     }
 
-    /// The inner edges, for reports.
+    /// The tile rows where bands meet, in rank order.
     pub fn inner_edges(&self) -> &[i64] {
         &self.edges[1..self.edges.len() - 1]
     }
@@ -120,6 +113,6 @@ mod tests {
         assert_eq!(bands.owner_of(0), 0);
         assert_eq!(bands.owner_of(1), 1);
         assert_eq!(bands.owner_of(2), 2);
-        assert_eq!(PlaneBands::single().owner_of(-5), 0);
+        assert_eq!(PlaneBands::balanced(&BTreeMap::new(), 1).owner_of(-5), 0);
     }
 }

@@ -383,14 +383,7 @@ impl Cluster {
             return None;
         };
         let counts: Vec<i32> = counts.iter().map(|&n| count_i32(n)).collect();
-        let displacements: Vec<i32> = counts
-            .iter()
-            .scan(0i32, |at, &n| {
-                let here = *at;
-                *at += n;
-                Some(here)
-            })
-            .collect();
+        let displacements = displacements(&counts);
         let total = counts.iter().map(|&n| n as usize).sum();
         let mut all = vec![T::default(); total];
         {
@@ -433,15 +426,33 @@ fn wait_politely<'a, S: mpi::request::Scope<'a>>(
         if pending.iter().all(Option::is_none) {
             return;
         }
-        let waited = since.elapsed();
-        if waited < spin {
-            std::hint::spin_loop();
-        } else if waited < YIELD {
-            std::thread::yield_now();
-        } else {
-            std::thread::sleep(NAP);
-        }
+        pause(since, spin);
     }
+}
+
+/// One wait between polls, `since` the wait began: spin, then yield the
+/// core, then nap (see [`wait_politely`]).
+fn pause(since: Instant, spin: Duration) {
+    let waited = since.elapsed();
+    if waited < spin {
+        std::hint::spin_loop();
+    } else if waited < YIELD {
+        std::thread::yield_now();
+    } else {
+        std::thread::sleep(NAP);
+    }
+}
+
+/// Where each part starts in a buffer of parts of `counts` elements.
+fn displacements(counts: &[i32]) -> Vec<i32> {
+    counts
+        .iter()
+        .scan(0i32, |at, &n| {
+            let here = *at;
+            *at += n;
+            Some(here)
+        })
+        .collect()
 }
 
 fn count_i32(n: usize) -> i32 {

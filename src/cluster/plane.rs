@@ -3,15 +3,15 @@
 //! words that hold live cells, or an "unchanged" marker.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use mpi::datatype::{Partition, PartitionMut};
 use mpi::point_to_point::MatchedReceiveVec;
 use mpi::traits::*;
 
 use super::bands::PlaneBands;
-use super::{Cluster, StepTiming};
-use crate::engine::plane::{Bbox, Plane, Side};
+use super::{Cluster, StepTiming, count_i32, displacements};
+use crate::engine::plane::{self, Bbox, Plane, Side};
 
 /// Edge cells travelling up and down (other tags than the strips' halos).
 const TAG_PLANE_UP: i32 = 11;
@@ -97,7 +97,7 @@ impl Cluster {
                     if probes.iter().all(Option::is_none) {
                         break;
                     }
-                    nap(waiting, self.spin);
+                    super::pause(waiting, self.spin);
                 }
                 for request in [send_up, send_down].into_iter().flatten() {
                     request.wait();
@@ -123,23 +123,13 @@ impl Cluster {
         let size = self.size();
         let leaving = plane.rebanded(to.band(self.rank()));
         let mut outgoing: Vec<Vec<u64>> = vec![Vec::new(); size];
-        for chunk in leaving.chunks_exact(2 + crate::engine::plane::TILE as usize) {
-            outgoing[to.owner_of(chunk[1] as i64)].extend_from_slice(chunk);
+        for record in leaving.chunks_exact(plane::TILE_RECORD) {
+            outgoing[to.owner_of(plane::record_row(record))].extend_from_slice(record);
         }
-        let send_counts: Vec<i32> = outgoing.iter().map(|v| v.len() as i32).collect();
+        let send_counts: Vec<i32> = outgoing.iter().map(|v| count_i32(v.len())).collect();
         let mut receive_counts = vec![0i32; size];
         self.world
             .all_to_all_into(&send_counts[..], &mut receive_counts[..]);
-        let displacements = |counts: &[i32]| -> Vec<i32> {
-            counts
-                .iter()
-                .scan(0, |at, &n| {
-                    let here = *at;
-                    *at += n;
-                    Some(here)
-                })
-                .collect()
-        };
         let send: Vec<u64> = outgoing.concat();
         let mut incoming = vec![0u64; receive_counts.iter().map(|&n| n as usize).sum()];
         {
@@ -187,15 +177,8 @@ impl Cluster {
         let mine: Vec<i64> = work.iter().flat_map(|(&r, &w)| [r, w as i64]).collect();
         let mut counts = vec![0i32; self.size()];
         self.world
-            .all_gather_into(&(mine.len() as i32), &mut counts[..]);
-        let at: Vec<i32> = counts
-            .iter()
-            .scan(0, |s, &n| {
-                let here = *s;
-                *s += n;
-                Some(here)
-            })
-            .collect();
+            .all_gather_into(&count_i32(mine.len()), &mut counts[..]);
+        let at = displacements(&counts);
         let mut all = vec![0i64; counts.iter().map(|&n| n as usize).sum()];
         {
             let mut partition = PartitionMut::new(&mut all[..], &counts[..], &at[..]);
@@ -207,17 +190,5 @@ impl Cluster {
             *merged.entry(pair[0]).or_insert(0) += pair[1] as u64;
         }
         merged
-    }
-}
-
-/// As the strips' halo wait: spin, then yield, then nap.
-fn nap(since: Instant, spin: Duration) {
-    let waited = since.elapsed();
-    if waited < spin {
-        std::hint::spin_loop();
-    } else if waited < super::YIELD {
-        std::thread::yield_now();
-    } else {
-        std::thread::sleep(super::NAP);
     }
 }

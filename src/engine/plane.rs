@@ -109,14 +109,6 @@ pub struct Bbox {
 }
 
 impl Bbox {
-    pub fn width(&self) -> u64 {
-        self.x1.abs_diff(self.x0) + 1
-    }
-
-    pub fn height(&self) -> u64 {
-        self.y1.abs_diff(self.y0) + 1
-    }
-
     /// The box holding both.
     pub fn union(self, other: Bbox) -> Bbox {
         Bbox {
@@ -179,6 +171,8 @@ pub struct Plane {
     ahead: Vec<Slot>,
     /// Tiles that may be dead in both buffers, for the next sweep.
     maybe_dead: Vec<Slot>,
+    /// The edge words last received, by tile x (kept for its allocation).
+    incoming: FxHashMap<i64, u64>,
     stats: PlaneStats,
 }
 
@@ -226,6 +220,7 @@ impl Plane {
             stepping: Vec::new(),
             ahead: Vec::new(),
             maybe_dead: Vec::new(),
+            incoming: FxHashMap::default(),
             stats: PlaneStats::default(),
         }
     }
@@ -243,14 +238,6 @@ impl Plane {
         self.isa = isa;
     }
 
-    pub fn rule(&self) -> &Rule {
-        &self.rule
-    }
-
-    pub fn band(&self) -> Band {
-        self.band
-    }
-
     pub fn stats(&self) -> PlaneStats {
         self.stats
     }
@@ -258,12 +245,6 @@ impl Plane {
     /// Tiles held, ghosts included: the memory is about 1.1 KiB each.
     pub fn tile_count(&self) -> usize {
         self.index.len()
-    }
-
-    /// Bytes held by the tiles and their indexes.
-    pub fn bytes_used(&self) -> u64 {
-        let per_tile = size_of::<Tile>() + 4 * size_of::<Slot>() + 24;
-        (self.tiles.capacity() * per_tile) as u64
     }
 
     fn slot_of(&self, tx: i64, ty: i64) -> Slot {
@@ -499,7 +480,7 @@ impl Plane {
         let found = kernel::step_plane_tile(self.isa, &self.rule, columns, old, &mut out);
         let changes = changes_of(found.changed, top ^ out[0], bottom ^ out[PLANE_TILE - 1]);
         let tile = &mut self.tiles[slot as usize];
-        tile.work += 1;
+        tile.work = tile.work.saturating_add(1);
         tile.cells[next][OWN].copy_from_slice(&out);
         if !tile.sweep && !found.alive {
             tile.sweep = true;
@@ -669,22 +650,21 @@ impl Plane {
                 self.ensure(tx, ty, true);
             }
         }
-        let Some(row) = self.rows.get(&ty) else {
-            return;
-        };
-        let row = row.clone();
-        let mut incoming: FxHashMap<i64, u64> = FxHashMap::default();
+        let ghosts = self.rows.get(&ty).map_or(0, Vec::len);
+        self.incoming.clear();
         if let Some(words) = words {
-            incoming.extend(words.iter().copied());
+            self.incoming.extend(words.iter().copied());
         }
         let toward_band = match side {
             Side::Above => [SW, S, SE],
             Side::Below => [NW, N, NE],
         };
-        for slot in row {
+        // By index: the steps below may make band tiles (other rows), never ghosts.
+        for i in 0..ghosts {
+            let slot = self.rows[&ty][i];
             let tile = &mut self.tiles[slot as usize];
             let word = match words {
-                Some(_) => incoming.get(&tile.x).copied().unwrap_or(0),
+                Some(_) => self.incoming.get(&tile.x).copied().unwrap_or(0),
                 None => tile.cells[before][r],
             };
             let old = std::mem::replace(&mut tile.cells[now][r], word);
@@ -755,7 +735,7 @@ impl Plane {
 
     /// Adds tiles as [`Plane::rebanded`] returns them (those inside the band).
     pub fn add_tiles(&mut self, words: &[u64]) {
-        for chunk in words.chunks_exact(2 + PLANE_TILE) {
+        for chunk in words.chunks_exact(TILE_RECORD) {
             let (tx, ty) = (chunk[0] as i64, chunk[1] as i64);
             if !self.band.contains(ty) {
                 continue;
@@ -827,11 +807,8 @@ impl Plane {
 
     /// Live cells, row by row within each tile, tiles in no set order.
     pub fn live_cells(&self) -> impl Iterator<Item = (i64, i64)> + '_ {
-        self.live_tiles().flat_map(|(tx, ty, rows)| {
-            rows.iter().enumerate().flat_map(move |(r, &word)| {
-                BitIter(word).map(move |b| (tile_start(tx) + b as i64, tile_start(ty) + r as i64))
-            })
-        })
+        self.live_tiles()
+            .flat_map(|(tx, ty, rows)| tile_cells(tx, ty, rows))
     }
 
     /// Tiles stepped per tile row since the last call: the work to share
@@ -842,65 +819,6 @@ impl Plane {
             *work.entry(tile.y).or_insert(0) += u64::from(std::mem::take(&mut tile.work));
         }
         work
-    }
-
-    /// Live tiles per tile row, for balancing bands by work.
-    pub fn tiles_per_row(&self) -> BTreeMap<i64, u64> {
-        let mut counts = BTreeMap::new();
-        for (ty, slots) in &self.rows {
-            let n = slots
-                .iter()
-                .filter(|&&s| !self.tiles[s as usize].ghost)
-                .count() as u64;
-            if n > 0 {
-                counts.insert(*ty, n);
-            }
-        }
-        counts
-    }
-
-    /// Counts of the cells in the rectangle starting at (x0, y0): one byte
-    /// a cell of `scale` x `scale` cells (its live count, saturating), row
-    /// after row, `across` by `down`. Only tiles that overlap it are read.
-    pub fn render_counts(
-        &self,
-        x0: i64,
-        y0: i64,
-        scale: u64,
-        across: usize,
-        down: usize,
-    ) -> Vec<u16> {
-        let mut counts = vec![0u16; across * down];
-        let span = |n: usize| (n as u64).saturating_mul(scale).min(i64::MAX as u64) as i64;
-        let (x1, y1) = (
-            x0.saturating_add(span(across)),
-            y0.saturating_add(span(down)),
-        );
-        let (ty0, ty1) = (tile_of(y0), tile_of(y1 - 1));
-        for (_, slots) in self.rows.range(ty0..=ty1) {
-            for &slot in slots {
-                let tile = &self.tiles[slot as usize];
-                if tile.ghost || tile_start(tile.x) >= x1 || tile_start(tile.x) + TILE <= x0 {
-                    continue;
-                }
-                for (r, &word) in tile.cells[self.parity][OWN].iter().enumerate() {
-                    let y = tile_start(tile.y) + r as i64;
-                    if word == 0 || y < y0 || y >= y1 {
-                        continue;
-                    }
-                    let row = ((y - y0) as u64 / scale) as usize;
-                    for b in BitIter(word) {
-                        let x = tile_start(tile.x) + b as i64;
-                        if x >= x0 && x < x1 {
-                            let col = ((x - x0) as u64 / scale) as usize;
-                            let c = &mut counts[row * across + col];
-                            *c = c.saturating_add(1);
-                        }
-                    }
-                }
-            }
-        }
-        counts
     }
 }
 
@@ -922,8 +840,6 @@ fn tile_bbox(tx: i64, ty: i64, rows: &[u64]) -> Bbox {
     }
 }
 
-/// What differs between a tile's new generation and the one two back:
-/// anything, and each border and corner.
 /// The change flags from the differences ORed over all rows, in the first
 /// row and in the last.
 fn changes_of(any: u64, top: u64, bottom: u64) -> u16 {
@@ -1002,11 +918,27 @@ pub fn reband(bands: &mut [Plane], edges: &[i64]) {
     }
 }
 
-/// Tiles of a message made by [`Plane::tiles_for_transfer`].
-pub fn transfer_tiles(words: &[u64]) -> impl Iterator<Item = (i64, i64, &[u64])> + '_ {
+/// Words a tile takes in a message of [`Plane::tiles_for_transfer`]: its
+/// x, its y and its rows.
+pub const TILE_RECORD: usize = 2 + PLANE_TILE;
+
+/// The tile row of a tile in such a message.
+pub fn record_row(record: &[u64]) -> i64 {
+    record[1] as i64
+}
+
+/// The live cells of a message made by [`Plane::tiles_for_transfer`].
+pub fn transfer_cells(words: &[u64]) -> impl Iterator<Item = (i64, i64)> + '_ {
     words
-        .chunks_exact(2 + PLANE_TILE)
-        .map(|c| (c[0] as i64, c[1] as i64, &c[2..]))
+        .chunks_exact(TILE_RECORD)
+        .flat_map(|c| tile_cells(c[0] as i64, c[1] as i64, &c[2..]))
+}
+
+/// The live cells of tile (tx, ty) holding `rows`.
+fn tile_cells(tx: i64, ty: i64, rows: &[u64]) -> impl Iterator<Item = (i64, i64)> + '_ {
+    rows.iter().enumerate().flat_map(move |(r, &word)| {
+        BitIter(word).map(move |b| (tile_start(tx) + b as i64, tile_start(ty) + r as i64))
+    })
 }
 
 #[cfg(test)]

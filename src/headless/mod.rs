@@ -303,18 +303,25 @@ fn preflight(
     depth: usize,
     options: &HeadlessOptions,
 ) -> Result<(), Error> {
+    let gathers = options.output.is_some() || options.checkpoint.is_some();
+    let check = memory::check(config, decomp, cluster.rank(), depth, gathers)
+        .and_then(|()| check_outputs(cluster, options));
+    agree(cluster, check)
+}
+
+/// On the root: that `--output` and `--checkpoint` can be written.
+fn check_outputs(cluster: &Cluster, options: &HeadlessOptions) -> Result<(), Error> {
+    if !cluster.is_root() {
+        return Ok(());
+    }
     let outputs = options
         .output
         .iter()
         .chain(options.checkpoint.as_ref().map(|(path, _)| path));
-    let gathers = options.output.is_some() || options.checkpoint.is_some();
-    let mut check = memory::check(config, decomp, cluster.rank(), depth, gathers);
-    if cluster.is_root() {
-        for path in outputs {
-            check = check.and_then(|()| files::check_writable(path).map_err(Error::from));
-        }
+    for path in outputs {
+        files::check_writable(path)?;
     }
-    agree(cluster, check)
+    Ok(())
 }
 
 /// Succeeds on every rank when `result` succeeded on every rank; a rank

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::{HeadlessOptions, agree, write_line};
+use super::{HeadlessOptions, agree, check_outputs, write_line};
 use crate::cluster::{Cluster, PlaneBands, StepTiming};
 use crate::config::PlaneConfig;
 use crate::engine::hash;
@@ -98,24 +98,15 @@ pub fn run(
                 .into(),
         ));
     }
-    let mut check = Ok(());
-    if cluster.is_root() {
-        let outputs = options
-            .output
-            .iter()
-            .chain(options.checkpoint.as_ref().map(|(path, _)| path));
-        for path in outputs {
-            check = check.and_then(|()| files::check_writable(path).map_err(Error::from));
-        }
-    }
-    agree(cluster, check)?;
+    agree(cluster, check_outputs(cluster, options))?;
 
     let rank = cluster.rank();
-    let mut tiles_per_row = BTreeMap::new();
+    // The first bands share the live cells; the balancer then follows the work.
+    let mut cells_per_row = BTreeMap::new();
     for &(_, y) in &config.cells {
-        *tiles_per_row.entry(plane::tile_of(y)).or_insert(0) += 1;
+        *cells_per_row.entry(plane::tile_of(y)).or_insert(0) += 1;
     }
-    let mut bands = PlaneBands::balanced(&tiles_per_row, cluster.size());
+    let mut bands = PlaneBands::balanced(&cells_per_row, cluster.size());
     let mut plane = Plane::new(config.rule, bands.band(rank));
     for &(x, y) in &config.cells {
         plane.set(x, y, true);
@@ -301,15 +292,7 @@ fn save(
 /// them) as Golly's extended RLE: `#CXRLE Pos=X,Y Gen=N` with the
 /// top-left of the bounding box, and a rule without a bounded-grid suffix.
 pub fn plane_rle(config: &PlaneConfig, generation: u64, tiles: &[u64]) -> String {
-    let mut cells: Vec<(i64, i64)> = plane::transfer_tiles(tiles)
-        .flat_map(|(tx, ty, rows)| {
-            rows.iter().enumerate().flat_map(move |(r, &word)| {
-                (0..64)
-                    .filter(move |b| word >> b & 1 != 0)
-                    .map(move |b| (plane::tile_start(tx) + b, plane::tile_start(ty) + r as i64))
-            })
-        })
-        .collect();
+    let mut cells: Vec<(i64, i64)> = plane::transfer_cells(tiles).collect();
     let x0 = cells.iter().map(|c| c.0).min();
     let y0 = cells.iter().map(|c| c.1).min();
     let mut saved = Pattern::from_cells(crate::engine::BitGrid::new(0, 0));
