@@ -399,14 +399,7 @@ fn build_lifelib(root: &Path, dir: &Path) -> Result<(PathBuf, Option<f64>), Stri
 
 /// Every built-in pattern at each study length, then the long runs.
 fn cases(patterns: &Path) -> Result<Vec<Case>, String> {
-    let mut names: Vec<String> = std::fs::read_dir(patterns)
-        .map_err(|e| format!("{}: {e}", patterns.display()))?
-        .filter_map(|entry| {
-            let path = entry.ok()?.path();
-            (path.extension()? == "rle").then(|| path.file_stem()?.to_str().map(String::from))?
-        })
-        .collect();
-    names.sort();
+    let names = common::pattern_names(patterns)?;
     let only: Option<Vec<String>> = std::env::var("LIFE_BENCH_PATTERNS")
         .ok()
         .map(|v| v.split(',').map(|n| n.trim().to_string()).collect());

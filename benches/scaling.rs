@@ -729,14 +729,7 @@ struct PatternOutcome {
 }
 
 fn pattern_study(paths: &Paths, dir: &Path, runs: usize) -> Result<Vec<PatternOutcome>, String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|entry| {
-            let path = entry.ok()?.path();
-            (path.extension()? == "rle").then(|| path.file_stem()?.to_str().map(String::from))?
-        })
-        .collect();
-    names.sort();
+    let names = common::pattern_names(dir)?;
     let golly = bgolly_found();
     if !golly {
         eprintln!("bench: bgolly not installed (Debian package golly); patterns without QuickLife");

@@ -94,3 +94,16 @@ pub fn run_measured(program: &str, args: &[String]) -> Option<(bool, libc::rusag
     let ok = pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
     Some((ok, usage))
 }
+
+/// The names of the `.rle` files in `dir` (the built-in patterns), sorted.
+pub fn pattern_names(dir: &std::path::Path) -> Result<Vec<String>, String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            (path.extension()? == "rle").then(|| path.file_stem()?.to_str().map(String::from))?
+        })
+        .collect();
+    names.sort();
+    Ok(names)
+}

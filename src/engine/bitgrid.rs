@@ -135,7 +135,7 @@ impl std::fmt::Debug for BitGrid {
 }
 
 /// Positions of the set bits of a word, lowest first.
-struct BitIter(u64);
+pub(super) struct BitIter(pub(super) u64);
 
 impl Iterator for BitIter {
     type Item = usize;

@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
+use super::bitgrid::BitIter;
 use super::hash;
 use super::kernel::{self, Isa, PLANE_ROWS, PLANE_TILE};
 use super::rule::Rule;
@@ -861,22 +862,6 @@ fn changes_of(any: u64, top: u64, bottom: u64) -> u16 {
     flag(bottom & 1 != 0, SW);
     flag(bottom >> 63 != 0, SE);
     changes
-}
-
-/// The set bits of a word, lowest first.
-struct BitIter(u64);
-
-impl Iterator for BitIter {
-    type Item = u32;
-
-    fn next(&mut self) -> Option<u32> {
-        if self.0 == 0 {
-            return None;
-        }
-        let b = self.0.trailing_zeros();
-        self.0 &= self.0 - 1;
-        Some(b)
-    }
 }
 
 /// Steps bands of one plane one generation in this process, in order
