@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crate::config::RunConfig;
+use crate::engine::plane;
 use crate::engine::{BitGrid, Edge, Rule};
 use crate::files::{self, FileError};
 use crate::pattern;
@@ -78,6 +79,26 @@ pub fn saved_grid(
         }),
         cells: grid,
     }
+}
+
+/// The live cells of `tiles` (as [`plane::Plane::tiles_for_transfer`] packs
+/// them) as Golly's extended RLE: `#CXRLE Pos=X,Y Gen=N` with the
+/// top-left of the bounding box, and a rule without a bounded-grid suffix.
+pub fn plane_rle(name: &str, rule: Rule, generation: u64, tiles: &[u64]) -> String {
+    let mut cells: Vec<(i64, i64)> = plane::transfer_cells(tiles).collect();
+    let x0 = cells.iter().map(|c| c.0).min();
+    let y0 = cells.iter().map(|c| c.1).min();
+    let mut saved = Pattern::from_cells(BitGrid::new(0, 0));
+    saved.name = Some(name.to_string());
+    saved.comments = vec![format!(
+        "Saved by life-tui on the unbounded plane at generation {generation}"
+    )];
+    saved.rule = Some(rule);
+    saved.xrle = Some(Xrle {
+        pos: x0.zip(y0),
+        generation: Some(generation),
+    });
+    pattern::rle::write_sparse(&saved, &mut cells)
 }
 
 #[cfg(test)]

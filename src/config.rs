@@ -223,17 +223,17 @@ pub struct PlaneConfig {
 
 impl PlaneConfig {
     /// Whether the command line asks for the unbounded plane: `--edge
-    /// plane`, or (headless) a pattern whose rule has no bounded-grid
-    /// suffix, with no `--width`, `--height` or `--edge`, or a plane
-    /// checkpoint to resume.
-    pub fn wanted(cli: &Cli, pattern: Option<&Pattern>, headless: bool) -> bool {
+    /// plane`, or a pattern whose rule has no bounded-grid suffix, with no
+    /// `--width`, `--height`, `--edge` or `--tour` (whose stops are
+    /// bounded grids), or a plane checkpoint to resume.
+    pub fn wanted(cli: &Cli, pattern: Option<&Pattern>) -> bool {
         match cli.edge {
             Some(edge) => edge == EdgeArg::Plane,
             // A saved plane: no suffix, and the generation it was saved at.
             None if cli.resume.is_some() => pattern
                 .is_some_and(|p| p.bounds.is_none() && p.xrle.and_then(|x| x.generation).is_some()),
             None => {
-                headless
+                cli.tour.is_none()
                     && cli.width.is_none()
                     && cli.height.is_none()
                     && pattern.is_some_and(|p| p.bounds.is_none())
@@ -245,6 +245,16 @@ impl PlaneConfig {
     /// one, a soup of `--width` x `--height` (256 x 256) cells whose
     /// top-left cell is (0, 0).
     pub fn resolve(cli: &Cli, pattern: Option<(String, Pattern)>) -> Result<PlaneConfig, Error> {
+        PlaneConfig::resolve_seeded(cli, pattern, cli.seed.unwrap_or_else(seed::fresh_seed))
+    }
+
+    /// As [`PlaneConfig::resolve`], a soup taking `seed` (every rank of a
+    /// live view takes rank 0's).
+    pub fn resolve_seeded(
+        cli: &Cli,
+        pattern: Option<(String, Pattern)>,
+        seed: u64,
+    ) -> Result<PlaneConfig, Error> {
         let rule = cli
             .rule
             .or(pattern.as_ref().and_then(|(_, p)| p.rule))
@@ -257,7 +267,6 @@ impl PlaneConfig {
                 cli.width.unwrap_or(DEFAULT_SIDE),
                 cli.height.unwrap_or(DEFAULT_SIDE),
             );
-            let seed = cli.seed.unwrap_or_else(seed::fresh_seed);
             let mut soup = BitGrid::new(width, height);
             for y in 0..height {
                 seed::random_row(seed, cli.density, y as u64, width, soup.row_mut(y));

@@ -38,13 +38,7 @@ fn main() -> ExitCode {
 fn run(cluster: &Cluster, cli: &Cli) -> Result<u8, Error> {
     let source = cli.resume.as_deref().or(cli.pattern.as_deref());
     let pattern = input::load_pattern(cluster, source, cli.resume.is_some())?;
-    let plane = PlaneConfig::wanted(cli, pattern.as_ref().map(|(_, p)| p), cli.headless);
-    if plane && !cli.headless {
-        return Err(Error::PlaneOption(
-            "the live view runs on a bounded grid for now: use --headless for the unbounded plane, or --edge torus"
-                .into(),
-        ));
-    }
+    let plane = PlaneConfig::wanted(cli, pattern.as_ref().map(|(_, p)| p));
     if cli.headless {
         let options = HeadlessOptions {
             generations: cli.generations.unwrap_or(100),

@@ -44,13 +44,14 @@ pub fn row_bytes(view: &Viewport) -> usize {
     }
 }
 
-/// The dot rows that cell rows `rows` (rows of the grid) touch.
-pub fn dot_rows(view: &Viewport, rows: Range<usize>) -> Range<usize> {
+/// The dot rows that cell rows `rows` (rows of the grid, or of the plane)
+/// touch.
+pub fn dot_rows(view: &Viewport, rows: Range<i64>) -> Range<usize> {
     let scale = view.scale.max(1) as i128;
     let top = view.y0 as i128;
     let bottom = top + view.dots_h as i128 * scale;
-    let lo = (rows.start as i128).max(top);
-    let hi = (rows.end as i128).min(bottom);
+    let lo = i128::from(rows.start).max(top);
+    let hi = i128::from(rows.end).min(bottom);
     if lo >= hi {
         return 0..0;
     }
@@ -60,7 +61,7 @@ pub fn dot_rows(view: &Viewport, rows: Range<usize>) -> Range<usize> {
 }
 
 /// The length of the part that a rank holding `rows` sends.
-pub fn part_len(view: &Viewport, rows: Range<usize>) -> usize {
+pub fn part_len(view: &Viewport, rows: Range<i64>) -> usize {
     dot_rows(view, rows).len() * row_bytes(view)
 }
 
@@ -100,7 +101,7 @@ pub fn render_part<'a>(
     width: usize,
     row: impl Fn(usize) -> &'a [u64],
 ) -> Vec<u8> {
-    let dots = dot_rows(view, rows.clone());
+    let dots = dot_rows(view, as_i64(&rows));
     let stride = row_bytes(view);
     let mut out = vec![0u8; dots.len() * stride];
     if dots.is_empty() {
@@ -148,7 +149,7 @@ pub fn render_part<'a>(
 
 /// Merges one rank's part into the full picture (`dots_w * dots_h` bytes,
 /// 0 to 255 per dot). Dot rows sent by two ranks add up.
-pub fn merge_part(view: &Viewport, rows: Range<usize>, part: &[u8], dots: &mut [u8]) {
+pub fn merge_part(view: &Viewport, rows: Range<i64>, part: &[u8], dots: &mut [u8]) {
     let range = dot_rows(view, rows);
     let stride = row_bytes(view);
     debug_assert_eq!(part.len(), range.len() * stride);
@@ -167,6 +168,78 @@ pub fn merge_part(view: &Viewport, rows: Range<usize>, part: &[u8], dots: &mut [
             }
         }
     }
+}
+
+/// Grid rows as the signed rows that [`dot_rows`] takes.
+pub fn as_i64(rows: &Range<usize>) -> Range<i64> {
+    rows.start as i64..rows.end as i64
+}
+
+/// Renders the viewport's dots that the plane's cell rows `rows` touch,
+/// as [`render_part`] does for a grid: `tiles` gives the live tiles that
+/// meet the viewport, as (first column, first row, 64 rows of 64 cells,
+/// the lowest bit the first column). The work follows the live tiles on
+/// screen, not the plane's size.
+pub fn render_plane_part<'a>(
+    view: &Viewport,
+    rows: Range<i64>,
+    tiles: impl Iterator<Item = (i64, i64, &'a [u64])>,
+) -> Vec<u8> {
+    let dots = dot_rows(view, rows.clone());
+    let stride = row_bytes(view);
+    let mut out = vec![0u8; dots.len() * stride];
+    if dots.is_empty() {
+        return out;
+    }
+    let scale = view.scale.max(1) as i128;
+    let (left, top) = (i128::from(view.x0), i128::from(view.y0));
+    let right = left + view.dots_w as i128 * scale;
+    let first_row = top + dots.start as i128 * scale;
+    let last_row = (top + dots.end as i128 * scale).min(i128::from(rows.end));
+    let first_row = first_row.max(i128::from(rows.start));
+    // Live cells per dot, for the dot rows of this part.
+    let mut counts = vec![0u64; dots.len() * view.dots_w];
+    for (x0, y0, cells) in tiles {
+        for (r, &word) in cells.iter().enumerate() {
+            let y = i128::from(y0) + r as i128;
+            if word == 0 || y < first_row || y >= last_row {
+                continue;
+            }
+            let line = ((y - top) / scale) as usize - dots.start;
+            let counts = &mut counts[line * view.dots_w..(line + 1) * view.dots_w];
+            let mut bits = word;
+            while bits != 0 {
+                let x = i128::from(x0) + i128::from(bits.trailing_zeros());
+                if x >= left && x < right {
+                    // The run of this dot's cells in the word, counted at once.
+                    let i = ((x - left) / scale) as usize;
+                    let dot_end = left + (i as i128 + 1) * scale;
+                    let run = (dot_end - i128::from(x0)).min(64) as u32;
+                    let mask = if run >= 64 { u64::MAX } else { (1u64 << run) - 1 };
+                    counts[i] += u64::from((bits & mask).count_ones());
+                    bits &= !mask;
+                } else {
+                    bits &= bits - 1;
+                }
+            }
+        }
+    }
+    let area = view.scale.max(1).saturating_mul(view.scale.max(1));
+    for (k, line) in out.chunks_exact_mut(stride).enumerate() {
+        let counts = &counts[k * view.dots_w..(k + 1) * view.dots_w];
+        if view.density {
+            for (byte, &count) in line.iter_mut().zip(counts) {
+                *byte = density_byte(count, area);
+            }
+        } else {
+            for (i, &count) in counts.iter().enumerate() {
+                if count > 0 {
+                    line[i / 8] |= 1 << (i % 8);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Whether dot column `i` / row `j` shows any cell of the grid.
@@ -188,8 +261,8 @@ mod tests {
         for rank in 0..ranks {
             let rows = rank * height / ranks..(rank + 1) * height / ranks;
             let part = render_part(view, rows.clone(), grid.width(), |y| grid.row(y));
-            assert_eq!(part.len(), part_len(view, rows.clone()));
-            merge_part(view, rows, &part, &mut dots);
+            assert_eq!(part.len(), part_len(view, as_i64(&rows)));
+            merge_part(view, as_i64(&rows), &part, &mut dots);
         }
         dots
     }

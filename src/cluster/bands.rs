@@ -4,7 +4,19 @@
 
 use std::collections::BTreeMap;
 
-use crate::engine::plane::Band;
+use std::ops::Range;
+
+use crate::engine::plane::{self, Band};
+
+/// Generations between looks at whether the bands' work is even.
+pub const BALANCE_EVERY: u64 = 128;
+
+/// The busiest band's work over the mean at which edges move.
+const IMBALANCE: f64 = 1.25;
+
+/// Tiles stepped (all bands) since the last look below which moving edges
+/// cannot pay for itself: everything steps twice after a move.
+const WORTH_MOVING: u64 = 4096;
 
 /// Bands in rank order: `edges[r]..edges[r + 1]` is rank `r`'s, the first
 /// edge `i64::MIN` and the last `i64::MAX`; each band at least one tile
@@ -49,6 +61,16 @@ impl PlaneBands {
         PlaneBands { edges }
     }
 
+    /// The first bands of a run: they share the live cells (the balancer
+    /// then follows the work).
+    pub fn for_cells(cells: &[(i64, i64)], ranks: usize) -> PlaneBands {
+        let mut cells_per_row = BTreeMap::new();
+        for &(_, y) in cells {
+            *cells_per_row.entry(plane::tile_of(y)).or_insert(0) += 1;
+        }
+        PlaneBands::balanced(&cells_per_row, ranks)
+    }
+
     pub fn ranks(&self) -> usize {
         self.edges.len() - 1
     }
@@ -69,6 +91,37 @@ impl PlaneBands {
     pub fn inner_edges(&self) -> &[i64] {
         &self.edges[1..self.edges.len() - 1]
     }
+
+    /// The cell rows of `rank`'s band; an open side reaches `i64::MIN` or
+    /// `i64::MAX`.
+    pub fn cell_rows(&self, rank: usize) -> Range<i64> {
+        let cells = |edge: i64| match edge {
+            i64::MIN | i64::MAX => edge,
+            edge => plane::tile_start(edge),
+        };
+        cells(self.edges[rank])..cells(self.edges[rank + 1])
+    }
+
+    /// New bands for `work` (tiles stepped per tile row since the last
+    /// look, all ranks merged) when it is uneven enough to be worth moving
+    /// edges for. Every rank decides the same from the same counts.
+    pub fn rebalanced(&self, work: &BTreeMap<i64, u64>) -> Option<PlaneBands> {
+        let total: u64 = work.values().sum();
+        if total < WORTH_MOVING {
+            return None;
+        }
+        let mut per_rank = vec![0u64; self.ranks()];
+        for (&row, &w) in work {
+            per_rank[self.owner_of(row)] += w;
+        }
+        let mean = total as f64 / self.ranks() as f64;
+        let busiest = per_rank.iter().copied().max().unwrap_or(0) as f64;
+        if busiest <= IMBALANCE * mean {
+            return None;
+        }
+        let to = PlaneBands::balanced(work, self.ranks());
+        (to != *self).then_some(to)
+    }
 }
 
 #[cfg(test)]
@@ -77,6 +130,33 @@ mod tests {
 
     fn work(rows: &[(i64, u64)]) -> BTreeMap<i64, u64> {
         rows.iter().copied().collect()
+    }
+
+    #[test]
+    fn edges_move_only_for_enough_uneven_work() {
+        let bands = PlaneBands::balanced(&work(&[(0, 1), (1, 1)]), 2);
+        // Even, or too little to pay for a move: stay.
+        assert_eq!(bands.rebalanced(&work(&[(0, 3000), (1, 3000)])), None);
+        assert_eq!(bands.rebalanced(&work(&[(0, 10), (1, 4000)])), None);
+        // All the work in the second band's rows: the edge moves into them.
+        let moved = bands
+            .rebalanced(&work(&[(1, 3000), (2, 3000), (3, 3000)]))
+            .expect("uneven");
+        assert!(moved.inner_edges()[0] > bands.inner_edges()[0]);
+        assert_eq!(moved.rebalanced(&work(&[(1, 3000), (2, 3000), (3, 3000)])), None);
+    }
+
+    #[test]
+    fn cell_rows_follow_tile_rows_and_stay_open_at_the_ends() {
+        let bands = PlaneBands::balanced(&work(&[(-1, 5), (0, 5), (1, 5)]), 3);
+        assert_eq!(bands.cell_rows(0).start, i64::MIN);
+        assert_eq!(bands.cell_rows(2).end, i64::MAX);
+        for rank in 0..2 {
+            assert_eq!(bands.cell_rows(rank).end, bands.cell_rows(rank + 1).start);
+            let edge = bands.inner_edges()[rank];
+            assert_eq!(bands.cell_rows(rank).end, plane::tile_start(edge));
+            assert_eq!(plane::tile_of(bands.cell_rows(rank + 1).start), edge);
+        }
     }
 
     #[test]

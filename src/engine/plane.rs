@@ -16,6 +16,7 @@
 //! cost nothing, as in lifelib.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
@@ -58,7 +59,7 @@ const ANY: u16 = 1 << 8;
 const ALL: u16 = 0x1ff;
 
 /// Where a tile's own rows are in its stored column (see [`PLANE_ROWS`]).
-const OWN: std::ops::Range<usize> = 1..PLANE_TILE + 1;
+const OWN: Range<usize> = 1..PLANE_TILE + 1;
 /// The stored rows holding the tile above's last row and the tile below's first.
 const PAD_ABOVE: usize = 0;
 const PAD_BELOW: usize = PLANE_TILE + 1;
@@ -766,6 +767,31 @@ impl Plane {
             .filter(|t| t.live && !t.ghost)
             .map(move |t| (t.x, t.y, &t.cells[self.parity][OWN]))
             .filter(|(_, _, rows)| rows.iter().any(|&w| w != 0))
+    }
+
+    /// The own tiles with live cells that meet columns `columns` and rows
+    /// `rows` (cells, half-open), as `(first column, first row, rows)`:
+    /// what a viewport shows, found through the tile rows it spans.
+    pub fn tiles_meeting(
+        &self,
+        columns: Range<i64>,
+        rows: Range<i64>,
+    ) -> impl Iterator<Item = (i64, i64, &[u64])> + '_ {
+        let empty = columns.is_empty() || rows.is_empty();
+        let x_tiles = tile_of(columns.start)..=tile_of(columns.end.saturating_sub(1));
+        let y_tiles = tile_of(rows.start)..=tile_of(rows.end.saturating_sub(1));
+        // (BTreeMap::range panics on a reversed range.)
+        (!empty)
+            .then(|| self.rows.range(y_tiles))
+            .into_iter()
+            .flatten()
+            .flat_map(|(_, slots)| slots.iter())
+            .map(move |&slot| &self.tiles[slot as usize])
+            .filter(move |t| t.live && !t.ghost && x_tiles.contains(&t.x))
+            .map(move |t| {
+                let cells: &[u64] = &t.cells[self.parity][OWN];
+                (tile_start(t.x), tile_start(t.y), cells)
+            })
     }
 
     /// The band's live tiles packed for a message: per tile its x, its y

@@ -2,7 +2,6 @@
 //! bounded grid, with the live cells' bounding box; the output and
 //! checkpoints are Golly's extended RLE with the position and generation.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -10,26 +9,17 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::{HeadlessOptions, agree, check_outputs, write_line};
+use crate::checkpoint;
+use crate::cluster::bands::BALANCE_EVERY;
 use crate::cluster::{Cluster, PlaneBands, StepTiming};
 use crate::config::PlaneConfig;
 use crate::engine::hash;
-use crate::engine::plane::{self, Bbox, Plane};
+use crate::engine::plane::{Bbox, Plane};
 use crate::error::Error;
 use crate::files;
-use crate::pattern::{self, Pattern, Xrle};
 
 /// Generations between the ranks' checks whether all have settled.
 const SETTLED_EVERY: u64 = 64;
-
-/// Generations between looks at whether the bands' work is even.
-const BALANCE_EVERY: u64 = 128;
-
-/// The busiest band's work over the mean at which edges move.
-const IMBALANCE: f64 = 1.25;
-
-/// Tiles stepped (all bands) since the last look below which moving edges
-/// cannot pay for itself: everything steps twice after a move.
-const WORTH_MOVING: u64 = 4096;
 
 #[derive(Serialize)]
 struct Report {
@@ -101,12 +91,7 @@ pub fn run(
     agree(cluster, check_outputs(cluster, options))?;
 
     let rank = cluster.rank();
-    // The first bands share the live cells; the balancer then follows the work.
-    let mut cells_per_row = BTreeMap::new();
-    for &(_, y) in &config.cells {
-        *cells_per_row.entry(plane::tile_of(y)).or_insert(0) += 1;
-    }
-    let mut bands = PlaneBands::balanced(&cells_per_row, cluster.size());
+    let mut bands = PlaneBands::for_cells(&config.cells, cluster.size());
     let mut plane = Plane::new(config.rule, bands.band(rank));
     for &(x, y) in &config.cells {
         plane.set(x, y, true);
@@ -161,7 +146,7 @@ pub fn run(
         }
         if options.balance && cluster.size() > 1 && generation.is_multiple_of(BALANCE_EVERY) {
             let before = Instant::now();
-            if let Some(to) = rebalanced(cluster, &mut plane, &bands) {
+            if let Some(to) = bands.rebalanced(&cluster.plane_work(&plane.take_work())) {
                 cluster.reband_plane(&mut plane, &to);
                 bands = to;
                 rebalances += 1;
@@ -249,28 +234,6 @@ fn fingerprint(cluster: &Cluster, plane: &Plane, generation: u64) -> Report {
     }
 }
 
-/// New bands when the work since the last look is uneven enough to be
-/// worth moving edges for; every rank decides the same from the same
-/// merged counts.
-fn rebalanced(cluster: &Cluster, plane: &mut Plane, bands: &PlaneBands) -> Option<PlaneBands> {
-    let work = cluster.plane_work(&plane.take_work());
-    let total: u64 = work.values().sum();
-    if total < WORTH_MOVING {
-        return None;
-    }
-    let mut per_rank = vec![0u64; bands.ranks()];
-    for (&row, &w) in &work {
-        per_rank[bands.owner_of(row)] += w;
-    }
-    let mean = total as f64 / bands.ranks() as f64;
-    let busiest = per_rank.iter().copied().max().unwrap_or(0) as f64;
-    if busiest <= IMBALANCE * mean {
-        return None;
-    }
-    let to = PlaneBands::balanced(&work, bands.ranks());
-    (to != *bands).then_some(to)
-}
-
 /// Gathers the live cells on the root and writes them atomically to
 /// `path` as extended RLE; every rank learns whether that worked.
 fn save(
@@ -282,28 +245,8 @@ fn save(
 ) -> Result<(), Error> {
     let mut written = Ok(());
     if let Some(tiles) = cluster.gather_plane(plane) {
-        let text = plane_rle(config, generation, &tiles);
+        let text = checkpoint::plane_rle(&config.name, config.rule, generation, &tiles);
         written = files::write_atomically(path, text.as_bytes()).map_err(Error::from);
     }
     agree(cluster, written)
-}
-
-/// The live cells of `tiles` (as [`Plane::tiles_for_transfer`] packs
-/// them) as Golly's extended RLE: `#CXRLE Pos=X,Y Gen=N` with the
-/// top-left of the bounding box, and a rule without a bounded-grid suffix.
-pub fn plane_rle(config: &PlaneConfig, generation: u64, tiles: &[u64]) -> String {
-    let mut cells: Vec<(i64, i64)> = plane::transfer_cells(tiles).collect();
-    let x0 = cells.iter().map(|c| c.0).min();
-    let y0 = cells.iter().map(|c| c.1).min();
-    let mut saved = Pattern::from_cells(crate::engine::BitGrid::new(0, 0));
-    saved.name = Some(config.name.clone());
-    saved.comments = vec![format!(
-        "Saved by life-tui on the unbounded plane at generation {generation}"
-    )];
-    saved.rule = Some(config.rule);
-    saved.xrle = Some(Xrle {
-        pos: x0.zip(y0),
-        generation: Some(generation),
-    });
-    pattern::rle::write_sparse(&saved, &mut cells)
 }

@@ -19,10 +19,12 @@ use std::time::{Duration, Instant};
 
 use crate::cluster::{Cluster, Decomposition, StepTiming};
 
+pub mod plane;
 pub mod rewind;
 pub mod scaling;
 
 use crate::config::RunConfig;
+use crate::engine::plane::Bbox;
 use crate::engine::{BitGrid, Strip, hash};
 use crate::launch;
 use crate::view::{self, Viewport};
@@ -35,10 +37,14 @@ pub use local::LocalRanks;
 pub const CONTROL_WORDS: usize = 32;
 /// Cell edits carried by one control message; more wait for the next round.
 pub const MAX_EDITS: usize = 10;
-// The edits, then the checkpoint flag, fit in one message.
-const _: () = assert!(10 + 2 * MAX_EDITS < CONTROL_WORDS - 1);
+// The edits, then the flags and the edits' states, fit in one message.
+const _: () = assert!(10 + 2 * MAX_EDITS == FLAGS_WORD);
+const FLAGS_WORD: usize = CONTROL_WORDS - 2;
+const ALIVE_WORD: usize = CONTROL_WORDS - 1;
+const CHECKPOINT_FLAG: u64 = 1;
+const HASH_FLAG: u64 = 2;
 /// Words of per-rank stats at the head of each rank's gathered bytes.
-const STAT_WORDS: usize = 8;
+const STAT_WORDS: usize = 13;
 const STAT_BYTES: usize = STAT_WORDS * 8;
 
 /// A one-off action for every rank, carried by a [`Control`].
@@ -63,11 +69,12 @@ pub enum Command {
     Active(u64),
 }
 
-/// Set one cell; the rank owning its row applies it.
+/// Set one cell; the rank owning its row applies it. Signed, for the
+/// unbounded plane; a grid's cells are at 0 and above.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Edit {
-    pub x: u64,
-    pub y: u64,
+    pub x: i64,
+    pub y: i64,
     pub alive: bool,
 }
 
@@ -132,11 +139,12 @@ impl Control {
         words[8] = u64::from(self.view.density);
         words[9] = self.edits.len() as u64;
         for (k, edit) in self.edits.iter().enumerate() {
-            words[10 + 2 * k] = edit.x;
-            words[11 + 2 * k] = edit.y << 1 | u64::from(edit.alive);
+            words[10 + 2 * k] = edit.x as u64;
+            words[11 + 2 * k] = edit.y as u64;
+            words[ALIVE_WORD] |= u64::from(edit.alive) << k;
         }
-        words[10 + 2 * MAX_EDITS] = u64::from(self.checkpoint);
-        words[CONTROL_WORDS - 1] = u64::from(self.hash);
+        words[FLAGS_WORD] = if self.checkpoint { CHECKPOINT_FLAG } else { 0 }
+            | if self.hash { HASH_FLAG } else { 0 };
         words
     }
 
@@ -153,9 +161,9 @@ impl Control {
         };
         let edits = (0..(words[9] as usize).min(MAX_EDITS))
             .map(|k| Edit {
-                x: words[10 + 2 * k],
-                y: words[11 + 2 * k] >> 1,
-                alive: words[11 + 2 * k] & 1 == 1,
+                x: words[10 + 2 * k] as i64,
+                y: words[11 + 2 * k] as i64,
+                alive: words[ALIVE_WORD] >> k & 1 == 1,
             })
             .collect();
         Control {
@@ -170,8 +178,8 @@ impl Control {
                 density: words[8] == 1,
             },
             edits,
-            checkpoint: words[10 + 2 * MAX_EDITS] == 1,
-            hash: words[CONTROL_WORDS - 1] == 1,
+            checkpoint: words[FLAGS_WORD] & CHECKPOINT_FLAG != 0,
+            hash: words[FLAGS_WORD] & HASH_FLAG != 0,
         }
     }
 }
@@ -179,7 +187,9 @@ impl Control {
 /// One rank's numbers for the last round, shown in the side panel.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RankStats {
-    pub rows: Range<usize>,
+    /// Its cell rows: a strip's, or a band's of the plane (whose first
+    /// starts at `i64::MIN` and last ends at `i64::MAX`).
+    pub rows: Range<i64>,
     /// Generations stepped this round.
     pub steps: u64,
     /// Time computing cells this round.
@@ -192,10 +202,15 @@ pub struct RankStats {
     /// The sum of this rank's row hashes (`engine::hash`), when the
     /// control asked for it; 0 otherwise.
     pub hash: u64,
+    /// Its live cells' bounding box, on the plane.
+    pub bbox: Option<Bbox>,
 }
 
 impl RankStats {
     pub fn encode(&self) -> [u8; STAT_BYTES] {
+        let bbox = self.bbox.map_or([0; 5], |b| {
+            [1, b.x0 as u64, b.y0 as u64, b.x1 as u64, b.y1 as u64]
+        });
         let words: [u64; STAT_WORDS] = [
             self.rows.start as u64,
             self.rows.end as u64,
@@ -205,6 +220,11 @@ impl RankStats {
             self.render.as_nanos() as u64,
             self.population,
             self.hash,
+            bbox[0],
+            bbox[1],
+            bbox[2],
+            bbox[3],
+            bbox[4],
         ];
         let mut bytes = [0u8; STAT_BYTES];
         for (chunk, word) in bytes.chunks_exact_mut(8).zip(words) {
@@ -217,13 +237,19 @@ impl RankStats {
         let word =
             |k: usize| u64::from_le_bytes(bytes[8 * k..8 * k + 8].try_into().expect("8 bytes"));
         RankStats {
-            rows: word(0) as usize..word(1) as usize,
+            rows: word(0) as i64..word(1) as i64,
             steps: word(2),
             compute: Duration::from_nanos(word(3)),
             exchange: Duration::from_nanos(word(4)),
             render: Duration::from_nanos(word(5)),
             population: word(6),
             hash: word(7),
+            bbox: (word(8) == 1).then(|| Bbox {
+                x0: word(9) as i64,
+                y0: word(10) as i64,
+                x1: word(11) as i64,
+                y1: word(12) as i64,
+            }),
         }
     }
 }
@@ -236,6 +262,11 @@ pub struct RoundResult {
     pub dots: Vec<u8>,
     /// The whole grid, after a [`Command::Save`].
     pub grid: Option<BitGrid>,
+    /// On the plane, the live tiles instead (packed as
+    /// `Plane::tiles_for_transfer` packs them).
+    pub tiles: Option<Vec<u64>>,
+    /// On the plane, the live cells' bounding box.
+    pub bbox: Option<Bbox>,
     /// Bytes gathered this round (stats headers plus dots), for the record.
     pub bytes: usize,
 }
@@ -329,7 +360,9 @@ impl RankState {
         }
         let rows = self.rows();
         for edit in &control.edits {
-            let (x, y) = (edit.x as usize, edit.y as usize);
+            let (Ok(x), Ok(y)) = (usize::try_from(edit.x), usize::try_from(edit.y)) else {
+                continue;
+            };
             if x < self.config.width && rows.contains(&y) {
                 self.strip.set(x, y - rows.start, edit.alive);
             }
@@ -359,13 +392,14 @@ impl RankState {
         let started = Instant::now();
         let part = self.render(&control.view);
         let stats = RankStats {
-            rows: self.rows(),
+            rows: view::as_i64(&self.rows()),
             steps: control.steps,
             compute: timing.compute,
             exchange: timing.exchange,
             render: started.elapsed(),
             population: self.strip.count_population(),
             hash: self.hash(control),
+            bbox: None,
         };
         out.extend_from_slice(&stats.encode());
         out.extend_from_slice(&part);
@@ -416,12 +450,15 @@ fn play(crew: &mut impl Crew, control: &Control) -> Option<RoundResult> {
     for (state, timing) in crew.states().iter_mut().zip(&timings) {
         state.report(control, timing, &mut mine);
     }
-    let decomp = crew.states()[0].decomp.clone();
-    let counts: Vec<usize> = (0..decomp.ranks())
-        .map(|r| rank_bytes(&control.view, &decomp, r))
+    let decomp = &crew.states()[0].decomp;
+    let rows: Vec<Range<i64>> = (0..decomp.ranks())
+        .map(|r| view::as_i64(&decomp.rows_of(r)))
         .collect();
+    let counts: Vec<usize> = rows.iter().map(|r| rank_bytes(&control.view, r)).collect();
     let all = crew.gather_reports(&mine, &counts)?;
-    Some(assemble(&control.view, &decomp, &all, &counts, grid))
+    let mut result = assemble(&control.view, &rows, &all, &counts);
+    result.grid = grid;
+    Some(result)
 }
 
 /// Plays rounds on all ranks and returns what rank 0 gathers: what the
@@ -522,14 +559,9 @@ pub fn setup(cluster: &Cluster, words: &mut [u64]) {
     cluster.broadcast_polled(words, SETUP_NAP);
 }
 
-/// Splits the gathered bytes into stats and merges the dot parts.
-pub fn assemble(
-    view: &Viewport,
-    decomp: &Decomposition,
-    all: &[u8],
-    counts: &[usize],
-    grid: Option<BitGrid>,
-) -> RoundResult {
+/// Splits the gathered bytes into stats and merges the dot parts of the
+/// ranks holding `rows` (cell rows, in rank order).
+pub fn assemble(view: &Viewport, rows: &[Range<i64>], all: &[u8], counts: &[usize]) -> RoundResult {
     let mut dots = vec![0u8; view.dots_w * view.dots_h];
     let mut stats = Vec::with_capacity(counts.len());
     let mut at = 0;
@@ -537,19 +569,23 @@ pub fn assemble(
         let chunk = &all[at..at + count];
         at += count;
         stats.push(RankStats::decode(&chunk[..STAT_BYTES]));
-        view::merge_part(view, decomp.rows_of(rank), &chunk[STAT_BYTES..], &mut dots);
+        view::merge_part(view, rows[rank].clone(), &chunk[STAT_BYTES..], &mut dots);
     }
+    let bbox = stats.iter().filter_map(|s| s.bbox).reduce(Bbox::union);
     RoundResult {
         stats,
         dots,
-        grid,
+        grid: None,
+        tiles: None,
+        bbox,
         bytes: all.len(),
     }
 }
 
-/// The bytes one rank contributes to a round (its stats plus its dots).
-pub fn rank_bytes(view: &Viewport, decomp: &Decomposition, rank: usize) -> usize {
-    STAT_BYTES + view::part_len(view, decomp.rows_of(rank))
+/// The bytes a rank holding cell rows `rows` contributes to a round (its
+/// stats plus its dots).
+pub fn rank_bytes(view: &Viewport, rows: &Range<i64>) -> usize {
+    STAT_BYTES + view::part_len(view, rows.clone())
 }
 
 #[cfg(test)]
@@ -580,6 +616,11 @@ mod tests {
                     y: 1 << 30,
                     alive: false,
                 },
+                Edit {
+                    x: i64::MIN + 32,
+                    y: -7,
+                    alive: true,
+                },
             ],
             checkpoint: true,
             hash: true,
@@ -601,7 +642,19 @@ mod tests {
             render: Duration::from_micros(5),
             population: 77,
             hash: 0xdead_beef,
+            bbox: None,
         };
         assert_eq!(RankStats::decode(&stats.encode()), stats);
+        let band = RankStats {
+            rows: i64::MIN..-96,
+            bbox: Some(Bbox {
+                x0: -5,
+                y0: i64::MIN + 40,
+                x1: 1 << 50,
+                y1: -97,
+            }),
+            ..stats
+        };
+        assert_eq!(RankStats::decode(&band.encode()), band);
     }
 }

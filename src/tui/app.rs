@@ -11,7 +11,8 @@ use termina::event::{
 };
 
 use crate::cluster::Decomposition;
-use crate::config::RunConfig;
+use crate::config::{PlaneConfig, RunConfig};
+use crate::engine::plane::Bbox;
 use crate::engine::{Edge, Rule};
 use crate::live::{Command, Control, Edit, MAX_EDITS, RankStats, RoundResult};
 use crate::view::Viewport;
@@ -82,7 +83,13 @@ pub struct RunInfo {
     pub rule: Rule,
     pub edge: Edge,
     pub decomp: Decomposition,
+    /// The unbounded plane: no width, height or edge, and the bands move
+    /// with the work (`decomp` then only counts the ranks).
+    pub plane: bool,
 }
+
+/// The largest zoom out on the plane: a dot for 2^40 x 2^40 cells.
+const PLANE_MAX_SCALE: u64 = 1 << 40;
 
 impl RunInfo {
     /// What the view shows of a run split as `decomp`.
@@ -93,6 +100,19 @@ impl RunInfo {
             rule: config.rule,
             edge: config.edge,
             decomp,
+            plane: false,
+        }
+    }
+
+    /// What the view shows of a plane run on `ranks` ranks.
+    pub fn of_plane(config: &PlaneConfig, ranks: usize) -> RunInfo {
+        RunInfo {
+            width: 0,
+            height: 0,
+            rule: config.rule,
+            edge: Edge::Torus,
+            decomp: Decomposition::with_sizes(&vec![1; ranks]),
+            plane: true,
         }
     }
 
@@ -104,7 +124,7 @@ impl RunInfo {
 /// One rank's row in the side panel, smoothed over recent rounds.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RankPanel {
-    pub rows: std::ops::Range<usize>,
+    pub rows: std::ops::Range<i64>,
     pub population: u64,
     /// Seconds computing per generation.
     pub compute: f64,
@@ -139,6 +159,11 @@ pub struct App {
     pub scale: u64,
     /// The cell at the centre of the view.
     pub center: (i64, i64),
+    /// `f` was pressed and nothing has moved the view since: each round
+    /// fits the view to what lives, as the pattern grows.
+    pub fitting: bool,
+    /// On the plane, the live cells' bounding box at the last round.
+    pub bbox: Option<Bbox>,
     pub paused: bool,
     pub speed: usize,
     pub overlay: bool,
@@ -179,6 +204,8 @@ impl App {
             mode: RenderMode::Braille,
             scale: 1,
             center,
+            fitting: false,
+            bbox: None,
             paused: false,
             speed: DEFAULT_SPEED,
             overlay: false,
@@ -231,9 +258,25 @@ impl App {
         }
     }
 
-    /// The viewport for a grid area, with the view clamped to the grid.
+    /// The viewport for a grid area, with the view clamped to the grid
+    /// (on the plane, anywhere).
     pub fn viewport(&mut self, grid: Rect) -> Viewport {
         let (dots_w, dots_h) = self.mode.dots(grid.width, grid.height);
+        if self.info.plane {
+            if self.fitting {
+                self.fit();
+            }
+            let half = |dots: usize| (dots as i128 * i128::from(self.scale) / 2) as i64;
+            let corner = |c: i64, dots: usize| c.saturating_sub(half(dots));
+            return Viewport {
+                x0: corner(self.center.0, dots_w),
+                y0: corner(self.center.1, dots_h),
+                scale: self.scale,
+                dots_w,
+                dots_h,
+                density: self.mode.density(),
+            };
+        }
         let s = self.scale as i64;
         let place = |center: &mut i64, dots: usize, cells: usize| -> i64 {
             let span = dots as i64 * s;
@@ -262,18 +305,37 @@ impl App {
         }
     }
 
-    /// The smallest scale at which the whole grid fits the grid area.
+    /// The smallest scale at which the whole grid (on the plane, what
+    /// lives) fits the grid area.
     fn fit_scale(&self) -> u64 {
         let (w, h) = self
             .mode
             .dots(self.areas.grid.width, self.areas.grid.height);
-        let need = |cells: usize, dots: usize| cells.div_ceil(dots.max(1)) as u64;
-        need(self.info.width, w)
-            .max(need(self.info.height, h))
-            .max(1)
+        let (width, height) = if self.info.plane {
+            self.bbox.map_or((1, 1), |b| {
+                (b.x1.abs_diff(b.x0) + 1, b.y1.abs_diff(b.y0) + 1)
+            })
+        } else {
+            (self.info.width as u64, self.info.height as u64)
+        };
+        let need = |cells: u64, dots: usize| cells.div_ceil(dots.max(1) as u64);
+        need(width, w).max(need(height, h)).clamp(1, PLANE_MAX_SCALE)
+    }
+
+    /// Shows the whole grid, or on the plane everything that lives.
+    fn fit(&mut self) {
+        self.scale = self.fit_scale();
+        self.center = match (self.info.plane, self.bbox) {
+            (true, Some(b)) => (midpoint(b.x0, b.x1), midpoint(b.y0, b.y1)),
+            (true, None) => self.center,
+            (false, _) => (self.info.width as i64 / 2, self.info.height as i64 / 2),
+        };
     }
 
     fn max_scale(&self) -> u64 {
+        if self.info.plane {
+            return PLANE_MAX_SCALE;
+        }
         self.fit_scale().next_power_of_two().max(1)
     }
 
@@ -310,6 +372,7 @@ impl App {
         self.generation += control.steps;
         self.view = control.view;
         self.dots = result.dots;
+        self.bbox = result.bbox;
         self.population = result.stats.iter().map(|s| s.population).sum();
         let fresh: Vec<RankPanel> = result.stats.iter().map(panel_of).collect();
         if self.ranks.len() != fresh.len() {
@@ -342,6 +405,9 @@ impl App {
                 return;
             }
         }
+        if self.info.plane && plane_refuses(self, &key) {
+            return;
+        }
         if super::tour::handle_key(self, &key)
             || super::history::handle_key(self, &key)
             || super::speedup::handle_key(self, &key)
@@ -349,6 +415,16 @@ impl App {
             return;
         }
         let pan = |app: &App| (app.view.dots_w.max(8) as i64 / 8) * app.scale as i64;
+        if matches!(
+            key.code,
+            KeyCode::Left
+                | KeyCode::Right
+                | KeyCode::Up
+                | KeyCode::Down
+                | KeyCode::Char('h' | 'j' | 'k' | 'l' | 'z' | 'Z' | '[' | ']')
+        ) {
+            self.fitting = false;
+        }
         match key.code {
             KeyCode::Char('c') if control => self.quit = true,
             KeyCode::Char('q') | KeyCode::Escape => self.quit = true,
@@ -364,19 +440,25 @@ impl App {
                 self.speed = (self.speed + 1).min(SPEEDS.len() - 1)
             }
             KeyCode::Char('-') | KeyCode::Char('_') => self.speed = self.speed.saturating_sub(1),
-            KeyCode::Left | KeyCode::Char('h') => self.center.0 -= pan(self),
-            KeyCode::Right | KeyCode::Char('l') => self.center.0 += pan(self),
+            KeyCode::Left | KeyCode::Char('h') => {
+                self.center.0 = self.center.0.saturating_sub(pan(self))
+            }
+            KeyCode::Right | KeyCode::Char('l') => {
+                self.center.0 = self.center.0.saturating_add(pan(self))
+            }
             KeyCode::Up | KeyCode::Char('k') => {
-                self.center.1 -= (self.view.dots_h.max(8) as i64 / 8) * self.scale as i64
+                let step = (self.view.dots_h.max(8) as i64 / 8).saturating_mul(self.scale as i64);
+                self.center.1 = self.center.1.saturating_sub(step)
             }
             KeyCode::Down | KeyCode::Char('j') => {
-                self.center.1 += (self.view.dots_h.max(8) as i64 / 8) * self.scale as i64
+                let step = (self.view.dots_h.max(8) as i64 / 8).saturating_mul(self.scale as i64);
+                self.center.1 = self.center.1.saturating_add(step)
             }
             KeyCode::Char('z') | KeyCode::Char(']') => self.zoom_in(),
             KeyCode::Char('Z') | KeyCode::Char('[') => self.zoom_out(),
             KeyCode::Char('f') => {
-                self.scale = self.fit_scale();
-                self.center = (self.info.width as i64 / 2, self.info.height as i64 / 2);
+                self.fit();
+                self.fitting = true;
             }
             KeyCode::Char('r') => {
                 let seed = crate::engine::seed::fresh_seed();
@@ -408,7 +490,7 @@ impl App {
     }
 
     /// The cell under a character of the screen, if it shows one.
-    pub fn cell_at(&self, column: u16, row: u16) -> Option<(u64, u64)> {
+    pub fn cell_at(&self, column: u16, row: u16) -> Option<(i64, i64)> {
         let grid = self.areas.grid;
         if column < grid.x || row < grid.y || column >= grid.right() || row >= grid.bottom() {
             return None;
@@ -418,11 +500,11 @@ impl App {
             return None;
         }
         let s = self.view.scale as i64;
-        let x = self.view.x0 + i as i64 * s;
-        let y = self.view.y0 + j as i64 * s;
-        let inside =
-            (0..self.info.width as i64).contains(&x) && (0..self.info.height as i64).contains(&y);
-        inside.then_some((x as u64, y as u64))
+        let x = self.view.x0.saturating_add((i as i64).saturating_mul(s));
+        let y = self.view.y0.saturating_add((j as i64).saturating_mul(s));
+        let inside = self.info.plane
+            || (0..self.info.width as i64).contains(&x) && (0..self.info.height as i64).contains(&y);
+        inside.then_some((x, y))
     }
 
     fn dot_alive(&self, column: u16, row: u16) -> bool {
@@ -452,24 +534,26 @@ impl App {
             MouseEventKind::Up(_) => self.drawing = None,
             MouseEventKind::ScrollUp => {
                 self.zoom_in();
+                self.fitting = false;
                 self.dirty = true;
             }
             MouseEventKind::ScrollDown => {
                 self.zoom_out();
+                self.fitting = false;
                 self.dirty = true;
             }
             _ => {}
         }
     }
 
-    fn edit(&mut self, x: u64, y: u64, alive: bool) {
+    fn edit(&mut self, x: i64, y: i64, alive: bool) {
         if self.pending.edits.back() != Some(&Edit { x, y, alive }) {
             self.pending.edits.push_back(Edit { x, y, alive });
         }
         // Show it at once, before the round confirms it.
         if self.view.scale == 1 {
-            let i = (x as i64 - self.view.x0) as usize;
-            let j = (y as i64 - self.view.y0) as usize;
+            let i = x.wrapping_sub(self.view.x0) as usize;
+            let j = y.wrapping_sub(self.view.y0) as usize;
             if i < self.view.dots_w
                 && let Some(dot) = self.dots.get_mut(j * self.view.dots_w + i)
             {
@@ -494,6 +578,24 @@ fn panel_of(stats: &RankStats) -> RankPanel {
         compute: per(stats.compute),
         wait: per(stats.exchange),
     }
+}
+
+/// The cell halfway between `a` and `b`, rounded down, without overflow.
+fn midpoint(a: i64, b: i64) -> i64 {
+    ((i128::from(a) + i128::from(b)).div_euclid(2)) as i64
+}
+
+/// On the plane, the keys of what only a bounded grid has (step back,
+/// ranks at work, presenter stops, reseed): says so and takes the key.
+fn plane_refuses(app: &mut App, key: &KeyEvent) -> bool {
+    let what = match key.code {
+        KeyCode::Char('b') => "step back",
+        KeyCode::Char('1'..='9') => "ranks at work (the balancer shares the bands)",
+        KeyCode::Char('r') => "reseed",
+        _ => return false,
+    };
+    app.message = Some(format!("{what}: on a bounded grid only (--edge torus)"));
+    true
 }
 
 fn split(screen: Rect, panel: bool) -> Areas {

@@ -17,9 +17,7 @@ use ratatui::layout::Rect;
 use super::app::App;
 use super::input::Event;
 use super::save;
-use crate::engine::BitGrid;
-use crate::live::Ranks;
-use crate::live::{Command, Control};
+use crate::live::{Command, Control, Ranks, RoundResult};
 
 pub struct LoopOptions {
     pub max_fps: f64,
@@ -72,18 +70,22 @@ pub fn handle(app: &mut App, event: Event) {
     }
 }
 
-/// Writes what a round gathered: the user's save, a due checkpoint, or
-/// both; says what happened.
-fn save_grid(grid: BitGrid, control: &Control, app: &App, options: &LoopOptions) -> String {
+/// Writes what a round gathered (the grid, or the plane's live tiles):
+/// the user's save, a due checkpoint, or both; says what happened.
+fn save_gathered(result: &mut RoundResult, control: &Control, app: &App, options: &LoopOptions) -> Option<String> {
     let generation = app.generation + control.steps;
+    let saved = match (result.grid.take(), result.tiles.take()) {
+        (Some(grid), _) => save::saved(grid, app, generation),
+        (None, Some(tiles)) => save::saved_plane(&tiles, app, generation),
+        (None, None) => return None,
+    };
     let user = control.command == Command::Save;
     let checkpoint = options
         .checkpoint
         .as_ref()
         .filter(|_| control.checkpoint)
         .map(|(path, _)| path);
-    let saved = save::saved(grid, app, generation);
-    match (user, checkpoint) {
+    Some(match (user, checkpoint) {
         (true, Some(path)) => {
             let first = save::checkpoint(path, &saved);
             let second = save::save(&options.save_dir, &saved);
@@ -92,7 +94,7 @@ fn save_grid(grid: BitGrid, control: &Control, app: &App, options: &LoopOptions)
         (true, None) => save::save(&options.save_dir, &saved),
         (false, Some(path)) => save::checkpoint(path, &saved),
         (false, None) => String::new(),
-    }
+    })
 }
 
 /// How many generations each round steps: the target rate, measured
@@ -261,7 +263,7 @@ fn next_control(app: &mut App, steps: u64, options: &LoopOptions) -> Control {
 
 /// Plays one round on the ranks and takes in its result (saving the grid
 /// when the round gathered it); returns how long the round took.
-fn play_round<R: Ranks>(
+fn play_round<R: Ranks + ?Sized>(
     ranks: &mut R,
     app: &mut App,
     control: &Control,
@@ -274,10 +276,7 @@ fn play_round<R: Ranks>(
     meter.rounds += 1;
     meter.round_bytes += result.bytes as u64;
     meter.round_time += took;
-    let saved = result
-        .grid
-        .take()
-        .map(|grid| save_grid(grid, control, app, options));
+    let saved = save_gathered(&mut result, control, app, options);
     super::history::observe(app, control, &result, Instant::now());
     app.absorb(control, result);
     if let Some(text) = saved {
@@ -291,7 +290,7 @@ fn play_round<R: Ranks>(
 /// Runs the view until the user quits. `size` reads the terminal's size
 /// (polled every frame: SIGWINCH never reaches rank 0 under mpirun);
 /// `gone` says the terminal was taken from us.
-pub fn run<B: Backend, R: Ranks>(
+pub fn run<B: Backend, R: Ranks + ?Sized>(
     terminal: &mut Terminal<B>,
     ranks: &mut R,
     app: &mut App,

@@ -160,7 +160,11 @@ pub fn observe(app: &mut App, control: &Control, result: &RoundResult, now: Inst
             .stats
             .iter()
             .fold(0u64, |sum, s| sum.wrapping_add(s.hash));
-        let grid = hash::finish(sum, app.info.width, app.info.height);
+        let grid = if app.info.plane {
+            hash::finish_plane(sum)
+        } else {
+            hash::finish(sum, app.info.width, app.info.height)
+        };
         history.hash = Some((generation, grid));
     } else if changed || control.steps > 0 || control.command == Command::Back {
         history.hash = None;

@@ -23,8 +23,9 @@ use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use crate::cli::Cli;
 use crate::cluster::{Cluster, Decomposition};
-use crate::config::RunConfig;
-use crate::live::{self, MpiRanks, RankState};
+use crate::config::{PlaneConfig, RunConfig};
+use crate::live::plane::{PlaneMpiRanks, PlaneRankState};
+use crate::live::{self, MpiRanks, RankState, Ranks};
 use crate::pattern::Pattern;
 use app::{App, RunInfo};
 use event_loop::{Exit, LoopOptions, Meter};
@@ -44,11 +45,18 @@ pub fn run(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> 
     }
 }
 
+/// What the live view runs on.
+enum Universe {
+    Grid(RunConfig, Decomposition),
+    /// The unbounded plane: patterns without a bounded-grid suffix, as in
+    /// Golly (see `PlaneConfig::wanted`).
+    Plane(PlaneConfig),
+}
+
 /// What rank 0 settles before anyone starts.
 struct Prepared {
     tty: Tty,
-    config: RunConfig,
-    decomp: Decomposition,
+    universe: Universe,
     screen: Rect,
     /// `--record`: the recording, its header already written.
     cast: Option<record::Cast>,
@@ -83,34 +91,49 @@ fn prepare(
         }
         None => None,
     };
-    let config = match &tour {
-        Some(tour) => tour.stops[0].config.clone(),
-        None => RunConfig::resolve(cli, pattern, Some(App::initial_grid_dots(screen)))
-            .map_err(|e| e.to_string())?,
+    let plane = PlaneConfig::wanted(cli, pattern.as_ref().map(|(_, p)| p));
+    let universe = match &tour {
+        Some(tour) => grid(tour.stops[0].config.clone(), cluster)?,
+        None if plane => Universe::Plane(
+            PlaneConfig::resolve_seeded(cli, pattern, seed_of(cli)).map_err(|e| e.to_string())?,
+        ),
+        None => grid(
+            RunConfig::resolve(cli, pattern, Some(App::initial_grid_dots(screen)))
+                .map_err(|e| e.to_string())?,
+            cluster,
+        )?,
     };
-    let decomp = config
-        .decomposition(cluster.size())
-        .map_err(|e| e.to_string())?;
     let cast = match &cli.record {
         Some(path) => Some(record::Cast::create(path, columns, rows).map_err(|e| e.to_string())?),
         None => None,
     };
     Ok(Prepared {
         tty,
-        config,
-        decomp,
+        universe,
         screen,
         cast,
         tour,
     })
 }
 
+/// A bounded grid run, split over the job's ranks.
+fn grid(config: RunConfig, cluster: &Cluster) -> Result<Universe, String> {
+    let decomp = config
+        .decomposition(cluster.size())
+        .map_err(|e| e.to_string())?;
+    Ok(Universe::Grid(config, decomp))
+}
+
+/// The seed of a soup on the plane: rank 0's, which the others receive.
+fn seed_of(cli: &Cli) -> u64 {
+    cli.seed.unwrap_or_else(crate::engine::seed::fresh_seed)
+}
+
 fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 {
     let mut setup = [0u64; SETUP_WORDS];
     let Prepared {
         mut tty,
-        config,
-        decomp,
+        universe,
         screen,
         cast,
         tour,
@@ -125,11 +148,15 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
     };
     let leader = u64::from(std::process::id());
     terminal::watch_worker_reports(&terminal::worker_report_path(leader));
+    let (width, height, seed) = match &universe {
+        Universe::Grid(config, _) => (config.width, config.height, config.seed),
+        Universe::Plane(config) => (0, 0, config.seed.unwrap_or(0)),
+    };
     setup = [
         0,
-        config.width as u64,
-        config.height as u64,
-        config.seed,
+        width as u64,
+        height as u64,
+        seed,
         leader,
         App::initial_grid_dots(screen).0 as u64,
         App::initial_grid_dots(screen).1 as u64,
@@ -139,14 +166,35 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
         // Every rank resolves the same stops from rank 0's files.
         let _ = cluster.share_bytes::<String>(Some(Ok(tour.bundle.clone())));
     }
-    let info = RunInfo::of(&config, decomp.clone());
-    let seed = config.seed;
-    let pattern_name = config.pattern.as_ref().map(|p| p.name.clone());
-    let start_generation = config.start_generation;
-    let mut state = RankState::new(config, decomp, 0);
-    if let Some(tour) = &tour {
-        state.stops = tour.stops.iter().map(|stop| stop.config.clone()).collect();
-    }
+    let (info, pattern_name, start_generation) = match &universe {
+        Universe::Grid(config, decomp) => (
+            RunInfo::of(config, decomp.clone()),
+            config.pattern.as_ref().map(|p| p.name.clone()),
+            config.start_generation,
+        ),
+        Universe::Plane(config) => (
+            RunInfo::of_plane(config, cluster.size()),
+            config.seed.is_none().then(|| config.name.clone()),
+            config.start_generation,
+        ),
+    };
+    let start_center = match &universe {
+        Universe::Plane(config) => Some(live::plane::middle(config)),
+        Universe::Grid(..) => None,
+    };
+    let mut ranks: Box<dyn Ranks + '_> = match universe {
+        Universe::Grid(config, decomp) => {
+            let mut state = RankState::new(config, decomp, 0);
+            if let Some(tour) = &tour {
+                state.stops = tour.stops.iter().map(|stop| stop.config.clone()).collect();
+            }
+            Box::new(MpiRanks { cluster, state })
+        }
+        Universe::Plane(config) => Box::new(PlaneMpiRanks {
+            cluster,
+            state: PlaneRankState::new(config, cluster.size(), 0),
+        }),
+    };
 
     let started = (|| -> Result<_, String> {
         let input = tty.input().map_err(|e| e.to_string())?;
@@ -192,17 +240,19 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
     let mut app = App::new(info, seed, screen);
     app.pattern = pattern_name;
     app.generation = start_generation;
+    if let Some(center) = start_center {
+        app.center = center;
+    }
     app.history = history::History::new(cli.auto_pause || cli.tour.is_some());
     if let Some(tour) = &tour {
         let every = cli.tour_seconds.map(std::time::Duration::from_secs);
         app.tour = Some(tour::TourState::new(tour, cluster.size(), every));
         tour::go_to(&mut app, 0, std::time::Instant::now());
     }
-    let mut ranks = MpiRanks { cluster, state };
     let recorded_size = std::cell::Cell::new((screen.width, screen.height));
     let exit = event_loop::run(
         &mut terminal,
-        &mut ranks,
+        &mut *ranks,
         &mut app,
         &events,
         || {
@@ -282,6 +332,14 @@ fn follow(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u
         }
         None => Vec::new(),
     };
+    if stops.is_empty() && PlaneConfig::wanted(cli, pattern.as_ref().map(|(_, p)| p)) {
+        // The same resolution as rank 0's, with rank 0's seed.
+        let Ok(config) = PlaneConfig::resolve_seeded(cli, pattern, setup[3]) else {
+            cluster.abort(2)
+        };
+        live::plane::follow(cluster, &mut PlaneRankState::new(config, cluster.size(), cluster.rank()));
+        return 0;
+    }
     // The same resolution as rank 0's, with rank 0's grid size and seed.
     let mut config = match stops.first() {
         Some(first) => first.clone(),

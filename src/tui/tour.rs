@@ -402,6 +402,7 @@ impl TourState {
                         .config
                         .decomposition(ranks)
                         .expect("resolve checked the decomposition"),
+                    plane: false,
                 },
                 title: stop.title.clone(),
                 caption: stop.caption.clone(),

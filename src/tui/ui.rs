@@ -74,6 +74,11 @@ impl Widget for &App {
 /// Which rank owns the cells of dot row `j`, if the row shows the grid.
 fn owner_of_dot_row(app: &App, j: usize) -> Option<usize> {
     let y = app.view.y0 + j as i64 * app.view.scale as i64;
+    if app.info.plane {
+        // The bands as the last round found them; a zoomed-out dot row
+        // belongs to the band of its first cell row.
+        return app.ranks.iter().position(|r| r.rows.contains(&y));
+    }
     let height = app.info.height as i64;
     // A zoomed-out dot row may start above the grid: use its first real row.
     let y = y.max(0);
@@ -106,7 +111,9 @@ impl RowOwners {
 /// The dot at column `i`, row `j` of the view: None outside the grid.
 fn dot(app: &App, i: usize, j: usize) -> Option<u8> {
     let view = &app.view;
-    (i < view.dots_w && j < view.dots_h && dot_inside(view, app.info.width, app.info.height, i, j))
+    (i < view.dots_w
+        && j < view.dots_h
+        && (app.info.plane || dot_inside(view, app.info.width, app.info.height, i, j)))
         .then(|| app.dots[j * view.dots_w + i])
 }
 
@@ -309,11 +316,7 @@ fn render_panel(app: &App, area: Rect, buf: &mut Buffer) {
     let mut lines: Vec<Line> = Vec::new();
     for (rank, r) in app.ranks.iter().enumerate() {
         let colour = rank_colour(rank);
-        let rows = if r.rows.is_empty() {
-            "-".to_string()
-        } else {
-            format!("{}-{}", r.rows.start, r.rows.end - 1)
-        };
+        let rows = band_label(&r.rows);
         lines.push(Line::from(vec![
             Span::styled("● ", Style::default().fg(colour)),
             Span::styled(
@@ -389,8 +392,9 @@ fn status_fields(app: &App) -> Vec<(u8, String)> {
             5,
             format!("{ranks} rank{}", if ranks == 1 { "" } else { "s" }),
         ),
-        (3, format!("{}x{}", app.info.width, app.info.height)),
-        (2, format!("{} {}", app.info.rule, app.info.edge)),
+        (3, size_field(app)),
+        (6, bbox_field(app)),
+        (2, format!("{} {}", app.info.rule, edge_name(app))),
         (
             7,
             match &app.pattern {
@@ -400,6 +404,58 @@ fn status_fields(app: &App) -> Vec<(u8, String)> {
         ),
         (4, format!("{} {zoom}", app.mode.name())),
     ]
+    .into_iter()
+    .filter(|(_, text)| !text.is_empty())
+    .collect()
+}
+
+/// A rank's rows in the panel; on the plane the outer bands are open.
+fn band_label(rows: &std::ops::Range<i64>) -> String {
+    match (rows.start, rows.end) {
+        (i64::MIN, i64::MAX) => "all".into(),
+        (i64::MIN, end) => format!("..{}", end - 1),
+        (start, i64::MAX) => format!("{start}.."),
+        (start, end) if start < end => format!("{start}-{}", end - 1),
+        _ => "-".into(),
+    }
+}
+
+/// The grid's size; on the plane, the cells the view spans.
+fn size_field(app: &App) -> String {
+    if !app.info.plane {
+        return format!("{}x{}", app.info.width, app.info.height);
+    }
+    let span = |dots: usize| dots as u64 * app.view.scale;
+    format!(
+        "view {},{} {}x{}",
+        app.view.x0,
+        app.view.y0,
+        span(app.view.dots_w),
+        span(app.view.dots_h)
+    )
+}
+
+/// On the plane, where what lives is: its bounding box's top-left and size.
+fn bbox_field(app: &App) -> String {
+    match (app.info.plane, app.bbox) {
+        (false, _) => String::new(),
+        (true, None) => "nothing lives".into(),
+        (true, Some(b)) => format!(
+            "bbox {},{} {}x{}",
+            b.x0,
+            b.y0,
+            b.x1.abs_diff(b.x0) + 1,
+            b.y1.abs_diff(b.y0) + 1
+        ),
+    }
+}
+
+fn edge_name(app: &App) -> String {
+    if app.info.plane {
+        "plane".into()
+    } else {
+        app.info.edge.to_string()
+    }
 }
 
 fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
