@@ -340,6 +340,74 @@ mod tests {
         }
     }
 
+    /// The plane's renderer shows what the grid's shows, for the same
+    /// cells placed anywhere, at any zoom, split into any bands.
+    #[test]
+    fn plane_parts_match_grid_parts() {
+        use crate::engine::Rule;
+        use crate::engine::plane::Plane;
+        let grid = soup(300, 170);
+        for (ox, oy) in [(0i64, 0i64), (-1000, 77), (-(1 << 40), -(1 << 41)), (-33, -95)] {
+            let plane = Plane::from_cells(
+                Rule::LIFE,
+                grid.live_cells().map(|(x, y)| (x as i64 + ox, y as i64 + oy)),
+            );
+            for (scale, density) in [(1, false), (3, true), (8, false), (64, true), (100, true)] {
+                let view = Viewport {
+                    x0: -7,
+                    y0: -5,
+                    scale,
+                    dots_w: 120,
+                    dots_h: 60,
+                    density,
+                };
+                let shifted = Viewport {
+                    x0: view.x0 + ox,
+                    y0: view.y0 + oy,
+                    ..view
+                };
+                let want = picture(&grid, &view, 1);
+                for cuts in [vec![], vec![40], vec![13, 14, 100]] {
+                    let mut edges = vec![i64::MIN];
+                    edges.extend(cuts.iter().map(|&c| c + oy));
+                    edges.push(i64::MAX);
+                    let mut dots = vec![0u8; view.dots_w * view.dots_h];
+                    for band in edges.windows(2) {
+                        let rows = band[0]..band[1];
+                        let tiles = plane
+                            .tiles_meeting(i64::MIN..i64::MAX, rows.clone())
+                            .filter(|&(_, y0, _)| y0 + 64 > rows.start && y0 < rows.end);
+                        // A band holds whole tiles: mask the rows outside it.
+                        let owned: Vec<(i64, i64, Vec<u64>)> = tiles
+                            .map(|(x0, y0, cells)| {
+                                let kept = cells
+                                    .iter()
+                                    .enumerate()
+                                    .map(|(r, &w)| if rows.contains(&(y0 + r as i64)) { w } else { 0 })
+                                    .collect();
+                                (x0, y0, kept)
+                            })
+                            .collect();
+                        let part = render_plane_part(
+                            &shifted,
+                            rows.clone(),
+                            owned.iter().map(|(x, y, c)| (*x, *y, &c[..])),
+                        );
+                        assert_eq!(part.len(), part_len(&shifted, rows.clone()));
+                        merge_part(&shifted, rows, &part, &mut dots);
+                    }
+                    for (k, (a, b)) in want.iter().zip(&dots).enumerate() {
+                        let close = (i32::from(*a) - i32::from(*b)).abs() <= 2 * cuts.len() as i32;
+                        assert!(
+                            close && (*a == 0) == (*b == 0),
+                            "dot {k}: {a} vs {b}, at ({ox},{oy}) scale {scale} cuts {cuts:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn counting_ranges_matches_naive() {
         let grid = soup(300, 1);

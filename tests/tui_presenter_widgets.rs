@@ -30,13 +30,7 @@ fn key(code: KeyCode) -> KeyEvent {
 }
 
 fn info_of(config: &RunConfig, ranks: usize) -> RunInfo {
-    RunInfo {
-        width: config.width,
-        height: config.height,
-        rule: config.rule,
-        edge: config.edge,
-        decomp: config.decomposition(ranks).unwrap(),
-    }
+    RunInfo::of(config, config.decomposition(ranks).unwrap())
 }
 
 /// One round as the main loop plays it.

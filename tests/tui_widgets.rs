@@ -259,3 +259,161 @@ fn status_bar_shows_the_pattern_name() {
     assert!(!text.contains("seed"), "the name replaces the seed: {text}");
     insta::assert_snapshot!(text);
 }
+
+/// The live view on the unbounded plane, in-process: the same rounds and
+/// the same widgets as under mpirun, over bands of tiles.
+mod plane {
+    use super::*;
+    use life_tui::cli;
+    use life_tui::config::PlaneConfig;
+    use life_tui::live::plane::LocalPlaneRanks;
+    use life_tui::pattern::{self, library};
+    use termina::event::{
+        KeyCode, KeyEvent, Modifiers, MouseButton, MouseEvent, MouseEventKind,
+    };
+
+    fn gun() -> PlaneConfig {
+        let cli = cli::parse(["life-tui", "--pattern", "gosper-glider-gun"])
+            .unwrap()
+            .unwrap();
+        let text = library::find("gosper-glider-gun").unwrap();
+        let pattern = pattern::parse(text.as_bytes()).unwrap();
+        PlaneConfig::resolve(&cli, Some(("gosper-glider-gun".into(), pattern))).unwrap()
+    }
+
+    fn round(app: &mut App, ranks: &mut LocalPlaneRanks, steps: u64) {
+        let control = app.control(steps);
+        let result = ranks.round(&control);
+        app.absorb(&control, result);
+    }
+
+    fn press(app: &mut App, c: char) {
+        app.handle_key(KeyEvent::new(KeyCode::Char(c), Modifiers::NONE));
+    }
+
+    fn plane_app(ranks: usize) -> (App, LocalPlaneRanks) {
+        let config = gun();
+        let screen = Rect::new(0, 0, 100, 30);
+        let mut app = App::new(RunInfo::of_plane(&config, ranks), 0, screen);
+        app.center = life_tui::live::plane::middle(&config);
+        (app, LocalPlaneRanks::new(&config, ranks))
+    }
+
+    /// Rows and columns of the grid area holding any braille dot.
+    fn inked(backend: &TestBackend, app: &App) -> (Vec<u16>, Vec<u16>) {
+        let grid = app.areas.grid;
+        let buffer = backend.buffer();
+        let mut rows = Vec::new();
+        let mut columns = Vec::new();
+        for y in grid.top()..grid.bottom() {
+            for x in grid.left()..grid.right() {
+                let symbol = buffer[(x, y)].symbol();
+                if symbol.chars().any(|c| ('\u{2801}'..='\u{28ff}').contains(&c)) {
+                    rows.push(y);
+                    columns.push(x);
+                }
+            }
+        }
+        rows.sort();
+        rows.dedup();
+        columns.sort();
+        columns.dedup();
+        (rows, columns)
+    }
+
+    #[test]
+    fn f_fits_the_gun_and_keeps_fitting_as_its_stream_grows() {
+        let (mut app, mut ranks) = plane_app(3);
+        round(&mut app, &mut ranks, 0);
+        press(&mut app, 'f');
+        for generation in [500u64, 3000, 6000] {
+            let steps = generation - app.generation;
+            round(&mut app, &mut ranks, steps);
+            // The next round's viewport fits this round's box.
+            round(&mut app, &mut ranks, 0);
+            let bbox = app.bbox.expect("the gun lives");
+            let view = app.view;
+            let span = |dots: usize| dots as i64 * view.scale as i64;
+            assert!(view.x0 <= bbox.x0 && bbox.x1 < view.x0 + span(view.dots_w), "{view:?} {bbox:?}");
+            assert!(view.y0 <= bbox.y0 && bbox.y1 < view.y0 + span(view.dots_h), "{view:?} {bbox:?}");
+            // Fitted, not lost in a corner (a whole scale may leave up to half).
+            let backend = draw(&app);
+            let (rows, columns) = inked(&backend, &app);
+            let grid = app.areas.grid;
+            assert!(rows.len() * 10 >= usize::from(grid.height) * 4, "rows {rows:?} at {generation}");
+            assert!(columns.len() * 10 >= usize::from(grid.width) * 4, "columns at {generation}");
+            // Golly's plane: the stream never wraps into the gun.
+            let population: u64 = app.population;
+            let want = [(500, 134), (3000, 536), (6000, 1036)];
+            if let Some(&(_, pop)) = want.iter().find(|(g, _)| *g == generation) {
+                assert_eq!(population, pop, "population at {generation}");
+            }
+            let text = format!("{backend:?}");
+            assert!(text.contains(&format!("bbox {},{}", bbox.x0, bbox.y0)), "{text}");
+        }
+        // Panning ends the fitting; the view then stays where it was put.
+        press(&mut app, 'l');
+        let x0 = app.view.x0;
+        round(&mut app, &mut ranks, 300);
+        round(&mut app, &mut ranks, 0);
+        assert!(!app.fitting);
+        assert!(app.view.x0 > x0);
+    }
+
+    #[test]
+    fn clicks_draw_anywhere_on_the_plane_in_every_band() {
+        let (mut app, mut ranks) = plane_app(2);
+        app.mode = RenderMode::Blocks;
+        app.paused = true;
+        round(&mut app, &mut ranks, 0);
+        // Far up and to the left, where no grid would reach.
+        app.center = (-1_000_000_000_000, -5_000_000_000);
+        round(&mut app, &mut ranks, 0);
+        let before = app.population;
+        let click = |app: &mut App, column: u16, row: u16| {
+            for kind in [MouseEventKind::Down(MouseButton::Left), MouseEventKind::Up(MouseButton::Left)] {
+                app.handle_mouse(MouseEvent {
+                    kind,
+                    column,
+                    row,
+                    modifiers: Modifiers::NONE,
+                });
+            }
+        };
+        click(&mut app, 10, 3);
+        click(&mut app, 20, 5);
+        let cell = app.cell_at(10, 3).unwrap();
+        assert!(cell.0 < -999_999_999_000 && cell.1 < -4_999_999_000, "{cell:?}");
+        round(&mut app, &mut ranks, 0);
+        assert_eq!(app.population, before + 2);
+        let bbox = app.bbox.unwrap();
+        assert_eq!((bbox.x0, bbox.y0), cell);
+        // Saved with its place and generation, as Golly reads it.
+        app.pending.command = Command::Save;
+        let control = app.control(0);
+        let result = ranks.round(&control);
+        let tiles = result.tiles.expect("the save gathers the tiles");
+        let text = life_tui::checkpoint::plane_rle("gun", app.info.rule, 0, &tiles);
+        assert!(text.starts_with(&format!("#CXRLE Pos={},{} Gen=0", cell.0, cell.1)), "{text}");
+    }
+
+    #[test]
+    fn the_overlay_labels_every_band_and_the_panel_shows_open_ends() {
+        let (mut app, mut ranks) = plane_app(3);
+        app.overlay = true;
+        app.panel = true;
+        app.areas = app.layout(Rect::new(0, 0, 100, 30));
+        round(&mut app, &mut ranks, 0);
+        press(&mut app, 'f');
+        round(&mut app, &mut ranks, 0);
+        let text = format!("{:?}", draw(&app));
+        let rows: Vec<_> = app.ranks.iter().map(|r| r.rows.clone()).collect();
+        assert_eq!(rows[0].start, i64::MIN);
+        assert_eq!(rows[2].end, i64::MAX);
+        assert!(text.contains(&format!("rows ..{}", rows[0].end - 1)), "{text}");
+        assert!(text.contains(&format!("rows {}..", rows[2].start)), "{text}");
+        // What only a bounded grid has says so instead of acting.
+        press(&mut app, 'b');
+        assert!(app.message.as_deref().unwrap_or("").contains("bounded grid only"));
+    }
+}

@@ -893,23 +893,29 @@ fn changes_of(any: u64, top: u64, bottom: u64) -> u16 {
 /// Steps bands of one plane one generation in this process, in order
 /// from the top, each band's edges passed to its neighbours first: what
 /// MPI ranks do, without MPI (for tests and in-process ranks).
-pub fn step_bands(bands: &mut [Plane]) {
+pub fn step_bands<P: AsMut<Plane>>(bands: &mut [P]) {
     // As over MPI: the interior steps while the edge cells would travel.
     for band in bands.iter_mut() {
-        band.step_interior();
+        band.as_mut().step_interior();
     }
     for i in 0..bands.len() {
         if i > 0 {
-            let up = bands[i].border(Side::Above);
-            bands[i - 1].fill_ghosts(Side::Below, up.as_deref());
+            let up = bands[i].as_mut().border(Side::Above);
+            bands[i - 1].as_mut().fill_ghosts(Side::Below, up.as_deref());
         }
         if i + 1 < bands.len() {
-            let down = bands[i].border(Side::Below);
-            bands[i + 1].fill_ghosts(Side::Above, down.as_deref());
+            let down = bands[i].as_mut().border(Side::Below);
+            bands[i + 1].as_mut().fill_ghosts(Side::Above, down.as_deref());
         }
     }
     for band in bands.iter_mut() {
-        band.step();
+        band.as_mut().step();
+    }
+}
+
+impl AsMut<Plane> for Plane {
+    fn as_mut(&mut self) -> &mut Plane {
+        self
     }
 }
 

@@ -13,7 +13,7 @@ use super::{
 use crate::cluster::bands::BALANCE_EVERY;
 use crate::cluster::{Cluster, PlaneBands, StepTiming};
 use crate::config::PlaneConfig;
-use crate::engine::plane::Plane;
+use crate::engine::plane::{self, Plane};
 use crate::launch;
 use crate::view::{self, Viewport};
 
@@ -176,6 +176,65 @@ pub fn follow(cluster: &Cluster, state: &mut PlaneRankState) {
         }
         play(cluster, state, &control);
     }
+}
+
+impl AsMut<Plane> for PlaneRankState {
+    fn as_mut(&mut self) -> &mut Plane {
+        &mut self.plane
+    }
+}
+
+/// Every band of a plane's live view in one process, the edge cells
+/// handed over as `Cluster::step_plane` sends them: the same round as over
+/// MPI (the bands stay where they start), without MPI, for tests.
+pub struct LocalPlaneRanks {
+    pub states: Vec<PlaneRankState>,
+}
+
+impl LocalPlaneRanks {
+    pub fn new(config: &PlaneConfig, ranks: usize) -> LocalPlaneRanks {
+        LocalPlaneRanks {
+            states: (0..ranks)
+                .map(|r| PlaneRankState::new(config.clone(), ranks, r))
+                .collect(),
+        }
+    }
+}
+
+impl Ranks for LocalPlaneRanks {
+    fn round(&mut self, control: &Control) -> RoundResult {
+        let mut timing = StepTiming::default();
+        for state in &mut self.states {
+            state.apply(control);
+        }
+        let started = Instant::now();
+        for _ in 0..control.steps {
+            for state in &mut self.states {
+                state.count_step();
+            }
+            plane::step_bands(&mut self.states);
+        }
+        timing.compute = started.elapsed() / self.states.len() as u32;
+        let tiles = control.gathers_grid().then(|| {
+            self.states
+                .iter()
+                .flat_map(|s| s.plane.tiles_for_transfer())
+                .collect()
+        });
+        let mut all = Vec::new();
+        let mut counts = Vec::new();
+        for state in &self.states {
+            let before = all.len();
+            state.report(control, &timing, &mut all);
+            counts.push(all.len() - before);
+        }
+        let rows: Vec<Range<i64>> = self.states.iter().map(|s| s.rows()).collect();
+        let mut result = assemble(&control.view, &rows, &all, &counts);
+        result.tiles = tiles;
+        result
+    }
+
+    fn quit(&mut self) {}
 }
 
 /// The cell at the middle of the live cells, where the view starts.
