@@ -516,3 +516,153 @@ fn a_gun_on_a_huge_torus_runs_at_the_frame_rate_limited_speed() {
     pane.wait_for("the shell back", PATIENCE, |s| exit_code(s).is_some());
     assert_sane_terminal(&pane);
 }
+
+/// The summary of a one-rank headless run with `args`.
+fn headless_summary(args: &[&str]) -> serde_json::Value {
+    let output = common::alone(args);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    common::summary(&output)
+}
+
+/// The status bar's `bbox X,Y WxH`, if shown.
+fn status_bbox(screen: &str) -> Option<(i64, i64, u64, u64)> {
+    let at = screen.find("bbox ")? + 5;
+    let field: String = screen[at..].chars().take_while(|c| !c.is_whitespace()).collect();
+    let size: String = screen[at + field.len() + 1..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    let (x, y) = field.split_once(',')?;
+    let (w, h) = size.split_once('x')?;
+    Some((x.parse().ok()?, y.parse().ok()?, w.parse().ok()?, h.parse().ok()?))
+}
+
+/// The gun on the unbounded plane at np=4, past the point where any
+/// terminal-sized torus wraps its stream into it (about generation 3500
+/// on 180x152): the population is Golly's, `f` shows the whole stream, the
+/// status bar its bounding box, and `s` saves it where Golly puts it.
+#[test]
+fn the_gun_on_the_plane_stays_whole_and_f_fits_it() {
+    let pane = Pane::start(100, 30);
+    let dir = common::temp_dir();
+    pane.line(&format!(
+        "clear; cd {}; {}",
+        dir.path().display(),
+        launch_line("mpirun", "--pattern gosper-glider-gun")
+    ));
+    pane.wait_for("the gun's box on the plane", PATIENCE, |s| {
+        generation(s).is_some_and(|n| n > 0) && s.contains("bbox 0,0") && s.contains("4 ranks")
+    });
+    // 1000 gen/s, past the torus's wrap.
+    pane.keys("++++++");
+    pane.wait_for("gen 4500", Duration::from_secs(60), |s| {
+        generation(s).is_some_and(|n| n >= 4500)
+    });
+    pane.keys(" f");
+    pane.wait_for("paused", PATIENCE, |s| s.contains("PAUSED"));
+    // The frame after the fit.
+    std::thread::sleep(Duration::from_millis(500));
+    let screen = pane.screen();
+    let at = generation(&screen).unwrap();
+    let want = headless_summary(&[
+        "--headless",
+        "--pattern",
+        "gosper-glider-gun",
+        "--generations",
+        &at.to_string(),
+    ]);
+    let status = screen.lines().find(|l| l.starts_with(" gen ")).unwrap_or_default();
+    let pop = status
+        .split(" pop ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse::<u64>().ok());
+    assert_eq!(pop, want["population"].as_u64(), "population at gen {at}:\n{screen}");
+    let bbox = want["bbox"].as_array().unwrap();
+    let corner = |k: usize| bbox[k].as_i64().unwrap();
+    assert_eq!(
+        status_bbox(&screen),
+        Some((
+            corner(0),
+            corner(1),
+            (corner(2) - corner(0) + 1) as u64,
+            (corner(3) - corner(1) + 1) as u64
+        )),
+        "{screen}"
+    );
+    // Fitted: the gun at the top left, the stream's head at the bottom right.
+    let lines: Vec<&str> = screen.lines().collect();
+    let inked: Vec<usize> = (0..28)
+        .filter(|&r| lines.get(r).is_some_and(|l| has_braille_char(l)))
+        .collect();
+    assert!(
+        inked.first().is_some_and(|&r| r <= 2) && inked.last().is_some_and(|&r| r >= 20),
+        "the whole stream on screen:\n{screen}"
+    );
+    pane.keys("s");
+    let name = format!("life-{at}.rle");
+    pane.wait_for("saved", PATIENCE, |s| s.contains(&format!("saved {name}")));
+    pane.keys("q");
+    let screen = pane.wait_for("the shell back", PATIENCE, |s| exit_code(s).is_some());
+    assert_eq!(exit_code(&screen), Some(0), "{screen}");
+    assert_sane_terminal(&pane);
+    let saved = dir.path().join(&name);
+    let text = std::fs::read_to_string(&saved).unwrap();
+    assert!(
+        text.starts_with(&format!("#CXRLE Pos={},{} Gen={at}", corner(0), corner(1))),
+        "{text:.200}"
+    );
+    let resumed = headless_summary(&[
+        "--headless",
+        "--resume",
+        saved.to_str().unwrap(),
+        "--generations",
+        &at.to_string(),
+    ]);
+    assert_eq!(resumed["hash"], want["hash"], "the saved file is the plane at gen {at}");
+}
+
+fn has_braille_char(line: &str) -> bool {
+    line.chars().any(|c| ('\u{2801}'..='\u{28ff}').contains(&c))
+}
+
+/// The live target: a gun resumed at generation 100000 on the
+/// plane (about 16000 cells over 1000 tiles) keeps the default 30 gen/s
+/// at np=4, and `f` shows its whole 25000-cell stream.
+#[test]
+fn a_gun_at_generation_100000_keeps_the_default_speed_on_the_plane() {
+    let dir = common::temp_dir();
+    let saved = dir.path().join("gun.rle");
+    let output = common::alone(&[
+        "--headless",
+        "--pattern",
+        "gosper-glider-gun",
+        "--generations",
+        "100000",
+        "--output",
+        saved.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let pane = Pane::start(100, 30);
+    pane.line(&format!(
+        "clear; {}",
+        launch_line("mpirun", &format!("--resume {}", saved.display()))
+    ));
+    pane.wait_for("the view past 100000", PATIENCE, |s| {
+        generation(s).is_some_and(|n| n > 100_000)
+    });
+    pane.keys("f");
+    pane.wait_for("30 of 30 gen/s", PATIENCE, |s| s.contains(" 30/30 gen/s"));
+    let screen = pane.wait_for("the fitted stream", PATIENCE, |s| {
+        status_bbox(s).is_some_and(|(_, _, w, h)| w > 24_000 && h > 24_000)
+    });
+    let lines: Vec<&str> = screen.lines().collect();
+    let inked: Vec<usize> = (0..28)
+        .filter(|&r| lines.get(r).is_some_and(|l| has_braille_char(l)))
+        .collect();
+    assert!(inked.len() >= 20, "the whole stream on screen:\n{screen}");
+    pane.keys("q");
+    let screen = pane.wait_for("the shell back", PATIENCE, |s| exit_code(s).is_some());
+    assert_eq!(exit_code(&screen), Some(0), "{screen}");
+    assert_sane_terminal(&pane);
+}
