@@ -215,7 +215,11 @@ pub fn render_plane_part<'a>(
                     let i = ((x - left) / scale) as usize;
                     let dot_end = left + (i as i128 + 1) * scale;
                     let run = (dot_end - i128::from(x0)).min(64) as u32;
-                    let mask = if run >= 64 { u64::MAX } else { (1u64 << run) - 1 };
+                    let mask = if run >= 64 {
+                        u64::MAX
+                    } else {
+                        (1u64 << run) - 1
+                    };
                     counts[i] += u64::from((bits & mask).count_ones());
                     bits &= !mask;
                 } else {
@@ -347,10 +351,16 @@ mod tests {
         use crate::engine::Rule;
         use crate::engine::plane::Plane;
         let grid = soup(300, 170);
-        for (ox, oy) in [(0i64, 0i64), (-1000, 77), (-(1 << 40), -(1 << 41)), (-33, -95)] {
+        for (ox, oy) in [
+            (0i64, 0i64),
+            (-1000, 77),
+            (-(1 << 40), -(1 << 41)),
+            (-33, -95),
+        ] {
             let plane = Plane::from_cells(
                 Rule::LIFE,
-                grid.live_cells().map(|(x, y)| (x as i64 + ox, y as i64 + oy)),
+                grid.live_cells()
+                    .map(|(x, y)| (x as i64 + ox, y as i64 + oy)),
             );
             for (scale, density) in [(1, false), (3, true), (8, false), (64, true), (100, true)] {
                 let view = Viewport {
@@ -383,7 +393,13 @@ mod tests {
                                 let kept = cells
                                     .iter()
                                     .enumerate()
-                                    .map(|(r, &w)| if rows.contains(&(y0 + r as i64)) { w } else { 0 })
+                                    .map(|(r, &w)| {
+                                        if rows.contains(&(y0 + r as i64)) {
+                                            w
+                                        } else {
+                                            0
+                                        }
+                                    })
                                     .collect();
                                 (x0, y0, kept)
                             })

@@ -527,14 +527,22 @@ fn headless_summary(args: &[&str]) -> serde_json::Value {
 /// The status bar's `bbox X,Y WxH`, if shown.
 fn status_bbox(screen: &str) -> Option<(i64, i64, u64, u64)> {
     let at = screen.find("bbox ")? + 5;
-    let field: String = screen[at..].chars().take_while(|c| !c.is_whitespace()).collect();
+    let field: String = screen[at..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
     let size: String = screen[at + field.len() + 1..]
         .chars()
         .take_while(|c| !c.is_whitespace())
         .collect();
     let (x, y) = field.split_once(',')?;
     let (w, h) = size.split_once('x')?;
-    Some((x.parse().ok()?, y.parse().ok()?, w.parse().ok()?, h.parse().ok()?))
+    Some((
+        x.parse().ok()?,
+        y.parse().ok()?,
+        w.parse().ok()?,
+        h.parse().ok()?,
+    ))
 }
 
 /// The gun on the unbounded plane at np=4, past the point where any
@@ -571,13 +579,20 @@ fn the_gun_on_the_plane_stays_whole_and_f_fits_it() {
         "--generations",
         &at.to_string(),
     ]);
-    let status = screen.lines().find(|l| l.starts_with(" gen ")).unwrap_or_default();
+    let status = screen
+        .lines()
+        .find(|l| l.starts_with(" gen "))
+        .unwrap_or_default();
     let pop = status
         .split(" pop ")
         .nth(1)
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|n| n.parse::<u64>().ok());
-    assert_eq!(pop, want["population"].as_u64(), "population at gen {at}:\n{screen}");
+    assert_eq!(
+        pop,
+        want["population"].as_u64(),
+        "population at gen {at}:\n{screen}"
+    );
     let bbox = want["bbox"].as_array().unwrap();
     let corner = |k: usize| bbox[k].as_i64().unwrap();
     assert_eq!(
@@ -619,7 +634,10 @@ fn the_gun_on_the_plane_stays_whole_and_f_fits_it() {
         "--generations",
         &at.to_string(),
     ]);
-    assert_eq!(resumed["hash"], want["hash"], "the saved file is the plane at gen {at}");
+    assert_eq!(
+        resumed["hash"], want["hash"],
+        "the saved file is the plane at gen {at}"
+    );
 }
 
 fn has_braille_char(line: &str) -> bool {

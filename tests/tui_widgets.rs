@@ -268,9 +268,7 @@ mod plane {
     use life_tui::config::PlaneConfig;
     use life_tui::live::plane::LocalPlaneRanks;
     use life_tui::pattern::{self, library};
-    use termina::event::{
-        KeyCode, KeyEvent, Modifiers, MouseButton, MouseEvent, MouseEventKind,
-    };
+    use termina::event::{KeyCode, KeyEvent, Modifiers, MouseButton, MouseEvent, MouseEventKind};
 
     fn gun() -> PlaneConfig {
         let cli = cli::parse(["life-tui", "--pattern", "gosper-glider-gun"])
@@ -308,7 +306,10 @@ mod plane {
         for y in grid.top()..grid.bottom() {
             for x in grid.left()..grid.right() {
                 let symbol = buffer[(x, y)].symbol();
-                if symbol.chars().any(|c| ('\u{2801}'..='\u{28ff}').contains(&c)) {
+                if symbol
+                    .chars()
+                    .any(|c| ('\u{2801}'..='\u{28ff}').contains(&c))
+                {
                     rows.push(y);
                     columns.push(x);
                 }
@@ -334,14 +335,26 @@ mod plane {
             let bbox = app.bbox.expect("the gun lives");
             let view = app.view;
             let span = |dots: usize| dots as i64 * view.scale as i64;
-            assert!(view.x0 <= bbox.x0 && bbox.x1 < view.x0 + span(view.dots_w), "{view:?} {bbox:?}");
-            assert!(view.y0 <= bbox.y0 && bbox.y1 < view.y0 + span(view.dots_h), "{view:?} {bbox:?}");
+            assert!(
+                view.x0 <= bbox.x0 && bbox.x1 < view.x0 + span(view.dots_w),
+                "{view:?} {bbox:?}"
+            );
+            assert!(
+                view.y0 <= bbox.y0 && bbox.y1 < view.y0 + span(view.dots_h),
+                "{view:?} {bbox:?}"
+            );
             // Fitted, not lost in a corner (a whole scale may leave up to half).
             let backend = draw(&app);
             let (rows, columns) = inked(&backend, &app);
             let grid = app.areas.grid;
-            assert!(rows.len() * 10 >= usize::from(grid.height) * 4, "rows {rows:?} at {generation}");
-            assert!(columns.len() * 10 >= usize::from(grid.width) * 4, "columns at {generation}");
+            assert!(
+                rows.len() * 10 >= usize::from(grid.height) * 4,
+                "rows {rows:?} at {generation}"
+            );
+            assert!(
+                columns.len() * 10 >= usize::from(grid.width) * 4,
+                "columns at {generation}"
+            );
             // Golly's plane: the stream never wraps into the gun.
             let population: u64 = app.population;
             let want = [(500, 134), (3000, 536), (6000, 1036)];
@@ -349,7 +362,10 @@ mod plane {
                 assert_eq!(population, pop, "population at {generation}");
             }
             let text = format!("{backend:?}");
-            assert!(text.contains(&format!("bbox {},{}", bbox.x0, bbox.y0)), "{text}");
+            assert!(
+                text.contains(&format!("bbox {},{}", bbox.x0, bbox.y0)),
+                "{text}"
+            );
         }
         // Panning ends the fitting; the view then stays where it was put.
         press(&mut app, 'l');
@@ -371,7 +387,10 @@ mod plane {
         round(&mut app, &mut ranks, 0);
         let before = app.population;
         let click = |app: &mut App, column: u16, row: u16| {
-            for kind in [MouseEventKind::Down(MouseButton::Left), MouseEventKind::Up(MouseButton::Left)] {
+            for kind in [
+                MouseEventKind::Down(MouseButton::Left),
+                MouseEventKind::Up(MouseButton::Left),
+            ] {
                 app.handle_mouse(MouseEvent {
                     kind,
                     column,
@@ -383,7 +402,10 @@ mod plane {
         click(&mut app, 10, 3);
         click(&mut app, 20, 5);
         let cell = app.cell_at(10, 3).unwrap();
-        assert!(cell.0 < -999_999_999_000 && cell.1 < -4_999_999_000, "{cell:?}");
+        assert!(
+            cell.0 < -999_999_999_000 && cell.1 < -4_999_999_000,
+            "{cell:?}"
+        );
         round(&mut app, &mut ranks, 0);
         assert_eq!(app.population, before + 2);
         let bbox = app.bbox.unwrap();
@@ -394,7 +416,10 @@ mod plane {
         let result = ranks.round(&control);
         let tiles = result.tiles.expect("the save gathers the tiles");
         let text = life_tui::checkpoint::plane_rle("gun", app.info.rule, 0, &tiles);
-        assert!(text.starts_with(&format!("#CXRLE Pos={},{} Gen=0", cell.0, cell.1)), "{text}");
+        assert!(
+            text.starts_with(&format!("#CXRLE Pos={},{} Gen=0", cell.0, cell.1)),
+            "{text}"
+        );
     }
 
     #[test]
@@ -410,10 +435,21 @@ mod plane {
         let rows: Vec<_> = app.ranks.iter().map(|r| r.rows.clone()).collect();
         assert_eq!(rows[0].start, i64::MIN);
         assert_eq!(rows[2].end, i64::MAX);
-        assert!(text.contains(&format!("rows ..{}", rows[0].end - 1)), "{text}");
-        assert!(text.contains(&format!("rows {}..", rows[2].start)), "{text}");
+        assert!(
+            text.contains(&format!("rows ..{}", rows[0].end - 1)),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("rows {}..", rows[2].start)),
+            "{text}"
+        );
         // What only a bounded grid has says so instead of acting.
         press(&mut app, 'b');
-        assert!(app.message.as_deref().unwrap_or("").contains("bounded grid only"));
+        assert!(
+            app.message
+                .as_deref()
+                .unwrap_or("")
+                .contains("bounded grid only")
+        );
     }
 }

@@ -143,7 +143,10 @@ mod tests {
             .rebalanced(&work(&[(1, 3000), (2, 3000), (3, 3000)]))
             .expect("uneven");
         assert!(moved.inner_edges()[0] > bands.inner_edges()[0]);
-        assert_eq!(moved.rebalanced(&work(&[(1, 3000), (2, 3000), (3, 3000)])), None);
+        assert_eq!(
+            moved.rebalanced(&work(&[(1, 3000), (2, 3000), (3, 3000)])),
+            None
+        );
     }
 
     #[test]

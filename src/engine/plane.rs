@@ -901,11 +901,15 @@ pub fn step_bands<P: AsMut<Plane>>(bands: &mut [P]) {
     for i in 0..bands.len() {
         if i > 0 {
             let up = bands[i].as_mut().border(Side::Above);
-            bands[i - 1].as_mut().fill_ghosts(Side::Below, up.as_deref());
+            bands[i - 1]
+                .as_mut()
+                .fill_ghosts(Side::Below, up.as_deref());
         }
         if i + 1 < bands.len() {
             let down = bands[i].as_mut().border(Side::Below);
-            bands[i + 1].as_mut().fill_ghosts(Side::Above, down.as_deref());
+            bands[i + 1]
+                .as_mut()
+                .fill_ghosts(Side::Above, down.as_deref());
         }
     }
     for band in bands.iter_mut() {

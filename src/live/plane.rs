@@ -247,4 +247,3 @@ pub fn middle(config: &PlaneConfig) -> (i64, i64) {
         _ => (0, 0),
     }
 }
-

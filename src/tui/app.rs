@@ -319,7 +319,9 @@ impl App {
             (self.info.width as u64, self.info.height as u64)
         };
         let need = |cells: u64, dots: usize| cells.div_ceil(dots.max(1) as u64);
-        need(width, w).max(need(height, h)).clamp(1, PLANE_MAX_SCALE)
+        need(width, w)
+            .max(need(height, h))
+            .clamp(1, PLANE_MAX_SCALE)
     }
 
     /// Shows the whole grid, or on the plane everything that lives.
@@ -503,7 +505,8 @@ impl App {
         let x = self.view.x0.saturating_add((i as i64).saturating_mul(s));
         let y = self.view.y0.saturating_add((j as i64).saturating_mul(s));
         let inside = self.info.plane
-            || (0..self.info.width as i64).contains(&x) && (0..self.info.height as i64).contains(&y);
+            || (0..self.info.width as i64).contains(&x)
+                && (0..self.info.height as i64).contains(&y);
         inside.then_some((x, y))
     }
 
@@ -631,7 +634,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("+  -", "faster / slower (1 gen/s to unlimited)"),
     ("arrows  hjkl", "pan (--tour: ← → PgUp PgDn change stops)"),
     ("z ]  Z [", "zoom in / out (wheel too)"),
-    ("f", "fit the whole grid"),
+    ("f", "fit the grid (on the plane: what lives)"),
     ("m", "mode: braille, half blocks, blocks"),
     ("o", "rank overlay: strips and seams"),
     ("p", "rank side panel"),

@@ -72,7 +72,12 @@ pub fn handle(app: &mut App, event: Event) {
 
 /// Writes what a round gathered (the grid, or the plane's live tiles):
 /// the user's save, a due checkpoint, or both; says what happened.
-fn save_gathered(result: &mut RoundResult, control: &Control, app: &App, options: &LoopOptions) -> Option<String> {
+fn save_gathered(
+    result: &mut RoundResult,
+    control: &Control,
+    app: &App,
+    options: &LoopOptions,
+) -> Option<String> {
     let generation = app.generation + control.steps;
     let saved = match (result.grid.take(), result.tiles.take()) {
         (Some(grid), _) => save::saved(grid, app, generation),

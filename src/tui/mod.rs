@@ -337,7 +337,10 @@ fn follow(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u
         let Ok(config) = PlaneConfig::resolve_seeded(cli, pattern, setup[3]) else {
             cluster.abort(2)
         };
-        live::plane::follow(cluster, &mut PlaneRankState::new(config, cluster.size(), cluster.rank()));
+        live::plane::follow(
+            cluster,
+            &mut PlaneRankState::new(config, cluster.size(), cluster.rank()),
+        );
         return 0;
     }
     // The same resolution as rank 0's, with rank 0's grid size and seed.

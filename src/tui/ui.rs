@@ -114,7 +114,7 @@ fn dot(app: &App, i: usize, j: usize) -> Option<u8> {
     (i < view.dots_w
         && j < view.dots_h
         && (app.info.plane || dot_inside(view, app.info.width, app.info.height, i, j)))
-        .then(|| app.dots[j * view.dots_w + i])
+    .then(|| app.dots[j * view.dots_w + i])
 }
 
 /// A braille character: 2x4 dots of the view at character (`c`, row `r`).
