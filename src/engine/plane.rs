@@ -175,6 +175,8 @@ pub struct Plane {
     maybe_dead: Vec<Slot>,
     /// The edge words last received, by tile x (kept for its allocation).
     incoming: FxHashMap<i64, u64>,
+    /// The tile kernel's output rows, before they are copied in.
+    scratch: [u64; PLANE_TILE],
     stats: PlaneStats,
 }
 
@@ -223,6 +225,7 @@ impl Plane {
             ahead: Vec::new(),
             maybe_dead: Vec::new(),
             incoming: FxHashMap::default(),
+            scratch: [0; PLANE_TILE],
             stats: PlaneStats::default(),
         }
     }
@@ -465,12 +468,15 @@ impl Plane {
     /// One tile's next generation, from buffer `now` into buffer `next`,
     /// with what changed.
     fn compute(&mut self, slot: Slot, now: usize, next: usize) {
-        let mut out = [0u64; PLANE_TILE];
-        let tile = &self.tiles[slot as usize];
+        // Kept between calls: the kernel writes every row, and zeroing a
+        // fresh one each time was a sixth of a small pattern's step.
+        let out = &mut self.scratch;
+        let tiles = &self.tiles;
+        let tile = &tiles[slot as usize];
         debug_assert!(tile.live && !tile.ghost, "a freed or ghost tile listed");
         let column = |n: Slot| match n {
             NONE => &DEAD,
-            n => &self.tiles[n as usize].cells[now],
+            n => &tiles[n as usize].cells[now],
         };
         let columns = [
             column(tile.links[W]),
@@ -479,11 +485,11 @@ impl Plane {
         ];
         let old = &tile.cells[next];
         let (top, bottom) = (old[FIRST], old[LAST]);
-        let found = kernel::step_plane_tile(self.isa, &self.rule, columns, old, &mut out);
+        let found = kernel::step_plane_tile(self.isa, &self.rule, columns, old, out);
         let changes = changes_of(found.changed, top ^ out[0], bottom ^ out[PLANE_TILE - 1]);
         let tile = &mut self.tiles[slot as usize];
         tile.work = tile.work.saturating_add(1);
-        tile.cells[next][OWN].copy_from_slice(&out);
+        tile.cells[next][OWN].copy_from_slice(&self.scratch);
         if !tile.sweep && !found.alive {
             tile.sweep = true;
             self.maybe_dead.push(slot);
