@@ -684,3 +684,61 @@ fn a_gun_at_generation_100000_keeps_the_default_speed_on_the_plane() {
     assert_eq!(exit_code(&screen), Some(0), "{screen}");
     assert_sane_terminal(&pane);
 }
+
+/// The SGR codes of the pane as drawn (`capture-pane -e`).
+fn escapes(pane: &Pane) -> String {
+    pane.tmux(&["capture-pane", "-p", "-e"])
+}
+
+/// Truecolor only where the terminal says so (`COLORTERM`), else the
+/// 256-colour palette; under `NO_COLOR` no colour at all, and the rank
+/// overlay still shows its strips (dim every other one), seams
+/// (underlined) and labels (reversed).
+#[test]
+fn colours_follow_colorterm_and_no_color_keeps_the_overlay() {
+    for (env, expect) in [
+        ("env -u NO_COLOR COLORTERM=truecolor", "truecolor"),
+        ("env -u NO_COLOR -u COLORTERM", "palette"),
+        ("env NO_COLOR=1 COLORTERM=truecolor", "none"),
+    ] {
+        let pane = Pane::start(100, 30);
+        pane.line(&format!(
+            "clear; {env} {}",
+            launch_line("mpirun", "--seed 1 --width 200 --height 120")
+        ));
+        pane.wait_for("the grid", PATIENCE, |s| {
+            generation(s).is_some_and(|n| n > 0) && has_braille(s)
+        });
+        pane.keys("o");
+        pane.wait_for("the overlay's labels", PATIENCE, |s| {
+            s.contains(" rank 1 ") && s.contains(" rank 3 ")
+        });
+        std::thread::sleep(Duration::from_millis(300));
+        let codes = escapes(&pane);
+        let rgb = codes.contains("38;2;") || codes.contains("48;2;");
+        let indexed = codes.contains("38;5;") || codes.contains("48;5;");
+        match expect {
+            "truecolor" => assert!(rgb, "{env}: no 24-bit colour:\n{codes}"),
+            "palette" => assert!(indexed && !rgb, "{env}: not the palette:\n{codes}"),
+            _ => {
+                assert!(!rgb && !indexed, "{env}: colour under NO_COLOR:\n{codes}");
+                for (what, sgr) in [
+                    ("dim strips", "2"),
+                    ("underlined seams", "4"),
+                    ("reversed labels", "7"),
+                ] {
+                    let found = codes.split("\u{1b}[").any(|code| {
+                        code.split('m')
+                            .next()
+                            .is_some_and(|p| p.split(';').any(|n| n == sgr))
+                    });
+                    assert!(found, "{env}: no {what}:\n{codes}");
+                }
+            }
+        }
+        pane.keys("q");
+        let screen = pane.wait_for("the shell back", PATIENCE, |s| exit_code(s).is_some());
+        assert_eq!(exit_code(&screen), Some(0), "{screen}");
+        assert_sane_terminal(&pane);
+    }
+}

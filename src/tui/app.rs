@@ -186,6 +186,8 @@ pub struct App {
     drawing: Option<bool>,
     /// Something changed that the next frame must show.
     pub dirty: bool,
+    /// What colours the terminal shows (see `theme`).
+    pub colours: super::theme::Colours,
     /// Presenter mode (`--tour`): the stops and where we are.
     pub tour: Option<super::tour::TourState>,
     /// The chart, the grid's hash, auto-pause and step back.
@@ -229,6 +231,7 @@ impl App {
             pending: Pending::default(),
             drawing: None,
             dirty: true,
+            colours: super::theme::Colours::default(),
             tour: None,
             history: super::history::History::new(false),
             speedup: super::speedup::Speedup::default(),

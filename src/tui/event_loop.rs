@@ -346,7 +346,10 @@ pub fn run<B: Backend, R: Ranks + ?Sized>(
             pacer.stepped(control.steps, took);
             rates.count(app, control.steps, now);
             let drawing = Instant::now();
-            terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
+            terminal.draw(|frame| {
+                frame.render_widget(&*app, frame.area());
+                app.colours.adapt(frame.buffer_mut());
+            })?;
             meter.draw_time += drawing.elapsed();
             last_frame = Some(now);
             continue;

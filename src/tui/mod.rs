@@ -9,6 +9,7 @@ pub mod record;
 pub mod save;
 pub mod speedup;
 pub mod terminal;
+pub mod theme;
 pub mod tour;
 pub mod ui;
 
@@ -238,6 +239,7 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
         }
     };
     let mut app = App::new(info, seed, screen);
+    app.colours = theme::Colours::from_env(|name| std::env::var(name).ok());
     app.pattern = pattern_name;
     app.generation = start_generation;
     if let Some(center) = start_center {

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
 
 use super::app::{App, KEYS, RenderMode};
+use super::theme::Colours;
 use crate::view::dot_inside;
 
 /// Live cells when the overlay is off.
@@ -199,13 +200,31 @@ fn blocks_cell(app: &App, c: usize, r: usize, owners: &RowOwners) -> (char, Styl
     (symbol, style)
 }
 
-/// Labels a strip at the right end of the first character row it shows in.
-fn label_strip(owner: usize, area: Rect, row: u16, buf: &mut Buffer) {
+/// The rank overlay without colour (`NO_COLOR`): every other strip dim,
+/// and the character rows where a strip begins underlined.
+fn plain_overlay(owners: &RowOwners) -> Style {
+    let mut style = Style::default();
+    if owners.first.is_some_and(|o| o % 2 == 1) {
+        style = style.add_modifier(Modifier::DIM);
+    }
+    if owners.seam {
+        style = style.add_modifier(Modifier::UNDERLINED);
+    }
+    style
+}
+
+/// Labels a strip at the right end of the first character row it shows in
+/// (reversed, which shows without colour too).
+fn label_strip(owner: usize, area: Rect, row: u16, colours: Colours, buf: &mut Buffer) {
     let label = format!(" rank {owner} ");
-    let style = Style::default()
-        .fg(Color::Black)
-        .bg(rank_colour(owner))
-        .add_modifier(Modifier::BOLD);
+    let style = if colours == Colours::Off {
+        Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+    } else {
+        Style::default()
+            .fg(Color::Black)
+            .bg(rank_colour(owner))
+            .add_modifier(Modifier::BOLD)
+    };
     if area.width as usize > label.len() + 2 {
         buf.set_string(
             area.right() - label.len() as u16 - 1,
@@ -236,6 +255,9 @@ fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
             let cell = &mut buf[(area.x + column, area.y + row)];
             cell.set_char(symbol);
             cell.set_style(style);
+            if app.overlay && app.colours == Colours::Off {
+                cell.set_style(plain_overlay(&owners));
+            }
         }
         if app.overlay
             && let Some(owner) = owners
@@ -246,7 +268,7 @@ fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
                 .copied()
         {
             labelled[owner] = true;
-            label_strip(owner, area, row, buf);
+            label_strip(owner, area, row, app.colours, buf);
         }
     }
 }
