@@ -23,11 +23,16 @@ fn main() -> ExitCode {
     if cli.list_patterns {
         return report_early_exit(CliExit::Info(pattern::library::listing()));
     }
+    // Before MPI starts, which takes a while on a busy node: a signal
+    // then is kept for the first look instead of killing the rank.
+    let caught = if cli.headless {
+        signals::catch_stops()
+    } else {
+        Ok(())
+    };
     let cluster = Cluster::init();
     cluster::abort_on_panic();
-    if cli.headless
-        && let Err(err) = signals::catch_stops()
-    {
+    if let Err(err) = caught {
         // Runs still work; they just cannot checkpoint on a signal.
         if cluster.is_root() {
             eprintln!(
