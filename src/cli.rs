@@ -88,8 +88,10 @@ pub struct Cli {
     /// Seconds a rank waits for a peer (halo rows, a reduction) before it
     /// decides the peer is lost (a cut link, a stopped node) and ends with
     /// status 4; 0 waits forever. A paused live view is never timed out
-    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = parse_count, allow_negative_numbers = true)]
-    pub peer_timeout: u64,
+    /// [default: 10; 20 under mpirun, whose own keepalive must act first
+    /// on a cut link]
+    #[arg(long, value_name = "SECS", value_parser = parse_count, allow_negative_numbers = true)]
+    pub peer_timeout: Option<u64>,
 
     /// Add per-rank compute and exchange times to the headless summary
     #[arg(long)]
@@ -170,7 +172,7 @@ Exit statuses:
   0  done
   2  bad input: one line `error: ...` on stderr
   3  stopped by a signal, the checkpoint written (resume from it)
-  4  lost a peer: no answer for --peer-timeout seconds
+  4  lost a peer: no answer for --peer-timeout seconds (10; 20 under mpirun)
   70 internal error (a panic on any rank; the job is aborted)
   128+N  stopped by signal N with no --checkpoint to write";
 

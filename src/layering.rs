@@ -16,7 +16,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("signals", &[]),
     ("pattern", &["engine", "files"]),
     ("view", &["engine"]),
-    ("cluster", &["engine", "exit"]),
+    ("cluster", &["engine", "exit", "signals"]),
     ("cli", &["engine"]),
     ("config", &["cli", "cluster", "engine", "error", "pattern"]),
     (

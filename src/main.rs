@@ -40,8 +40,11 @@ fn main() -> ExitCode {
             );
         }
     }
-    if cli.peer_timeout > 0 {
-        cluster.watch_peers(Duration::from_secs(cli.peer_timeout));
+    let peer_timeout = cli
+        .peer_timeout
+        .unwrap_or_else(life_tui::launch::default_peer_timeout);
+    if peer_timeout > 0 {
+        cluster.watch_peers(Duration::from_secs(peer_timeout));
     }
     let code = match run(&cluster, &cli) {
         Ok(code) => code,

@@ -75,6 +75,14 @@ pub(super) enum Wait {
 /// How many timeouts a wait for rank 0's files may last.
 const ROOT_FILES_PATIENCE: u32 = 6;
 
+/// How long a rank that got a stopping signal waits for its peers to
+/// agree on the stop. They all look within about 50 ms of each other, so
+/// a longer silence means the signal came from a launcher tearing the job
+/// down after a peer was lost (mpirun's daemon behind a cut link sends
+/// SIGTERM, and may never follow with SIGKILL): then end at once, as the
+/// signal's default action would have.
+const STOP_GRACE: Duration = Duration::from_secs(2);
+
 /// How often the watchdog looks.
 const WATCH_EVERY: Duration = Duration::from_millis(200);
 
@@ -125,6 +133,7 @@ impl Drop for Waiting {
 
 fn watchdog(rank: usize, timeout: Duration) {
     let mut looked = Instant::now();
+    let mut signalled: Option<(i32, u64)> = None;
     loop {
         std::thread::sleep(WATCH_EVERY);
         // A nap far longer than asked means this process itself was
@@ -132,16 +141,32 @@ fn watchdog(rank: usize, timeout: Duration) {
         // the launcher that woke it is probably tearing the job down.
         let suspended = looked.elapsed() > WATCH_EVERY * 10;
         looked = Instant::now();
+        if signalled.is_none() {
+            signalled = crate::signals::received().map(|signal| (signal, now_ms()));
+        }
         let since = WAITING_SINCE.load(Ordering::SeqCst);
         if since == 0 {
             continue;
+        }
+        let what = WAITING_FOR.load(Ordering::SeqCst);
+        if let Some((signal, at)) = signalled
+            && what != Wait::RootFiles as u8
+            && now_ms().saturating_sub(since.max(at)) > STOP_GRACE.as_millis() as u64
+            && WAITING_SINCE.load(Ordering::SeqCst) == since
+        {
+            let line = format!(
+                "life-tui: rank {rank} got {} but its peers did not answer for {} s to agree on a stop; ending at once\n",
+                crate::signals::name(signal),
+                STOP_GRACE.as_secs()
+            );
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+            signal_hook::low_level::exit(i32::from(exit::stopped_without_checkpoint(signal)));
         }
         if suspended {
             let _ =
                 WAITING_SINCE.compare_exchange(since, now_ms(), Ordering::SeqCst, Ordering::SeqCst);
             continue;
         }
-        let what = WAITING_FOR.load(Ordering::SeqCst);
         let limit = if what == Wait::RootFiles as u8 {
             timeout * ROOT_FILES_PATIENCE
         } else {
