@@ -70,7 +70,8 @@ pub struct Cli {
     #[arg(long, value_name = "N", value_parser = parse_positive, allow_negative_numbers = true, requires = "checkpoint")]
     pub checkpoint_every: Option<u64>,
 
-    /// The checkpoint file written every --checkpoint-every generations
+    /// The checkpoint file written every --checkpoint-every generations,
+    /// and where a signal stops a headless run (see Signals below)
     #[arg(long, value_name = "FILE.rle", requires = "checkpoint_every")]
     pub checkpoint: Option<PathBuf>,
 
