@@ -13,6 +13,23 @@ pub fn env_rank() -> Option<usize> {
     .find_map(|name| std::env::var(name).ok()?.parse().ok())
 }
 
+/// True when Open MPI's `mpirun` (through its daemons) started this
+/// process, rather than Slurm's `srun` or nobody.
+pub fn under_mpirun() -> bool {
+    std::env::var_os("OMPI_MCA_orte_hnp_uri").is_some()
+}
+
+/// How long a rank waits for silent peers before it gives up, unless
+/// `--peer-timeout` says. Under mpirun a cut link is noticed by mpirun's
+/// own connections to its daemons (10-12 s with the README's keepalive
+/// settings), which then end both sides; a rank that gave up first would
+/// make mpirun send its daemon behind the cut a message, and a TCP
+/// connection with data in flight never runs its keepalive, so both
+/// would hang. Under srun nothing ends the far side: 10 s.
+pub fn default_peer_timeout() -> u64 {
+    if under_mpirun() { 20 } else { 10 }
+}
+
 /// The hidden, test-only switch that makes one rank panic mid-run, to test
 /// that a fault ends the whole job: `LIFE_TUI_TEST_PANIC=<rank>:<generation>`.
 pub const TEST_PANIC_VAR: &str = "LIFE_TUI_TEST_PANIC";

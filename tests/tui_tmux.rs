@@ -742,3 +742,32 @@ fn colours_follow_colorterm_and_no_color_keeps_the_overlay() {
         assert_sane_terminal(&pane);
     }
 }
+
+#[test]
+fn a_pause_longer_than_the_peer_timeout_does_not_end_the_live_view() {
+    let pane = Pane::start(80, 24);
+    pane.line(&format!(
+        "clear; {}",
+        launch_line("mpirun", "--seed 5 --peer-timeout 1")
+    ));
+    pane.wait_for("the view", PATIENCE, |s| {
+        generation(s).is_some_and(|n| n > 0)
+    });
+    pane.keys(" ");
+    let screen = pane.wait_for("PAUSED", PATIENCE, |s| s.contains("PAUSED"));
+    let paused = generation(&screen).unwrap();
+    // The workers wait for rank 0's next order all this time: that wait
+    // is not timed, so nobody gives up.
+    std::thread::sleep(Duration::from_secs(4));
+    let screen = pane.screen();
+    assert_eq!(exit_code(&screen), None, "the view ended: {screen}");
+    assert_eq!(generation(&screen), Some(paused));
+    pane.keys(" ");
+    pane.wait_for("gen to advance again", PATIENCE, |s| {
+        generation(s).is_some_and(|n| n > paused)
+    });
+    pane.keys("q");
+    let screen = pane.wait_for("the shell back", PATIENCE, |s| exit_code(s).is_some());
+    assert_eq!(exit_code(&screen), Some(0), "{screen}");
+    assert_sane_terminal(&pane);
+}
