@@ -274,8 +274,7 @@ fn parse_rule(text: &str) -> Result<Rule, String> {
 }
 
 /// Parses the command line. On a mistake returns the one-line message
-/// (starting `error: `) to print; help and version requests are printed
-/// and `Ok(None)` returned.
+/// (starting `error: `) to print, or the help or version request.
 pub fn parse<I, T>(args: I) -> Result<Option<Cli>, CliExit>
 where
     I: IntoIterator<Item = T>,
@@ -284,9 +283,8 @@ where
     match Cli::try_parse_from(args) {
         Ok(cli) => Ok(Some(cli)),
         Err(err) => match err.kind() {
-            clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
-                Err(CliExit::Info(err.to_string()))
-            }
+            clap::error::ErrorKind::DisplayHelp => Err(CliExit::Info(err.to_string())),
+            clap::error::ErrorKind::DisplayVersion => Err(CliExit::Version),
             _ => {
                 // clap's message runs until the first blank line (usage and
                 // hints follow); fold it into the one line we promise.
@@ -305,8 +303,10 @@ where
 /// Why the program stops before running anything.
 #[derive(Debug)]
 pub enum CliExit {
-    /// `--help` or `--version` text, for stdout, exit status 0.
+    /// `--help` text (or another listing), for stdout, exit status 0.
     Info(String),
+    /// `--version`: the caller names the build and what it runs on.
+    Version,
     /// One line starting `error: `, for stderr, exit status 2.
     Error(String),
 }

@@ -146,6 +146,12 @@ fn announce_resume(cluster: &Cluster, cli: &Cli, generation: u64) {
 fn report_early_exit(exit: CliExit) -> ExitCode {
     let speaks = life_tui::launch::env_rank().unwrap_or(0) == 0;
     match exit {
+        CliExit::Version => {
+            if speaks {
+                println!("{}", version_line());
+            }
+            ExitCode::SUCCESS
+        }
         CliExit::Info(text) => {
             if speaks {
                 print!("{text}");
@@ -159,4 +165,16 @@ fn report_early_exit(exit: CliExit) -> ExitCode {
             ExitCode::from(exit::BAD_INPUT)
         }
     }
+}
+
+/// `--version`: the release, the commit, the MPI library this binary runs
+/// with, and the kernel's instruction set on this CPU.
+fn version_line() -> String {
+    format!(
+        "life-tui {} (commit {}; {}; cell kernels {})",
+        env!("CARGO_PKG_VERSION"),
+        env!("LIFE_TUI_COMMIT"),
+        cluster::library_version(),
+        life_tui::engine::Isa::detect().name()
+    )
 }

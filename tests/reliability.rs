@@ -556,3 +556,40 @@ fn the_tty_option_refuses_what_is_not_a_terminal() {
     }
     assert_eq!(std::fs::read_to_string(&plain).unwrap(), "not a terminal");
 }
+
+/// `--version` names the release, the commit, the MPI library the binary
+/// runs with and the cell kernels' instruction set; under mpirun once.
+#[test]
+fn version_names_the_commit_the_mpi_library_and_the_kernel() {
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    for (np, output) in [(1, alone(&["--version"])), (2, mpirun(2, &["--version"]))] {
+        assert!(output.status.success(), "np {np}: {}", stderr_of(&output));
+        let text = stdout_of(&output);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 1, "np {np}: once: {text}");
+        let line = lines[0];
+        assert!(
+            line.starts_with(&format!("life-tui {} (commit ", env!("CARGO_PKG_VERSION"))),
+            "{line}"
+        );
+        if let Some(head) = &head {
+            assert!(line.contains(head.as_str()), "the commit {head}: {line}");
+        }
+        assert!(
+            line.contains("; Open MPI v") || line.contains("; MPICH Version: "),
+            "the MPI library: {line}"
+        );
+        assert!(
+            ["portable)", "avx2)", "avx512)"]
+                .iter()
+                .any(|isa| line.ends_with(&format!("cell kernels {isa}"))),
+            "{line}"
+        );
+    }
+}

@@ -25,6 +25,15 @@ use mpi::topology::SimpleCommunicator;
 use mpi::traits::*;
 
 pub use bands::PlaneBands;
+
+/// The MPI library's name and version, as it says them (callable before
+/// MPI starts): "Open MPI v4.1.4" or "MPICH Version: 4.0.2".
+pub fn library_version() -> String {
+    let text = mpi::environment::library_version().unwrap_or_default();
+    let first = text.lines().next().unwrap_or("an unknown MPI library");
+    let words = first.split_whitespace().collect::<Vec<_>>().join(" ");
+    words.split(", ").next().unwrap_or_default().to_string()
+}
 pub use decomp::{Decomposition, DecompositionError};
 
 use crate::engine::{BitGrid, DeadSides, Edge, Halos, Rule, Strip};
