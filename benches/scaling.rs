@@ -207,7 +207,7 @@ fn study() -> Result<(), String> {
             outcome.compute_us,
             outcome.exchange_us,
             outcome.peak_rss_mib,
-            predict(&outcome.case)
+            predict(&outcome.case, &model_machine(&load_before))
         );
         outcomes.push(outcome);
     }
@@ -235,10 +235,33 @@ fn study() -> Result<(), String> {
     Ok(())
 }
 
-/// The scaling model's Gcell/s for a case of this study (all ranks on this
-/// one machine, its two cores shared with the load the model was fitted
-/// under; see docs/SCALING.md).
-fn predict(case: &Case) -> f64 {
+/// The model of this machine for a study started at `load` (the load
+/// average): fitted as quiet when other work leaves the cores free, as
+/// loaded (the figures docs/SCALING.md measured under a load of 12-23)
+/// when it does not.
+fn model_machine(load: &str) -> model::Machine {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as f64;
+    let load: f64 = load
+        .split_whitespace()
+        .next()
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(f64::INFINITY);
+    if load < cores {
+        model::Machine {
+            cores: model::Cores::Shared {
+                cores,
+                others: load,
+            },
+            ..model::QUIET
+        }
+    } else {
+        model::HERE
+    }
+}
+
+/// The scaling model's Gcell/s for a case of this study: all ranks on this
+/// one machine, sharing its cores (docs/SCALING.md).
+fn predict(case: &Case, machine: &model::Machine) -> f64 {
     let option = |name: &str| case.options.iter().position(|o| o == name);
     let depth = option("--halo-depth")
         .and_then(|i| case.options.get(i + 1))
@@ -246,14 +269,7 @@ fn predict(case: &Case) -> f64 {
         .unwrap_or(life_tui::engine::DEFAULT_HALO_DEPTH);
     let balance = option("--no-balance").is_none();
     let layout = model::Layout::one_node(case.np);
-    let prediction = model::generation(
-        &model::HERE,
-        case.width,
-        case.height,
-        layout,
-        depth,
-        balance,
-    );
+    let prediction = model::generation(machine, case.width, case.height, layout, depth, balance);
     // Rules other than B3/S23 take the generic kernel, about half as fast
     // (22.0 against 43.5 Gcell/s in the README's study).
     let rule = if case.rule == LIFE { 1.0 } else { 0.5 };
@@ -473,7 +489,8 @@ fn report(
          figure of the same grid). RSS = peak resident memory of all ranks together. Runs use the \
          defaults (four generations per halo exchange, rows rebalanced to the ranks' speeds) \
          unless the options column says otherwise. Model = the Gcell/s predicted by the scaling \
-         model fitted on this machine (docs/SCALING.md), and measured / model.\n"
+         model fitted on this machine (docs/SCALING.md): its quiet figures when the load average \
+         before was under the core count, its loaded ones otherwise; and measured / model.\n"
     );
     let _ = writeln!(
         r,
@@ -502,7 +519,7 @@ fn report(
             _ => ("".into(), "".into()),
         };
         let cells = (c.width * c.height) as f64;
-        let model = predict(c);
+        let model = predict(c, &model_machine(load_before));
         let _ = writeln!(
             r,
             "| {}x{} | {} | {} | {} | {} | **{:.2}** | {:.2}-{:.2} | {:.0} | {:.0} | {} | {} | {:.1} | {:.3} | {:.2} | {:.2}x |",
