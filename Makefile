@@ -47,8 +47,9 @@ test: deps lint
 # built from its PyPI sdist with g++ into target/bench/lifelib/ the first
 # time), writing target/bench/plane-report.md and plane.json.
 # LIFE_BENCH_ONLY=patterns runs the torus pattern study alone,
-# LIFE_BENCH_ONLY=plane the plane study alone. Measure on an otherwise idle
-# machine.
+# LIFE_BENCH_ONLY=plane the plane study alone, LIFE_BENCH_ONLY=model prints
+# the scaling model's tables (docs/SCALING.md) and runs nothing. Measure on
+# an otherwise idle machine.
 BENCH_RUNS ?= 5
 PLANE_RUNS ?= 3
 LIFE_BENCH_ONLY ?=
@@ -63,7 +64,7 @@ endif
 ifneq ($(LIFE_BENCH_ONLY),plane)
 	LIFE_BENCH_ONLY=$(LIFE_BENCH_ONLY) LIFE_BENCH_RUNS=$(BENCH_RUNS) $(CARGO) bench --bench scaling
 endif
-ifneq ($(LIFE_BENCH_ONLY),patterns)
+ifeq ($(filter patterns model,$(LIFE_BENCH_ONLY)),)
 	LIFE_BENCH_RUNS=$(PLANE_RUNS) $(CARGO) bench --bench plane
 endif
 

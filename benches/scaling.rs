@@ -23,6 +23,7 @@ use life_tui::engine::{Edge, Rule};
 use serde::Serialize;
 
 mod common;
+mod model;
 use common::{
     GOLLY_FLOOR, bgolly_found, bgolly_population, env_number, geometric_mean, load_average,
     machine, median,
@@ -130,6 +131,12 @@ fn study() -> Result<(), String> {
     let load_before = load_average();
     eprintln!("bench: {machine}; load average {load_before}; {runs} runs a case");
 
+    // LIFE_BENCH_ONLY=model prints the scaling model's tables and runs
+    // nothing: docs/SCALING.md's tables come from here.
+    if std::env::var("LIFE_BENCH_ONLY").is_ok_and(|v| v == "model") {
+        println!("{}", model::tables(&model::QUIET));
+        return Ok(());
+    }
     // LIFE_BENCH_ONLY=patterns runs the pattern study alone.
     let only_patterns = std::env::var("LIFE_BENCH_ONLY").is_ok_and(|v| v == "patterns");
     let mut cases = Vec::new();
@@ -189,7 +196,7 @@ fn study() -> Result<(), String> {
     for (case, done) in cases.into_iter().zip(done) {
         let outcome = summarise(case, done);
         eprintln!(
-            "bench: {}x{} np={} {} {} {}: {:.2} Gcell/s (median), compute {:.0} us, exchange+wait {:.0} us per generation, RSS {:.1} MiB",
+            "bench: {}x{} np={} {} {} {}: {:.2} Gcell/s (median), compute {:.0} us, exchange+wait {:.0} us per generation, RSS {:.1} MiB; model {:.2} Gcell/s",
             outcome.case.width,
             outcome.case.height,
             outcome.case.np,
@@ -199,7 +206,8 @@ fn study() -> Result<(), String> {
             outcome.median_gcells,
             outcome.compute_us,
             outcome.exchange_us,
-            outcome.peak_rss_mib
+            outcome.peak_rss_mib,
+            predict(&outcome.case, &model_machine(&load_before))
         );
         outcomes.push(outcome);
     }
@@ -225,6 +233,47 @@ fn study() -> Result<(), String> {
         out.join("report.md").display()
     );
     Ok(())
+}
+
+/// The model of this machine for a study started at `load` (the load
+/// average): fitted as quiet when other work leaves the cores free, as
+/// loaded (the figures docs/SCALING.md measured under a load of 12-23)
+/// when it does not.
+fn model_machine(load: &str) -> model::Machine {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as f64;
+    let load: f64 = load
+        .split_whitespace()
+        .next()
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(f64::INFINITY);
+    if load < cores {
+        model::Machine {
+            cores: model::Cores::Shared {
+                cores,
+                others: load,
+            },
+            ..model::QUIET
+        }
+    } else {
+        model::HERE
+    }
+}
+
+/// The scaling model's Gcell/s for a case of this study: all ranks on this
+/// one machine, sharing its cores (docs/SCALING.md).
+fn predict(case: &Case, machine: &model::Machine) -> f64 {
+    let option = |name: &str| case.options.iter().position(|o| o == name);
+    let depth = option("--halo-depth")
+        .and_then(|i| case.options.get(i + 1))
+        .and_then(|k| k.parse().ok())
+        .unwrap_or(life_tui::engine::DEFAULT_HALO_DEPTH);
+    let balance = option("--no-balance").is_none();
+    let layout = model::Layout::one_node(case.np);
+    let prediction = model::generation(machine, case.width, case.height, layout, depth, balance);
+    // Rules other than B3/S23 take the generic kernel, about half as fast
+    // (22.0 against 43.5 Gcell/s in the README's study).
+    let rule = if case.rule == LIFE { 1.0 } else { 0.5 };
+    prediction.gcells(case.width, case.height) * rule
 }
 
 fn case(width: usize, height: usize, np: usize, rule: &str, edge: &str, generations: u64) -> Case {
@@ -439,13 +488,18 @@ fn report(
          wait for its halos after computing the interior). Efficiency = Gcell/s / (np x the np=1 \
          figure of the same grid). RSS = peak resident memory of all ranks together. Runs use the \
          defaults (four generations per halo exchange, rows rebalanced to the ranks' speeds) \
-         unless the options column says otherwise.\n"
+         unless the options column says otherwise. Model = the Gcell/s predicted by the scaling \
+         model fitted on this machine (docs/SCALING.md): its quiet figures when the load average \
+         before was under the core count, its loaded ones otherwise; and measured / model.\n"
     );
     let _ = writeln!(
         r,
-        "| grid | np | rule | edges | options | Gcell/s | min-max | compute us | exchange+wait us | speed-up | efficiency | RSS MiB | bytes/cell |"
+        "| grid | np | rule | edges | options | Gcell/s | min-max | compute us | exchange+wait us | speed-up | efficiency | RSS MiB | bytes/cell | model Gcell/s | measured / model |"
     );
-    let _ = writeln!(r, "|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(
+        r,
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    );
     for o in outcomes {
         let c = &o.case;
         let base = outcomes.iter().find(|b| {
@@ -465,9 +519,10 @@ fn report(
             _ => ("".into(), "".into()),
         };
         let cells = (c.width * c.height) as f64;
+        let model = predict(c, &model_machine(load_before));
         let _ = writeln!(
             r,
-            "| {}x{} | {} | {} | {} | {} | **{:.2}** | {:.2}-{:.2} | {:.0} | {:.0} | {} | {} | {:.1} | {:.3} |",
+            "| {}x{} | {} | {} | {} | {} | **{:.2}** | {:.2}-{:.2} | {:.0} | {:.0} | {} | {} | {:.1} | {:.3} | {:.2} | {:.2}x |",
             c.width,
             c.height,
             c.np,
@@ -483,6 +538,8 @@ fn report(
             efficiency,
             o.peak_rss_mib,
             o.peak_rss_mib * 1048576.0 / cells,
+            model,
+            o.median_gcells / model,
         );
     }
     // Correctness: the same grid gives the same hash at every np.
