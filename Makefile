@@ -7,7 +7,7 @@ CARGO ?= cargo
 BIN := target/release/life-tui
 MPIRUN := scripts/mpi-env.sh mpirun
 
-.PHONY: demo test test-mpich test-long deps build lint bench headless-demo clean
+.PHONY: demo test test-mpich test-long deps build lint bench headless-demo clean install
 
 deps:
 	@command -v cargo >/dev/null || { echo "error: cargo not found; install Rust from rustup.rs" >&2; exit 1; }
@@ -18,6 +18,21 @@ deps:
 
 build: deps
 	$(CARGO) build --release
+
+# Installs the binary, its man page and bash/zsh/fish completions under
+# $(PREFIX) (DESTDIR for packaging), all generated from the command line's
+# definitions by the binary itself.
+PREFIX ?= /usr/local
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/life-tui
+	$(BIN) --man-page > $(DESTDIR)$(PREFIX)/share/man/man1/life-tui.1
+	$(BIN) --completions bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/life-tui
+	$(BIN) --completions zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_life-tui
+	$(BIN) --completions fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/life-tui.fish
 
 # The live view, split over $(NP) ranks (works with fewer cores than ranks).
 demo: build

@@ -66,6 +66,14 @@ pub struct Cli {
     #[arg(long)]
     pub list_patterns: bool,
 
+    /// Print the man page (roff) and exit: what `make install` installs
+    #[arg(long, hide = true)]
+    pub man_page: bool,
+
+    /// Print the completions for SHELL and exit: what `make install` installs
+    #[arg(long, value_name = "SHELL", hide = true)]
+    pub completions: Option<clap_complete::Shell>,
+
     /// Save the whole grid every N generations to --checkpoint (atomic; Golly-readable extended RLE)
     #[arg(long, value_name = "N", value_parser = parse_positive, allow_negative_numbers = true, requires = "checkpoint")]
     pub checkpoint_every: Option<u64>,
@@ -309,6 +317,23 @@ pub enum CliExit {
     Version,
     /// One line starting `error: `, for stderr, exit status 2.
     Error(String),
+}
+
+/// The man page, generated from the same definitions as `--help`.
+pub fn man_page() -> String {
+    let mut out = Vec::new();
+    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+        .render(&mut out)
+        .expect("rendering into memory cannot fail");
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The completion script for `shell`.
+pub fn completions(shell: clap_complete::Shell) -> String {
+    let mut out = Vec::new();
+    let mut command = <Cli as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut command, "life-tui", &mut out);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -20,6 +20,12 @@ fn main() -> ExitCode {
         Ok(None) => return ExitCode::SUCCESS,
         Err(exit) => return report_early_exit(exit),
     };
+    if cli.man_page {
+        return report_early_exit(CliExit::Info(cli::man_page()));
+    }
+    if let Some(shell) = cli.completions {
+        return report_early_exit(CliExit::Info(cli::completions(shell)));
+    }
     if cli.list_patterns {
         return report_early_exit(CliExit::Info(pattern::library::listing()));
     }
