@@ -453,3 +453,14 @@ mod plane {
         );
     }
 }
+
+/// A launcher that leaves rank 0 no keyboard input: the view says so for
+/// good instead of ignoring keys in silence.
+#[test]
+fn closed_keyboard_input_is_said_on_the_hint_line() {
+    let (mut app, _) = app_after_round((100, 20), (64, 32), 1, |_| {});
+    life_tui::tui::event_loop::handle(&mut app, life_tui::tui::input::Event::InputClosed);
+    assert!(app.input_closed);
+    let text = format!("{:?}", draw(&app));
+    assert!(text.contains("keyboard input closed"), "{text}");
+}

@@ -188,6 +188,9 @@ pub struct App {
     pub dirty: bool,
     /// What colours the terminal shows (see `theme`).
     pub colours: super::theme::Colours,
+    /// The keyboard's input ended (a launcher that gives rank 0 no usable
+    /// terminal input): the hint line says so for good.
+    pub input_closed: bool,
     /// Presenter mode (`--tour`): the stops and where we are.
     pub tour: Option<super::tour::TourState>,
     /// The chart, the grid's hash, auto-pause and step back.
@@ -232,6 +235,7 @@ impl App {
             drawing: None,
             dirty: true,
             colours: super::theme::Colours::default(),
+            input_closed: false,
             tour: None,
             history: super::history::History::new(false),
             speedup: super::speedup::Speedup::default(),

@@ -66,7 +66,10 @@ pub fn handle(app: &mut App, event: Event) {
     match event {
         Event::Key(key) => app.handle_key(key),
         Event::Mouse(mouse) => app.handle_mouse(mouse),
-        Event::InputClosed => {}
+        Event::InputClosed => {
+            app.input_closed = true;
+            app.dirty = true;
+        }
     }
 }
 

@@ -532,6 +532,12 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
 
 fn render_hint(app: &App, area: Rect, buf: &mut Buffer) {
     let line = match &app.message {
+        None if app.input_closed => Line::styled(
+            " keyboard input closed: keys no longer reach the view (quit with Ctrl-C where it was launched)",
+            Style::default()
+                .fg(Color::Rgb(240, 110, 120))
+                .add_modifier(Modifier::BOLD),
+        ),
         Some(message) => Line::styled(
             format!(" {message}"),
             Style::default().fg(Color::Rgb(240, 190, 90)),
