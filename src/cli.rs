@@ -79,6 +79,18 @@ pub struct Cli {
     #[arg(long, value_name = "FILE.rle", conflicts_with_all = ["pattern", "width", "height", "at", "edge", "seed", "density"])]
     pub resume: Option<String>,
 
+    /// Resume from --checkpoint when that file exists, else start as the
+    /// other options say: one command line for a job that may be requeued
+    /// (on any number of ranks)
+    #[arg(long = "continue", requires = "checkpoint", conflicts_with = "resume")]
+    pub continue_run: bool,
+
+    /// Seconds a rank waits for a peer (halo rows, a reduction) before it
+    /// decides the peer is lost (a cut link, a stopped node) and ends with
+    /// status 4; 0 waits forever. A paused live view is never timed out
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = parse_count, allow_negative_numbers = true)]
+    pub peer_timeout: u64,
+
     /// Add per-rank compute and exchange times to the headless summary
     #[arg(long)]
     pub timing: bool,
@@ -147,7 +159,20 @@ Headless output (stdout, JSON Lines, rank 0 only):
   {\"generation\":G,\"population\":P,\"hash\":\"16 hex digits\"}   every --report-every N
   {\"summary\":{\"generations\":..,\"width\":..,\"height\":..,\"ranks\":..,\"rule\":..,
               \"seconds\":..,\"cell_updates_per_second\":..,\"population\":..,\"hash\":..}}
-Errors print one line `error: ...` on stderr and exit with status 2.";
+  {\"stopped\":{\"signal\":\"SIGTERM\",\"generation\":G,\"population\":P,\"hash\":..}}
+              instead of the summary, when a signal stopped the run
+
+Signals (headless): SIGTERM, SIGUSR1 or SIGINT on any rank stops every rank at
+  one agreed generation, writes --checkpoint there and exits 3; with --continue
+  the same command line resumes from it.
+
+Exit statuses:
+  0  done
+  2  bad input: one line `error: ...` on stderr
+  3  stopped by a signal, the checkpoint written (resume from it)
+  4  lost a peer: no answer for --peer-timeout seconds
+  70 internal error (a panic on any rank; the job is aborted)
+  128+N  stopped by signal N with no --checkpoint to write";
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EdgeArg {

@@ -1,11 +1,13 @@
 //! The application's error type.
 
 use crate::cluster::DecompositionError;
+use crate::exit;
 use crate::pattern::{PatternError, PatternErrorKind};
 
 /// Everything that stops a run before or while it works, as one line
-/// for the user (`error: ...`, exit status 2). The layers below keep their
-/// own error types (rules, patterns, files, decomposition); this wraps them.
+/// for the user (see [`Error::line`]) and an exit status (see
+/// [`Error::exit_status`]). The layers below keep their own error types
+/// (rules, patterns, files, decomposition); this wraps them.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{0}")]
@@ -65,6 +67,17 @@ pub enum Error {
     PlaneOption(String),
     #[error("another rank failed its start-up checks")]
     FailedElsewhere,
+    /// Not a failure: a signal asked the run to stop, and it did, at a
+    /// generation every rank agreed on.
+    #[error("stopped by {} at generation {generation}; {}", crate::signals::name(*signal), match checkpoint {
+        Some(path) => format!("checkpoint written to {}", path.display()),
+        None => "no --checkpoint to write, so nothing was saved".to_string(),
+    })]
+    Stopped {
+        signal: i32,
+        generation: u64,
+        checkpoint: Option<std::path::PathBuf>,
+    },
     #[error("--at {x},{y} is outside the {width}x{height} grid")]
     AtOutside {
         x: usize,
@@ -72,6 +85,30 @@ pub enum Error {
         width: usize,
         height: usize,
     },
+}
+
+impl Error {
+    /// The one map from how a run ended to its exit status (the table is
+    /// in [`crate::exit`]).
+    pub fn exit_status(&self) -> u8 {
+        match self {
+            Error::Stopped {
+                checkpoint: Some(_),
+                ..
+            } => exit::STOPPED,
+            Error::Stopped { signal, .. } => exit::stopped_without_checkpoint(*signal),
+            _ => exit::BAD_INPUT,
+        }
+    }
+
+    /// The line for stderr: `error: ...` for a failure, `life-tui: ...`
+    /// for a stop that was asked for.
+    pub fn line(&self) -> String {
+        match self {
+            Error::Stopped { .. } => format!("life-tui: {self}"),
+            _ => format!("error: {self}"),
+        }
+    }
 }
 
 /// `file:line:col: what`, or `file: what` when the error has no place,

@@ -12,12 +12,17 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("engine", &[]),
     ("files", &[]),
     ("launch", &[]),
+    ("exit", &[]),
+    ("signals", &[]),
     ("pattern", &["engine", "files"]),
     ("view", &["engine"]),
-    ("cluster", &["engine"]),
+    ("cluster", &["engine", "exit"]),
     ("cli", &["engine"]),
     ("config", &["cli", "cluster", "engine", "error", "pattern"]),
-    ("error", &["cluster", "engine", "files", "pattern"]),
+    (
+        "error",
+        &["cluster", "engine", "exit", "files", "pattern", "signals"],
+    ),
     ("memory", &["cluster", "config", "engine", "error"]),
     ("checkpoint", &["config", "engine", "files", "pattern"]),
     (
@@ -37,6 +42,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "launch",
             "memory",
             "pattern",
+            "signals",
         ],
     ),
     (

@@ -6,6 +6,7 @@ pub mod cluster;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod exit;
 pub mod files;
 pub mod headless;
 pub mod input;
@@ -13,6 +14,7 @@ pub mod launch;
 pub mod live;
 pub mod memory;
 pub mod pattern;
+pub mod signals;
 pub mod tui;
 pub mod view;
 

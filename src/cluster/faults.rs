@@ -1,19 +1,177 @@
-//! Ending the job cleanly when something goes wrong on one rank.
+//! Ending the job cleanly when something goes wrong on one rank: a panic
+//! (MPI_Abort), and a peer that stops answering (the watchdog).
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use mpi::collective::SystemOperation;
 use mpi::topology::SimpleCommunicator;
 use mpi::traits::*;
 
 use super::Cluster;
+use crate::exit;
 
 impl Cluster {
     /// True on every rank when `ok` is true on every rank: lets one rank's
     /// failed check (a path, memory) stop all ranks at the same point.
     pub fn all_ok(&self, ok: bool) -> bool {
+        let _waiting = waiting(Wait::Peers);
         let mut all = 0u8;
         self.world
             .all_reduce_into(&u8::from(ok), &mut all, SystemOperation::min());
         all == 1
+    }
+
+    /// [`Cluster::all_ok`] right after rank 0 wrote a file (a checkpoint,
+    /// the output), which the others wait for: writing a big grid to a
+    /// slow disk may take longer than a peer may keep silent.
+    pub fn all_ok_after_write(&self, ok: bool) -> bool {
+        let _waiting = waiting(Wait::RootFiles);
+        self.all_ok(ok)
+    }
+
+    /// Starts this rank's watchdog: from now on a wait for peers (halo
+    /// rows, a reduction, a gather) that lasts longer than `timeout` ends
+    /// this process with [`exit::LOST_PEER`] and one line on stderr. MPI
+    /// has no timeout of its own, and a peer behind a cut link or
+    /// SIGSTOPped is not dead to the launcher, so without this the ranks
+    /// would wait for it forever. Waits for rank 0's orders in the live
+    /// view ([`Cluster::broadcast_polled`]) are never timed: a paused view
+    /// waits as long as its user likes.
+    pub fn watch_peers(&self, timeout: Duration) {
+        if self.size() == 1 {
+            return;
+        }
+        let rank = self.rank();
+        let _ = EPOCH.set(Instant::now());
+        // A thread, because a rank may be stuck inside a blocking MPI call.
+        // It makes no MPI call itself (the library is single-threaded).
+        let spawned = std::thread::Builder::new()
+            .name("peer-watchdog".into())
+            .spawn(move || watchdog(rank, timeout));
+        if let Err(err) = spawned {
+            eprintln!(
+                "life-tui: rank {rank}: no peer watchdog ({err}); a lost peer may hang this rank"
+            );
+        }
+    }
+}
+
+/// What a rank waits for; rank 0's file work gets more patience.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u8)]
+pub(super) enum Wait {
+    /// Halo rows or edge cells from the neighbours.
+    Halos = 1,
+    /// Rows moving between ranks to balance the work.
+    Rows = 2,
+    /// A collective: every other rank must join it.
+    Peers = 3,
+    /// Rank 0 reading an input or writing a checkpoint or the output.
+    RootFiles = 4,
+}
+
+/// How many timeouts a wait for rank 0's files may last.
+const ROOT_FILES_PATIENCE: u32 = 6;
+
+/// How often the watchdog looks.
+const WATCH_EVERY: Duration = Duration::from_millis(200);
+
+static EPOCH: OnceLock<Instant> = OnceLock::new();
+/// Milliseconds since [`EPOCH`] (plus one) when the current wait began;
+/// 0 while not waiting.
+static WAITING_SINCE: AtomicU64 = AtomicU64::new(0);
+static WAITING_FOR: AtomicU8 = AtomicU8::new(0);
+/// Run before a lost peer ends the process (the live view restores the
+/// terminal there).
+static BEFORE_EXIT: OnceLock<fn()> = OnceLock::new();
+
+/// Has `hook` run before the watchdog ends the process.
+pub fn before_lost_peer_exit(hook: fn()) {
+    let _ = BEFORE_EXIT.set(hook);
+}
+
+fn now_ms() -> u64 {
+    EPOCH
+        .get()
+        .map_or(0, |epoch| epoch.elapsed().as_millis() as u64)
+        + 1
+}
+
+/// Marks a wait for peers until dropped. Waits nest (a collective inside
+/// a wait for rank 0's files): the outer one says what is waited for.
+pub(super) struct Waiting {
+    outer: bool,
+}
+
+pub(super) fn waiting(what: Wait) -> Waiting {
+    let outer = WAITING_SINCE
+        .compare_exchange(0, now_ms(), Ordering::SeqCst, Ordering::SeqCst)
+        .is_ok();
+    if outer {
+        WAITING_FOR.store(what as u8, Ordering::SeqCst);
+    }
+    Waiting { outer }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        if self.outer {
+            WAITING_SINCE.store(0, Ordering::SeqCst);
+        }
+    }
+}
+
+fn watchdog(rank: usize, timeout: Duration) {
+    let mut looked = Instant::now();
+    loop {
+        std::thread::sleep(WATCH_EVERY);
+        // A nap far longer than asked means this process itself was
+        // stopped (SIGSTOP, a frozen VM): its peers are not to blame, and
+        // the launcher that woke it is probably tearing the job down.
+        let suspended = looked.elapsed() > WATCH_EVERY * 10;
+        looked = Instant::now();
+        let since = WAITING_SINCE.load(Ordering::SeqCst);
+        if since == 0 {
+            continue;
+        }
+        if suspended {
+            let _ =
+                WAITING_SINCE.compare_exchange(since, now_ms(), Ordering::SeqCst, Ordering::SeqCst);
+            continue;
+        }
+        let what = WAITING_FOR.load(Ordering::SeqCst);
+        let limit = if what == Wait::RootFiles as u8 {
+            timeout * ROOT_FILES_PATIENCE
+        } else {
+            timeout
+        };
+        let waited = Duration::from_millis(now_ms().saturating_sub(since));
+        if waited <= limit || WAITING_SINCE.load(Ordering::SeqCst) != since {
+            continue;
+        }
+        if let Some(hook) = BEFORE_EXIT.get() {
+            hook();
+        }
+        let waiting_for = match what {
+            w if w == Wait::Halos as u8 => "halo rows from its neighbours",
+            w if w == Wait::Rows as u8 => "rows moving between ranks",
+            w if w == Wait::RootFiles as u8 => "rank 0 to read or write a file",
+            _ => "the other ranks",
+        };
+        // One write, so that the lines of several ranks do not interleave.
+        let line = format!(
+            "life-tui: rank {rank} lost a peer: no answer for {} s while waiting for {waiting_for} (--peer-timeout {}); ending with status {}\n",
+            waited.as_secs(),
+            timeout.as_secs(),
+            exit::LOST_PEER
+        );
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+        // No MPI_Finalize or MPI_Abort: both need the lost peer, or the
+        // launcher behind the same cut link, and could hang. The launcher
+        // sees this rank end and takes the rest of the job down.
+        signal_hook::low_level::exit(i32::from(exit::LOST_PEER));
     }
 }
 
@@ -26,7 +184,7 @@ pub fn abort_on_panic() {
     std::panic::set_hook(Box::new(move |info| {
         previous(info);
         if mpi::environment::is_initialized() && !mpi::environment::is_finalized() {
-            SimpleCommunicator::world().abort(101);
+            SimpleCommunicator::world().abort(i32::from(exit::INTERNAL));
         }
     }));
 }

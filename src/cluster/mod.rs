@@ -9,7 +9,9 @@ mod plane;
 mod share;
 
 pub use balance::Balancer;
-pub use faults::abort_on_panic;
+pub use faults::{abort_on_panic, before_lost_peer_exit};
+
+use faults::{Wait, waiting};
 
 use std::cell::RefCell;
 use std::ops::Range;
@@ -119,6 +121,7 @@ impl Cluster {
     }
 
     pub fn barrier(&self) {
+        let _waiting = waiting(Wait::Peers);
         self.world.barrier();
     }
 
@@ -174,6 +177,7 @@ impl Cluster {
                 let send_down =
                     below.map(|r| peer(r).immediate_send_with_tag(scope, down, TAG_DOWN));
                 compute_interior();
+                let _waiting = waiting(Wait::Halos);
                 let waiting = Instant::now();
                 let mut pending = [receive_above, receive_below, send_up, send_down];
                 wait_politely(&mut pending, waiting, self.spin, |i, status| {
@@ -244,14 +248,26 @@ impl Cluster {
     /// Element-wise sums over all ranks, known on every rank (wrapping,
     /// mod 2^64), in one all-reduce.
     pub fn sums<const N: usize>(&self, values: [u64; N]) -> [u64; N] {
+        let _waiting = waiting(Wait::Peers);
         let mut totals = [0u64; N];
         self.world
             .all_reduce_into(&values[..], &mut totals[..], SystemOperation::sum());
         totals
     }
 
+    /// Element-wise maxima over all ranks, known on every rank, in one
+    /// all-reduce.
+    pub fn maxes<const N: usize>(&self, values: [u64; N]) -> [u64; N] {
+        let _waiting = waiting(Wait::Peers);
+        let mut largest = [0u64; N];
+        self.world
+            .all_reduce_into(&values[..], &mut largest[..], SystemOperation::max());
+        largest
+    }
+
     /// The largest value over all ranks, known on every rank.
     pub fn max(&self, value: f64) -> f64 {
+        let _waiting = waiting(Wait::Peers);
         let mut largest = 0f64;
         self.world
             .all_reduce_into(&value, &mut largest, SystemOperation::max());
@@ -260,6 +276,7 @@ impl Cluster {
 
     /// Every rank's value, on every rank.
     pub fn all_gather_f64(&self, value: f64) -> Vec<f64> {
+        let _waiting = waiting(Wait::Peers);
         let mut all = vec![0f64; self.size()];
         self.world.all_gather_into(&value, &mut all[..]);
         all
@@ -308,6 +325,7 @@ impl Cluster {
                 let peer = self.world.process_at_rank(q as i32);
                 pending.push(Some(peer.immediate_send_with_tag(scope, part, TAG_MOVE)));
             }
+            let _waiting = waiting(Wait::Rows);
             wait_politely(&mut pending, Instant::now(), self.spin, |_, _| {});
         });
         let kept = overlap(&before, &after);
@@ -329,7 +347,9 @@ impl Cluster {
 
     /// Broadcasts `words` from rank 0 with a non-blocking broadcast, polled
     /// with `test()` and naps growing up to `max_nap`, so that ranks waiting
-    /// here for rank 0 sleep instead of spinning.
+    /// here for rank 0 sleep instead of spinning. Not watched (see
+    /// [`Cluster::watch_peers`]): the live view's ranks wait here for as
+    /// long as its user keeps it paused.
     pub fn broadcast_polled(&self, words: &mut [u64], max_nap: Duration) {
         let root = self.world.process_at_rank(0);
         mpi::request::scope(|scope| {
@@ -348,6 +368,7 @@ impl Cluster {
 
     /// Every rank's value, on the root only.
     pub fn gather_f64(&self, value: f64) -> Option<Vec<f64>> {
+        let _waiting = waiting(Wait::Peers);
         let root = self.world.process_at_rank(0);
         if self.is_root() {
             let mut all = vec![0f64; self.size()];
@@ -377,6 +398,7 @@ impl Cluster {
     where
         T: Equivalence + Default + Clone,
     {
+        let _waiting = waiting(Wait::Peers);
         let root = self.world.process_at_rank(0);
         let Some(counts) = counts else {
             root.gather_varcount_into(mine);

@@ -10,6 +10,7 @@ use mpi::point_to_point::MatchedReceiveVec;
 use mpi::traits::*;
 
 use super::bands::PlaneBands;
+use super::faults::{Wait, waiting};
 use super::{Cluster, StepTiming, count_i32, displacements};
 use crate::engine::plane::{self, Bbox, Plane, Side};
 
@@ -79,6 +80,7 @@ impl Cluster {
                 };
                 // The tiles the edge cells cannot reach step while they travel.
                 plane.step_interior();
+                let _waiting = waiting(Wait::Halos);
                 let waiting = Instant::now();
                 let mut probes: [Option<(usize, i32)>; 2] = [
                     above.map(|r| (r, TAG_PLANE_DOWN)),
@@ -127,6 +129,7 @@ impl Cluster {
             outgoing[to.owner_of(plane::record_row(record))].extend_from_slice(record);
         }
         let send_counts: Vec<i32> = outgoing.iter().map(|v| count_i32(v.len())).collect();
+        let _waiting = waiting(Wait::Rows);
         let mut receive_counts = vec![0i32; size];
         self.world
             .all_to_all_into(&send_counts[..], &mut receive_counts[..]);
@@ -154,6 +157,7 @@ impl Cluster {
 
     /// The bounding box of every rank's live cells, on every rank.
     pub fn plane_bbox(&self, plane: &Plane) -> Option<Bbox> {
+        let _waiting = waiting(Wait::Peers);
         let mine = plane.bbox();
         let words = match mine {
             Some(b) => [1, b.x0, b.y0, b.x1, b.y1],
@@ -174,6 +178,7 @@ impl Cluster {
 
     /// Every rank's work per tile row, merged, on every rank.
     pub fn plane_work(&self, work: &BTreeMap<i64, u64>) -> BTreeMap<i64, u64> {
+        let _waiting = waiting(Wait::Peers);
         let mine: Vec<i64> = work.iter().flat_map(|(&r, &w)| [r, w as i64]).collect();
         let mut counts = vec![0i32; self.size()];
         self.world

@@ -4,12 +4,14 @@
 use mpi::traits::*;
 
 use super::Cluster;
+use super::faults::{Wait, waiting};
 
 impl Cluster {
     /// Every rank gets the root's `bytes` (other ranks pass None). A root
     /// that could not read its input passes Err, and every rank gets Err
     /// back so that all stop together; only the root keeps the message.
     pub fn share_bytes<E>(&self, bytes: Option<Result<Vec<u8>, E>>) -> Result<Vec<u8>, Option<E>> {
+        let _waiting = waiting(Wait::RootFiles);
         let root = self.world.process_at_rank(0);
         let (mut len, mut data, mut error) = (0u64, Vec::new(), None);
         if self.is_root() {

@@ -17,6 +17,7 @@ use crate::error::Error;
 use crate::files;
 use crate::launch;
 use crate::memory;
+use crate::signals;
 
 /// What a headless run does beyond stepping.
 #[derive(Clone, Debug, Default)]
@@ -43,6 +44,71 @@ struct Report {
     generation: u64,
     population: u64,
     hash: String,
+}
+
+/// The last line of a run a signal stopped, instead of the summary.
+#[derive(Serialize)]
+struct Stopped {
+    signal: String,
+    generation: u64,
+    population: u64,
+    hash: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bbox: Option<Option<[i64; 4]>>,
+}
+
+/// How long the ranks may step between two looks at whether a signal asked
+/// them to stop: Slurm sends SIGKILL KillWait seconds (30 by default, often
+/// less) after SIGTERM, so the reaction must be quick, and each look is
+/// one small all-reduce.
+const STOP_LOOK_EVERY: Duration = Duration::from_millis(50);
+
+/// When the ranks look, together, at whether any of them got a stopping
+/// signal. They must all look at the same generations, so the period is
+/// set at each look from the slowest rank's time per generation, which
+/// that same all-reduce brings (the max of both numbers).
+pub(crate) struct Stops {
+    next: u64,
+    period: u64,
+    since: Instant,
+    since_generation: u64,
+}
+
+impl Stops {
+    pub(crate) fn new(generation: u64) -> Stops {
+        Stops {
+            next: generation + 1,
+            period: 1,
+            since: Instant::now(),
+            since_generation: generation,
+        }
+    }
+
+    /// Generations until the next look: batches end there.
+    pub(crate) fn until_look(&self, generation: u64) -> u64 {
+        self.next.saturating_sub(generation).max(1)
+    }
+
+    /// At a look, the signal some rank got (the same on every rank).
+    pub(crate) fn look(&mut self, cluster: &Cluster, generation: u64) -> Option<i32> {
+        if generation < self.next {
+            return None;
+        }
+        let stepped = (generation - self.since_generation).max(1);
+        let per_generation = self.since.elapsed().as_nanos() as u64 / stepped;
+        let mine = signals::received().map_or(0, |s| s as u64);
+        let [signal, per_generation] = cluster.maxes([mine, per_generation]);
+        if signal != 0 {
+            return Some(signal as i32);
+        }
+        let fits = STOP_LOOK_EVERY.as_nanos() as u64 / per_generation.max(1);
+        // Grows slowly (a quiet start is no promise) but shrinks at once.
+        self.period = fits.clamp(1, self.period.saturating_mul(4));
+        self.next = generation + self.period;
+        self.since = Instant::now();
+        self.since_generation = generation;
+        None
+    }
 }
 
 #[derive(Serialize)]
@@ -155,6 +221,8 @@ pub fn run(
         |every: Option<u64>, generation: u64| every.is_some_and(|n| generation.is_multiple_of(n));
     let checkpoint_every = options.checkpoint.as_ref().map(|(_, every)| *every);
     let mut generation = config.start_generation;
+    let mut stops = Stops::new(generation);
+    let mut saved_at = None;
     while generation < options.generations {
         if panic_point == Some((rank, generation + 1)) {
             launch::test_panic(rank, generation + 1);
@@ -168,7 +236,8 @@ pub fn run(
             depth,
             [options.report_every, checkpoint_every],
         )
-        .min(balancer.until_check(generation).unwrap_or(u64::MAX));
+        .min(balancer.until_check(generation).unwrap_or(u64::MAX))
+        .min(stops.until_look(generation));
         let mut step = cluster.advance(
             &mut strip,
             &decomp,
@@ -192,7 +261,31 @@ pub fn run(
         {
             let before = Instant::now();
             save(cluster, config, &decomp, &strip, generation, path)?;
+            saved_at = Some(generation);
             reporting += before.elapsed();
+        }
+        if generation < options.generations
+            && let Some(signal) = stops.look(cluster, generation)
+        {
+            if let Some((path, _)) = &options.checkpoint
+                && saved_at != Some(generation)
+            {
+                save(cluster, config, &decomp, &strip, generation, path)?;
+            }
+            let (population, hash) = fingerprint(&strip, &decomp);
+            return Err(stopped(
+                cluster,
+                out,
+                options,
+                signal,
+                Stopped {
+                    signal: signals::name(signal),
+                    generation,
+                    population,
+                    hash,
+                    bbox: None,
+                },
+            ));
         }
     }
     cluster.barrier();
@@ -255,6 +348,30 @@ pub fn run(
     Ok(())
 }
 
+/// Ends a run that `signal` stopped at `line.generation`: the last line on
+/// stdout, and the error that says so on stderr and in the exit status.
+fn stopped(
+    cluster: &Cluster,
+    out: &mut dyn Write,
+    options: &HeadlessOptions,
+    signal: i32,
+    line: Stopped,
+) -> Error {
+    let generation = line.generation;
+    if cluster.is_root() {
+        #[derive(Serialize)]
+        struct Last {
+            stopped: Stopped,
+        }
+        write_line(out, &Last { stopped: line });
+    }
+    Error::Stopped {
+        signal,
+        generation,
+        checkpoint: options.checkpoint.as_ref().map(|(path, _)| path.clone()),
+    }
+}
+
 /// How many generations the next batch steps from `generation`: at most
 /// `depth` (the halo rows exchanged), never past `end`, and ending on each
 /// multiple of the `every` periods (reports, checkpoints), where something
@@ -291,7 +408,7 @@ fn save(
     if let Some(grid) = cluster.gather_grid(strip, decomp) {
         written = checkpoint::write(path, &checkpoint::snapshot(config, generation, grid));
     }
-    agree(cluster, written.map_err(Error::from))
+    agree_after_write(cluster, written.map_err(Error::from))
 }
 
 /// Checks made before any simulation runs, on every rank at once: memory
@@ -328,6 +445,15 @@ fn check_outputs(cluster: &Cluster, options: &HeadlessOptions) -> Result<(), Err
 /// whose own result was fine reports that another rank failed.
 fn agree(cluster: &Cluster, result: Result<(), Error>) -> Result<(), Error> {
     if cluster.all_ok(result.is_ok()) {
+        Ok(())
+    } else {
+        Err(result.err().unwrap_or(Error::FailedElsewhere))
+    }
+}
+
+/// [`agree`] right after rank 0 wrote a file, which the others wait for.
+fn agree_after_write(cluster: &Cluster, result: Result<(), Error>) -> Result<(), Error> {
+    if cluster.all_ok_after_write(result.is_ok()) {
         Ok(())
     } else {
         Err(result.err().unwrap_or(Error::FailedElsewhere))

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::{HeadlessOptions, agree, check_outputs, write_line};
+use super::{
+    HeadlessOptions, Stopped, Stops, agree, agree_after_write, check_outputs, stopped, write_line,
+};
 use crate::cluster::{Cluster, PlaneBands, StepTiming};
 use crate::config::PlaneConfig;
 use crate::engine::hash;
@@ -130,6 +132,8 @@ pub fn run(
         |every: Option<u64>, generation: u64| every.is_some_and(|n| generation.is_multiple_of(n));
     let checkpoint_every = options.checkpoint.as_ref().map(|(_, every)| *every);
     let mut generation = config.start_generation;
+    let mut stops = Stops::new(generation);
+    let mut saved_at = None;
     while generation < options.generations {
         // A settled plane (everything as two generations before, on every
         // rank) repeats: jump to where something must see it. Ranks ask
@@ -139,12 +143,14 @@ pub fn run(
         } else {
             generation.is_multiple_of(SETTLED_EVERY) && cluster.all_ok(plane.is_settled())
         };
-        // Where something must see the plane next: a report, a checkpoint, the end.
+        // Where something must see the plane next: a report, a checkpoint,
+        // a look for signals, the end.
         let stop = [options.report_every, checkpoint_every]
             .into_iter()
             .flatten()
             .map(|every| (generation / every + 1) * every)
-            .fold(options.generations, u64::min);
+            .fold(options.generations, u64::min)
+            .min(generation + stops.until_look(generation));
         if settled {
             plane.skip_settled(stop - generation);
             generation = stop;
@@ -178,7 +184,31 @@ pub fn run(
         {
             let before = Instant::now();
             save(cluster, config, &plane, generation, path)?;
+            saved_at = Some(generation);
             reporting += before.elapsed();
+        }
+        if generation < options.generations
+            && let Some(signal) = stops.look(cluster, generation)
+        {
+            if let Some((path, _)) = &options.checkpoint
+                && saved_at != Some(generation)
+            {
+                save(cluster, config, &plane, generation, path)?;
+            }
+            let last = fingerprint(cluster, &plane, generation);
+            return Err(stopped(
+                cluster,
+                out,
+                options,
+                signal,
+                Stopped {
+                    signal: crate::signals::name(signal),
+                    generation,
+                    population: last.population,
+                    hash: last.hash,
+                    bbox: Some(last.bbox),
+                },
+            ));
         }
     }
     cluster.barrier();
@@ -285,7 +315,7 @@ fn save(
         let text = plane_rle(config, generation, &tiles);
         written = files::write_atomically(path, text.as_bytes()).map_err(Error::from);
     }
-    agree(cluster, written)
+    agree_after_write(cluster, written)
 }
 
 /// The live cells of `tiles` (as [`Plane::tiles_for_transfer`] packs

@@ -313,6 +313,8 @@ fn install_handlers() -> io::Result<()> {
             }
             Ok::<(), io::Error>(())
         })();
+        // A lost peer ends the process from the watchdog's thread.
+        crate::cluster::before_lost_peer_exit(restore);
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             restore();
