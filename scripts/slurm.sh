@@ -99,7 +99,9 @@ SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
 CredType=cred/munge
-AuthInfo=socket=$state/munge/munge.socket
+# cred_expire: a requeued job waits this long before it may start again
+# (120 s by default; 10 keeps the requeue tests short).
+AuthInfo=socket=$state/munge/munge.socket,cred_expire=${LIFE_TUI_SLURM_CRED_EXPIRE:-10}
 # Open MPI needs PMIx under srun: 'none' (Slurm's default) and pmi2 break it.
 MpiDefault=pmix
 # No cgroups or hwloc binding inside namespaces on a shared machine.

@@ -296,6 +296,31 @@ fn job_field(cluster: &Cluster, id: &str, field: &str) -> String {
         .to_owned()
 }
 
+/// Waits until job `id` has ended (its state is no longer pending,
+/// running, completing or requeued); its state then.
+fn wait_for_job(cluster: &Cluster, id: &str, limit: Duration) -> String {
+    let start = Instant::now();
+    loop {
+        let state = job_field(cluster, id, "JobState");
+        if ![
+            "PENDING",
+            "RUNNING",
+            "COMPLETING",
+            "REQUEUED",
+            "CONFIGURING",
+        ]
+        .contains(&state.as_str())
+        {
+            return state;
+        }
+        assert!(
+            start.elapsed() < limit,
+            "job {id} still {state} after {limit:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 #[test]
 fn sbatch_of_the_example_script_completes_with_the_one_rank_hash() {
     let Some(cluster) = Cluster::up() else { return };
@@ -304,17 +329,25 @@ fn sbatch_of_the_example_script_completes_with_the_one_rank_hash() {
     let out_arg = format!("--output={}", out_file.display());
     let chdir = format!("--chdir={}", dir.path().display());
     // The script as shipped: its options replace the built-in soup.
-    let mut args = vec!["--wait", &out_arg, &chdir, JOB_SCRIPT];
+    let mut args = vec![&out_arg as &str, &chdir, JOB_SCRIPT];
     args.extend(&SOUP[1..]);
     let mut command = cluster.command("sbatch", &args);
     command.env("LIFE_TUI", BIN);
     let submitted = Instant::now();
     let out = run_with_timeout(command, common::TIMEOUT);
-    let took = submitted.elapsed();
-    assert!(out.status.success(), "sbatch --wait: {out:?}");
-    eprintln!("sbatch of the example script: done in {took:?}");
+    assert!(out.status.success(), "sbatch: {out:?}");
     let id = job_id(&stdout_of(&out));
-    assert_eq!(job_field(&cluster, &id, "JobState"), "COMPLETED");
+    let state = wait_for_job(&cluster, &id, common::TIMEOUT);
+    eprintln!(
+        "sbatch of the example script: {state} in {:?}",
+        submitted.elapsed()
+    );
+    assert_eq!(
+        state,
+        "COMPLETED",
+        "{}",
+        std::fs::read_to_string(&out_file).unwrap_or_default()
+    );
     assert_eq!(job_field(&cluster, &id, "NumNodes"), "3");
     assert_eq!(job_reports(&out_file), reports(&alone(&SOUP)));
 }
@@ -566,5 +599,158 @@ fn kill_9_of_a_rank_in_a_loop_no_segfault_no_hang_no_orphan() {
         times[0],
         times[times.len() - 1],
         times[times.len() / 2]
+    );
+}
+
+const REQUEUE_SCRIPT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/examples/slurm/life-requeue.sbatch"
+);
+
+/// A soup long enough to be stopped half-way on 6 ranks here.
+const LONG_SOUP: [&str; 10] = [
+    "--width",
+    "256",
+    "--height",
+    "256",
+    "--generations",
+    "3000",
+    "--seed",
+    "11",
+    "--report-every",
+    "100",
+];
+
+/// The requeue-safe example script submitted with a checkpoint every
+/// `every` generations in `dir`; its job id.
+fn submit_requeue_job(cluster: &Cluster, dir: &Path, every: u64, extra: &[&str]) -> String {
+    let out_arg = format!("--output={}", dir.join("job.out").display());
+    let chdir = format!("--chdir={}", dir.display());
+    let mut args = vec![&out_arg as &str, &chdir];
+    args.extend(extra);
+    args.push(REQUEUE_SCRIPT);
+    args.extend(LONG_SOUP);
+    let mut command = cluster.command("sbatch", &args);
+    command
+        .env("LIFE_TUI", BIN)
+        .env("LIFE_TUI_CHECKPOINT", dir.join("run.rle"))
+        .env("LIFE_TUI_CHECKPOINT_EVERY", every.to_string());
+    let out = run_with_timeout(command, common::TIMEOUT);
+    assert!(out.status.success(), "sbatch: {out:?}");
+    job_id(&stdout_of(&out))
+}
+
+/// The job's output so far: its JSON lines and its other lines.
+fn job_output(dir: &Path) -> (Vec<serde_json::Value>, Vec<String>) {
+    let text = std::fs::read_to_string(dir.join("job.out")).unwrap_or_default();
+    let (json, other): (Vec<&str>, Vec<&str>) = text.lines().partition(|l| l.starts_with('{'));
+    (
+        json.iter()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect(),
+        other.into_iter().map(str::to_owned).collect(),
+    )
+}
+
+/// Waits until the job has reported generation `generation` or later.
+fn wait_for_generation(dir: &Path, generation: u64) {
+    let start = Instant::now();
+    loop {
+        let (json, _) = job_output(dir);
+        if json
+            .iter()
+            .any(|l| l["generation"].as_u64().is_some_and(|g| g >= generation))
+        {
+            return;
+        }
+        assert!(
+            start.elapsed() < common::TIMEOUT,
+            "generation {generation} never reported: {:?}",
+            job_output(dir)
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The uninterrupted run's final (generation, population, hash).
+fn uninterrupted() -> (u64, u64, String) {
+    let mut args = vec!["--headless"];
+    args.extend(LONG_SOUP);
+    reports(&alone(&args)).pop().unwrap()
+}
+
+#[test]
+fn a_job_stopped_by_a_signal_then_requeued_ends_with_the_uninterrupted_hash() {
+    let Some(cluster) = Cluster::up() else { return };
+    let dir = common::temp_dir();
+    let id = submit_requeue_job(&cluster, dir.path(), 500, &[]);
+    wait_for_generation(dir.path(), 300);
+    // What Slurm sends the ranks ahead of the time limit (--signal=USR1@N).
+    let out = run_with_timeout(
+        cluster.command("scancel", &["--signal=USR1", &id]),
+        common::TIMEOUT,
+    );
+    assert!(out.status.success(), "scancel: {out:?}");
+    let state = wait_for_job(&cluster, &id, Duration::from_secs(60));
+    let (json, other) = job_output(dir.path());
+    assert_eq!(state, "COMPLETED", "{other:#?}");
+    assert_eq!(job_field(&cluster, &id, "Restarts"), "1");
+    let stopped = json
+        .iter()
+        .find_map(|l| l.get("stopped"))
+        .unwrap_or_else(|| panic!("no stopped line: {other:#?}"));
+    let at = stopped["generation"].as_u64().unwrap();
+    eprintln!("stopped by SIGUSR1 at generation {at}, requeued, resumed: {stopped}");
+    assert!(
+        other
+            .iter()
+            .any(|l| l.contains(&format!("resuming from generation {at}"))),
+        "resumed from the stop: {other:#?}"
+    );
+    assert_eq!(
+        reports_of(&json[json.len() - 1..]).pop().unwrap(),
+        uninterrupted()
+    );
+}
+
+#[test]
+fn a_job_that_loses_a_node_goes_on_from_its_last_checkpoint_with_the_same_hash() {
+    let Some(cluster) = Cluster::up() else { return };
+    let dir = common::temp_dir();
+    let every = 500;
+    let id = submit_requeue_job(&cluster, dir.path(), every, &[]);
+    wait_for_generation(dir.path(), every + 200);
+    script(&["crash", &cluster.id, "2"]);
+    let crashed_at = Instant::now();
+    let state = std::panic::catch_unwind(|| wait_for_job(&cluster, &id, Duration::from_secs(80)))
+        .unwrap_or_else(|_| panic!("the job's output: {:#?}", job_output(dir.path()).1));
+    let (json, other) = job_output(dir.path());
+    assert_eq!(state, "COMPLETED", "{other:#?}");
+    eprintln!(
+        "node 2 crashed: the job completed {:?} later",
+        crashed_at.elapsed()
+    );
+    let line = other
+        .iter()
+        .find(|l| l.contains("generations lost"))
+        .unwrap_or_else(|| panic!("no generations lost line: {other:#?}"));
+    eprintln!("{line}");
+    let lost: u64 = line
+        .split(": ")
+        .last()
+        .and_then(|t| t.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {line}"));
+    assert!(
+        lost <= every,
+        "{lost} generations lost, more than one interval"
+    );
+    assert!(
+        line.contains(&cluster.node(1)) && !line.contains(&cluster.node(2)),
+        "went on without node 2: {line}"
+    );
+    assert_eq!(
+        reports_of(&json[json.len() - 1..]).pop().unwrap(),
+        uninterrupted()
     );
 }
