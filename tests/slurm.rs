@@ -581,7 +581,18 @@ fn kill_9_of_a_rank_in_a_loop_no_segfault_no_hang_no_orphan() {
             .unwrap_or_else(|| panic!("run {run}: no rank {} in {ranks:?}", run % 6));
         std::thread::sleep(Duration::from_millis(37 * (run as u64 % 11)));
         let killed = Instant::now();
-        kill_9(victim);
+        if rustix::process::kill_process(
+            rustix::process::Pid::from_raw(victim as i32).unwrap(),
+            rustix::process::Signal::KILL,
+        )
+        .is_err()
+        {
+            let status = wait_or_kill(&mut job, Duration::from_secs(10));
+            panic!(
+                "run {run}: the job ended ({status}) before its rank was killed:\n{}",
+                stderr_after(&mut job)
+            );
+        }
         // A hang: srun still there long after a killed rank ended its step
         // in 0.3 s.
         let status = wait_or_kill(&mut job, Duration::from_secs(10));
