@@ -476,6 +476,62 @@ fn spawn_long(cluster: &Cluster) -> Job {
     common::spawn_job(command, Stdio::piped())
 }
 
+/// Job starts lost to the start-up crash (see [`startup_crash`]), over
+/// the whole test binary.
+static STARTUP_CRASHES: AtomicUsize = AtomicUsize::new(0);
+
+/// How many job starts in a row may be lost to it before a test fails.
+const STARTUP_RETRIES: usize = 3;
+
+/// Whether a job that ended on its own died of the start-up crash of
+/// Open MPI 4.1.4 under Slurm's PMIx seen on this machine: the second task
+/// on a node is still in MPI_Init's modex fence (no PML receive handler
+/// registered yet) when a peer that already left MPI_Init sends it its
+/// first message, and it calls a null handler in mca_btl_tcp.so; its local
+/// peer, which attached to its shared-memory segment before it existed,
+/// also reports "A system call failed during shared memory initialization"
+/// (open(2), ENOENT). The peers' "connect() ... Operation now in progress
+/// (115)" warnings follow its death (the 115 is Open MPI 4.1.4 printing
+/// errno instead of the socket's error, open-mpi/ompi#10734). It happens
+/// before any generation ran, in 2-7% of 6-rank starts on this loaded
+/// 2-core machine; see /work/shared/SLURM.md and the README.
+fn startup_crash(stderr: &str) -> bool {
+    stderr.contains("Segmentation fault")
+        && stderr.contains("Operation now in progress (115)")
+        && !stderr.contains("life-tui: ")
+}
+
+/// [`spawn_long`], returning once all 6 ranks run and are past MPI_Init
+/// (the job still runs a moment after they all appeared). A start lost to
+/// [`startup_crash`] is retried, at most [`STARTUP_RETRIES`] times in a
+/// row; any other early end fails the test.
+fn start_long(cluster: &Cluster) -> (Job, Vec<u32>) {
+    for _ in 0..=STARTUP_RETRIES {
+        let mut job = spawn_long(cluster);
+        let ranks = cluster.all_running(6);
+        std::thread::sleep(Duration::from_millis(300));
+        let all_there = ranks.iter().all(|&p| slurm_rank(p).is_some());
+        match job.try_wait().expect("wait for srun") {
+            None if all_there => return (job, ranks),
+            _ => {
+                // A rank gone: Slurm ends the step (KillOnBadExit).
+                let status = wait_or_kill(&mut job, Duration::from_secs(10));
+                let stderr = stderr_after(&mut job);
+                assert!(
+                    startup_crash(&stderr),
+                    "the job ended ({status}) before it was touched:\n{stderr}"
+                );
+                let lost = STARTUP_CRASHES.fetch_add(1, Ordering::SeqCst) + 1;
+                eprintln!(
+                    "start-up crash #{lost} (Open MPI under PMIx), starting again:\n{stderr}"
+                );
+                cluster.assert_no_rank_left(Duration::from_secs(10));
+            }
+        }
+    }
+    panic!("{STARTUP_RETRIES} job starts in a row lost to the start-up crash");
+}
+
 fn stderr_after(job: &mut Job) -> String {
     let mut text = String::new();
     if let Some(mut pipe) = job.stderr.take() {
@@ -503,8 +559,7 @@ fn crashed(stderr: &str) -> Option<&str> {
 #[test]
 fn kill_9_of_a_remote_rank_under_srun_ends_the_job_within_1_second() {
     let Some(cluster) = Cluster::up() else { return };
-    let mut job = spawn_long(&cluster);
-    cluster.all_running(6);
+    let (mut job, _) = start_long(&cluster);
     let victim = cluster.ranks(Some(2))[1];
     let killed = Instant::now();
     kill_9(victim);
@@ -522,8 +577,7 @@ fn kill_9_of_a_remote_rank_under_srun_ends_the_job_within_1_second() {
 #[test]
 fn a_crashed_node_ends_the_job_within_15_seconds_and_leaves_no_rank() {
     let Some(cluster) = Cluster::up() else { return };
-    let mut job = spawn_long(&cluster);
-    cluster.all_running(6);
+    let (mut job, _) = start_long(&cluster);
     // slurmd, slurmstepd and both ranks of node 2, all at once.
     script(&["crash", &cluster.id, "2"]);
     let crashed_at = Instant::now();
@@ -540,8 +594,7 @@ fn a_crashed_node_ends_the_job_within_15_seconds_and_leaves_no_rank() {
 #[test]
 fn a_cut_link_ends_the_job_within_15_seconds_and_leaves_no_rank() {
     let Some(cluster) = Cluster::up() else { return };
-    let mut job = spawn_long(&cluster);
-    cluster.all_running(6);
+    let (mut job, _) = start_long(&cluster);
     script(&["link", &cluster.id, "2", "down"]);
     let cut = Instant::now();
     let status = wait_or_kill(&mut job, Duration::from_secs(40));
@@ -570,9 +623,9 @@ fn kill_9_of_a_rank_in_a_loop_no_segfault_no_hang_no_orphan() {
     let Some(cluster) = Cluster::up() else { return };
     let runs = kill_runs();
     let mut times = Vec::new();
-    for run in 0..runs {
-        let mut job = spawn_long(&cluster);
-        let ranks = cluster.all_running(6);
+    let mut run = 0;
+    while run < runs {
+        let (mut job, ranks) = start_long(&cluster);
         // Each rank in turn, at a different moment of its generation loop.
         let victim = ranks
             .iter()
@@ -588,10 +641,17 @@ fn kill_9_of_a_rank_in_a_loop_no_segfault_no_hang_no_orphan() {
         .is_err()
         {
             let status = wait_or_kill(&mut job, Duration::from_secs(10));
-            panic!(
-                "run {run}: the job ended ({status}) before its rank was killed:\n{}",
-                stderr_after(&mut job)
+            let stderr = stderr_after(&mut job);
+            assert!(
+                startup_crash(&stderr),
+                "run {run}: the job ended ({status}) before its rank was killed:\n{stderr}"
             );
+            let lost = STARTUP_CRASHES.fetch_add(1, Ordering::SeqCst) + 1;
+            eprintln!(
+                "run {run}: start-up crash #{lost} (Open MPI under PMIx), run again:\n{stderr}"
+            );
+            cluster.assert_no_rank_left(Duration::from_secs(10));
+            continue;
         }
         // A hang: srun still there long after a killed rank ended its step
         // in 0.3 s.
@@ -603,13 +663,19 @@ fn kill_9_of_a_rank_in_a_loop_no_segfault_no_hang_no_orphan() {
         // An orphan: a rank still running once its job is over.
         cluster.assert_no_rank_left(Duration::from_secs(5));
         times.push(took);
+        run += 1;
     }
+    assert!(
+        STARTUP_CRASHES.load(Ordering::SeqCst) <= runs.div_ceil(5),
+        "more than one job start in five lost to the start-up crash"
+    );
     times.sort();
     eprintln!(
-        "kill loop: {runs} runs, 0 segfaults, 0 hangs, 0 orphans; srun ended in {:?} .. {:?} (median {:?})",
+        "kill loop: {runs} runs, 0 segfaults, 0 hangs, 0 orphans; srun ended in {:?} .. {:?} (median {:?}); job starts lost to the start-up crash and retried (whole test binary): {}",
         times[0],
         times[times.len() - 1],
-        times[times.len() / 2]
+        times[times.len() / 2],
+        STARTUP_CRASHES.load(Ordering::SeqCst)
     );
 }
 
