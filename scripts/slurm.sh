@@ -144,17 +144,6 @@ EOF
         chmod 1777 "$state/$id-n$i/tmp"
     done
     echo "PartitionName=main Nodes=ALL Default=YES MaxTime=INFINITE State=UP" >>"$state/slurm.conf"
-    # mpi.conf, read from slurm.conf's directory. PMIxDirectConn=false: the
-    # PMIx fences between the nodes' slurmstepds go through slurmd instead of
-    # the stepds' own direct connections. With those (Slurm's default), 11 of
-    # 150 6-rank job starts here had a rank still in MPI_Init's modex fence
-    # while its peers had passed both of MPI_Init's fences: its first message
-    # hit an unregistered handler in Open MPI's mca_btl_tcp.so (SIGSEGV at
-    # address 0), and its node-mate found its shared-memory segment missing.
-    # Without them: 0 of 150 (see /work/shared/SLURM.md and the README).
-    # SLURM_PMIX_DIRECT_CONN=false in a job's environment does the same for
-    # one job; the example job scripts set it.
-    echo "PMIxDirectConn=false" >"$state/mpi.conf"
 }
 
 start_slurmd() {

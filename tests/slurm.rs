@@ -257,8 +257,8 @@ fn srun_over_three_nodes_matches_one_rank_at_every_report() {
 
     let mut args = vec!["-N", "3", "-n", "6", BIN];
     args.extend(SOUP);
-    let out = run_with_timeout(cluster.srun(&args), common::TIMEOUT);
-    assert_eq!(reports(&out), one);
+    let out = retry_startup_crash(|| run_with_timeout(cluster.srun(&args), common::TIMEOUT));
+    assert_eq!(reports(&out), one, "{}", stderr_of(&out));
     assert_eq!(ranks_in(&out), 6);
 }
 
@@ -331,13 +331,27 @@ fn sbatch_of_the_example_script_completes_with_the_one_rank_hash() {
     // The script as shipped: its options replace the built-in soup.
     let mut args = vec![&out_arg as &str, &chdir, JOB_SCRIPT];
     args.extend(&SOUP[1..]);
-    let mut command = cluster.command("sbatch", &args);
-    command.env("LIFE_TUI", BIN);
+    let submit = || {
+        let mut command = cluster.command("sbatch", &args);
+        command.env("LIFE_TUI", BIN);
+        let out = run_with_timeout(command, common::TIMEOUT);
+        assert!(out.status.success(), "sbatch: {out:?}");
+        let id = job_id(&stdout_of(&out));
+        let state = wait_for_job(&cluster, &id, common::TIMEOUT);
+        (id, state)
+    };
     let submitted = Instant::now();
-    let out = run_with_timeout(command, common::TIMEOUT);
-    assert!(out.status.success(), "sbatch: {out:?}");
-    let id = job_id(&stdout_of(&out));
-    let state = wait_for_job(&cluster, &id, common::TIMEOUT);
+    let (mut id, mut state) = submit();
+    for _ in 0..STARTUP_RETRIES {
+        let text = std::fs::read_to_string(&out_file).unwrap_or_default();
+        if state == "COMPLETED" || !startup_crash(&text) {
+            break;
+        }
+        let lost = STARTUP_CRASHES.fetch_add(1, Ordering::SeqCst) + 1;
+        eprintln!("start-up crash #{lost} (Open MPI under PMIx), submitting again:\n{text}");
+        std::fs::remove_file(&out_file).expect("remove the job's output");
+        (id, state) = submit();
+    }
     eprintln!(
         "sbatch of the example script: {state} in {:?}",
         submitted.elapsed()
@@ -530,6 +544,22 @@ fn start_long(cluster: &Cluster) -> (Job, Vec<u32>) {
         }
     }
     panic!("{STARTUP_RETRIES} job starts in a row lost to the start-up crash");
+}
+
+/// `run()`'s output, run again when it was lost to [`startup_crash`] (at
+/// most [`STARTUP_RETRIES`] times).
+fn retry_startup_crash(run: impl Fn() -> Output) -> Output {
+    let mut out = run();
+    for _ in 0..STARTUP_RETRIES {
+        let stderr = stderr_of(&out);
+        if out.status.success() || !startup_crash(&stderr) {
+            break;
+        }
+        let lost = STARTUP_CRASHES.fetch_add(1, Ordering::SeqCst) + 1;
+        eprintln!("start-up crash #{lost} (Open MPI under PMIx), starting again:\n{stderr}");
+        out = run();
+    }
+    out
 }
 
 fn stderr_after(job: &mut Job) -> String {

@@ -123,22 +123,32 @@ impl Drop for Waiting {
     }
 }
 
+/// How long this process was stopped during a nap of `nap` (meant to be
+/// [`WATCH_EVERY`]), when the nap was far too long to be only a late wake-up.
+fn stopped_for(nap: Duration) -> Option<Duration> {
+    (nap > WATCH_EVERY * 10).then(|| nap - WATCH_EVERY)
+}
+
 fn watchdog(rank: usize, timeout: Duration) {
     let mut looked = Instant::now();
     loop {
         std::thread::sleep(WATCH_EVERY);
         // A nap far longer than asked means this process itself was
-        // stopped (SIGSTOP, a frozen VM): its peers are not to blame, and
-        // the launcher that woke it is probably tearing the job down.
-        let suspended = looked.elapsed() > WATCH_EVERY * 10;
+        // stopped (SIGSTOP, a frozen VM, an overloaded machine): its peers
+        // are not to blame for that time, so the wait is moved on by it.
+        // Only by it: restarting the whole wait instead let a rank on an
+        // overloaded machine, stalled a few seconds now and then, wait for
+        // a lost peer for ever.
+        let nap = looked.elapsed();
         looked = Instant::now();
         let since = WAITING_SINCE.load(Ordering::SeqCst);
         if since == 0 {
             continue;
         }
-        if suspended {
+        if let Some(stopped) = stopped_for(nap) {
+            let moved = (since + stopped.as_millis() as u64).min(now_ms());
             let _ =
-                WAITING_SINCE.compare_exchange(since, now_ms(), Ordering::SeqCst, Ordering::SeqCst);
+                WAITING_SINCE.compare_exchange(since, moved, Ordering::SeqCst, Ordering::SeqCst);
             continue;
         }
         let what = WAITING_FOR.load(Ordering::SeqCst);
@@ -187,4 +197,19 @@ pub fn abort_on_panic() {
             SimpleCommunicator::world().abort(i32::from(exit::INTERNAL));
         }
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_late_wake_up_is_not_a_stop_and_a_long_nap_counts_only_its_excess() {
+        assert_eq!(stopped_for(WATCH_EVERY), None);
+        assert_eq!(stopped_for(WATCH_EVERY * 10), None);
+        assert_eq!(
+            stopped_for(Duration::from_secs(5)),
+            Some(Duration::from_secs(5) - WATCH_EVERY)
+        );
+    }
 }
