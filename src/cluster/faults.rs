@@ -78,6 +78,9 @@ const ROOT_FILES_PATIENCE: u32 = 6;
 /// How often the watchdog looks.
 const WATCH_EVERY: Duration = Duration::from_millis(200);
 
+/// How long a rank asked to stop by a signal waits for silent peers.
+const STOP_PATIENCE: Duration = Duration::from_millis(400);
+
 static EPOCH: OnceLock<Instant> = OnceLock::new();
 /// Milliseconds since [`EPOCH`] (plus one) when the current wait began;
 /// 0 while not waiting.
@@ -132,7 +135,11 @@ fn stopped_for(nap: Duration) -> Option<Duration> {
 fn watchdog(rank: usize, timeout: Duration) {
     let mut looked = Instant::now();
     loop {
-        std::thread::sleep(WATCH_EVERY);
+        std::thread::sleep(if crate::signals::received().is_some() {
+            WATCH_EVERY / 4
+        } else {
+            WATCH_EVERY
+        });
         // A nap far longer than asked means this process itself was
         // stopped (SIGSTOP, a frozen VM, an overloaded machine): its peers
         // are not to blame for that time, so the wait is moved on by it.
@@ -152,12 +159,35 @@ fn watchdog(rank: usize, timeout: Duration) {
             continue;
         }
         let what = WAITING_FOR.load(Ordering::SeqCst);
+        let waited = Duration::from_millis(now_ms().saturating_sub(since));
+        // Asked to stop (Slurm ending the step, a time limit, Ctrl-C) and
+        // the peers have not answered for a while: a stop at an agreed
+        // generation cannot happen, and SIGKILL follows KillWait seconds
+        // later. Slurm ends a step that lost a rank with SIGTERM to the
+        // others, which wait for the dead one: end now, as the signal
+        // would have without the checkpoint handler.
+        if let Some(signal) = crate::signals::received()
+            && what != Wait::RootFiles as u8
+            && waited > STOP_PATIENCE
+            && WAITING_SINCE.load(Ordering::SeqCst) == since
+        {
+            if let Some(hook) = BEFORE_EXIT.get() {
+                hook();
+            }
+            let line = format!(
+                "life-tui: rank {rank}: asked to stop by {}, but its peers have not answered for {} ms: no checkpoint; ending with status {}\n",
+                crate::signals::name(signal),
+                waited.as_millis(),
+                128 + signal
+            );
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+            signal_hook::low_level::exit(128 + signal);
+        }
         let limit = if what == Wait::RootFiles as u8 {
             timeout * ROOT_FILES_PATIENCE
         } else {
             timeout
         };
-        let waited = Duration::from_millis(now_ms().saturating_sub(since));
         if waited <= limit || WAITING_SINCE.load(Ordering::SeqCst) != since {
             continue;
         }
