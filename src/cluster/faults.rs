@@ -178,10 +178,10 @@ fn watchdog(rank: usize, timeout: Duration) {
                 "life-tui: rank {rank}: asked to stop by {}, but its peers have not answered for {} ms: no checkpoint; ending with status {}\n",
                 crate::signals::name(signal),
                 waited.as_millis(),
-                128 + signal
+                exit::stopped_without_checkpoint(signal)
             );
             let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
-            signal_hook::low_level::exit(128 + signal);
+            signal_hook::low_level::exit(i32::from(exit::stopped_without_checkpoint(signal)));
         }
         let limit = if what == Wait::RootFiles as u8 {
             timeout * ROOT_FILES_PATIENCE
