@@ -7,7 +7,7 @@ CARGO ?= cargo
 BIN := target/release/life-tui
 MPIRUN := scripts/mpi-env.sh mpirun
 
-.PHONY: demo test test-mpich test-long deps build lint bench headless-demo clean install
+.PHONY: demo test test-mpich test-long test-slurm-kill-loop deps build lint bench headless-demo clean install
 
 deps:
 	@command -v cargo >/dev/null || { echo "error: cargo not found; install Rust from rustup.rs" >&2; exit 1; }
@@ -85,6 +85,12 @@ endif
 
 clean:
 	$(CARGO) clean
+
+# The issue's kill loop under Slurm, 30 runs (make test runs 5): kill -9 of
+# a rank of a 6-rank srun job over 3 nodes, each rank in turn; no
+# segfault, no hang, no rank left (tests/slurm.rs, root).
+test-slurm-kill-loop: deps
+	LIFE_TUI_SLURM_KILL_RUNS=30 $(CARGO) test --profile ci --test slurm -- kill_9_of_a_rank_in_a_loop --nocapture
 
 # The histories too long for `make test` (rabbits, lidka: over 10^12 cell updates).
 test-long: deps

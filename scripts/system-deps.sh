@@ -10,7 +10,12 @@
 # asciinema: the tests replay --record files with `asciinema cat`.
 # golly: its command-line bgolly is the reference the plane tests compare
 # every built-in pattern with (tests/plane_golly.rs), and the bench's.
-LIFE_TUI_PACKAGES=(openmpi-bin libopenmpi-dev libclang-dev pkg-config tmux asciinema golly)
+# munge slurmctld slurmd slurm-client: the real Slurm cluster that
+# tests/slurm.rs brings up in namespaces (scripts/slurm.sh). libpmix-dev:
+# Slurm's PMIx plugin dlopens the unversioned libpmix.so, which only the
+# -dev package ships (libopenmpi-dev brings it too, but nothing says it must).
+LIFE_TUI_PACKAGES=(openmpi-bin libopenmpi-dev libclang-dev pkg-config tmux asciinema golly
+    munge slurmctld slurmd slurm-client libpmix-dev)
 
 # Is the Debian package itself installed? (Only asked where dpkg exists.)
 dpkg_installed() {
@@ -54,6 +59,41 @@ bgolly_usable() {
     { bgolly 2>/dev/null || true; } | grep -q '^This is bgolly '
 }
 
+# The Slurm daemons and clients as scripts/slurm.sh runs them, each given
+# its configuration through SLURM_CONF (the clients read one even for -V and
+# nothing under /etc is used): each answers -V with the Slurm version.
+slurm_tool_usable() {
+    local tool conf ok=0
+    conf=$(mktemp) || return 1
+    printf 'ClusterName=check\nSlurmctldHost=localhost\n' >"$conf"
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null 2>&1 \
+            && SLURM_CONF=$conf "$tool" -V 2>/dev/null | grep -q '^slurm' || { ok=1; break; }
+    done
+    rm -f "$conf"
+    return $ok
+}
+
+# munged as scripts/slurm.sh starts it (foreground, its own socket and key)
+# and the munge client the harness checks credentials with.
+munge_usable() {
+    command -v munged >/dev/null 2>&1 && command -v munge >/dev/null 2>&1 \
+        && command -v unmunge >/dev/null 2>&1 \
+        && munged -V 2>/dev/null | grep -q '^munge-'
+}
+
+# srun --mpi=pmix: slurmstepd loads Slurm's PMIx plugin, which dlopens
+# "libpmix.so" by that name through the dynamic loader.
+pmix_plugin_usable() {
+    local dir
+    for dir in /usr/lib/x86_64-linux-gnu/slurm-wlm /usr/lib/*/slurm-wlm /usr/lib64/slurm /usr/lib/slurm; do
+        [ -e "$dir/mpi_pmix.so" ] && break
+        dir=""
+    done
+    [ -n "$dir" ] || return 1
+    ldconfig -p 2>/dev/null | grep -q '^[[:space:]]*libpmix\.so '
+}
+
 # Does the system lack what PACKAGE provides? (0 = missing)
 dep_missing() {
     if command -v dpkg-query >/dev/null 2>&1 && ! dpkg_installed "$1"; then
@@ -67,6 +107,11 @@ dep_missing() {
         tmux) ! command -v tmux >/dev/null 2>&1 ;;
         asciinema) ! command -v asciinema >/dev/null 2>&1 ;;
         golly) ! bgolly_usable ;;
+        munge) ! munge_usable ;;
+        slurmctld) ! slurm_tool_usable slurmctld ;;
+        slurmd) ! { slurm_tool_usable slurmd && command -v slurmstepd >/dev/null 2>&1; } ;;
+        slurm-client) ! slurm_tool_usable srun sbatch salloc squeue sinfo scontrol scancel ;;
+        libpmix-dev) ! pmix_plugin_usable ;;
         *) echo "system-deps: no check for $1" >&2; return 0 ;;
     esac
 }

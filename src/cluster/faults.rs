@@ -75,16 +75,17 @@ pub(super) enum Wait {
 /// How many timeouts a wait for rank 0's files may last.
 const ROOT_FILES_PATIENCE: u32 = 6;
 
+/// How often the watchdog looks.
+const WATCH_EVERY: Duration = Duration::from_millis(200);
+
 /// How long a rank that got a stopping signal waits for its peers to
 /// agree on the stop. They all look within about 50 ms of each other, so
 /// a longer silence means the signal came from a launcher tearing the job
-/// down after a peer was lost (mpirun's daemon behind a cut link sends
-/// SIGTERM, and may never follow with SIGKILL): then end at once, as the
-/// signal's default action would have.
-const STOP_GRACE: Duration = Duration::from_secs(2);
-
-/// How often the watchdog looks.
-const WATCH_EVERY: Duration = Duration::from_millis(200);
+/// down after a peer was lost (Slurm's SIGTERM to the rest of a step that
+/// lost a rank, mpirun's daemon behind a cut link, which may never follow
+/// with SIGKILL): then end at once, as the signal's default action would
+/// have. Short, for Slurm's kill -9 target (the job gone within 1 s).
+const STOP_PATIENCE: Duration = Duration::from_millis(400);
 
 static EPOCH: OnceLock<Instant> = OnceLock::new();
 /// Milliseconds since [`EPOCH`] (plus one) when the current wait began;
@@ -131,15 +132,28 @@ impl Drop for Waiting {
     }
 }
 
+/// How long this process was stopped during a nap of `nap` (meant to be
+/// [`WATCH_EVERY`]), when the nap was far too long to be only a late wake-up.
+fn stopped_for(nap: Duration) -> Option<Duration> {
+    (nap > WATCH_EVERY * 10).then(|| nap - WATCH_EVERY)
+}
+
 fn watchdog(rank: usize, timeout: Duration) {
     let mut looked = Instant::now();
     let mut signalled: Option<(i32, u64)> = None;
     loop {
-        std::thread::sleep(WATCH_EVERY);
+        std::thread::sleep(if crate::signals::received().is_some() {
+            WATCH_EVERY / 4
+        } else {
+            WATCH_EVERY
+        });
         // A nap far longer than asked means this process itself was
-        // stopped (SIGSTOP, a frozen VM): its peers are not to blame, and
-        // the launcher that woke it is probably tearing the job down.
-        let suspended = looked.elapsed() > WATCH_EVERY * 10;
+        // stopped (SIGSTOP, a frozen VM, an overloaded machine): its peers
+        // are not to blame for that time, so the wait is moved on by it.
+        // Only by it: restarting the whole wait instead let a rank on an
+        // overloaded machine, stalled a few seconds now and then, wait for
+        // a lost peer for ever.
+        let nap = looked.elapsed();
         looked = Instant::now();
         if signalled.is_none() {
             signalled = crate::signals::received().map(|signal| (signal, now_ms()));
@@ -148,31 +162,43 @@ fn watchdog(rank: usize, timeout: Duration) {
         if since == 0 {
             continue;
         }
+        if let Some(stopped) = stopped_for(nap) {
+            let moved = (since + stopped.as_millis() as u64).min(now_ms());
+            let _ =
+                WAITING_SINCE.compare_exchange(since, moved, Ordering::SeqCst, Ordering::SeqCst);
+            continue;
+        }
         let what = WAITING_FOR.load(Ordering::SeqCst);
+        let waited = Duration::from_millis(now_ms().saturating_sub(since));
+        // Asked to stop (Slurm ending the step, a time limit, Ctrl-C) and
+        // the peers have not answered for a while: a stop at an agreed
+        // generation cannot happen, and SIGKILL follows KillWait seconds
+        // later. Slurm ends a step that lost a rank with SIGTERM to the
+        // others, which wait for the dead one: end now, as the signal
+        // would have without the checkpoint handler. Counted from the
+        // signal: a wait begun long before it is no sign yet.
         if let Some((signal, at)) = signalled
             && what != Wait::RootFiles as u8
-            && now_ms().saturating_sub(since.max(at)) > STOP_GRACE.as_millis() as u64
+            && now_ms().saturating_sub(since.max(at)) > STOP_PATIENCE.as_millis() as u64
             && WAITING_SINCE.load(Ordering::SeqCst) == since
         {
+            if let Some(hook) = BEFORE_EXIT.get() {
+                hook();
+            }
             let line = format!(
-                "life-tui: rank {rank} got {} but its peers did not answer for {} s to agree on a stop; ending at once\n",
+                "life-tui: rank {rank}: asked to stop by {}, but its peers have not answered for {} ms: no checkpoint; ending with status {}\n",
                 crate::signals::name(signal),
-                STOP_GRACE.as_secs()
+                waited.as_millis(),
+                exit::stopped_without_checkpoint(signal)
             );
             let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
             signal_hook::low_level::exit(i32::from(exit::stopped_without_checkpoint(signal)));
-        }
-        if suspended {
-            let _ =
-                WAITING_SINCE.compare_exchange(since, now_ms(), Ordering::SeqCst, Ordering::SeqCst);
-            continue;
         }
         let limit = if what == Wait::RootFiles as u8 {
             timeout * ROOT_FILES_PATIENCE
         } else {
             timeout
         };
-        let waited = Duration::from_millis(now_ms().saturating_sub(since));
         if waited <= limit || WAITING_SINCE.load(Ordering::SeqCst) != since {
             continue;
         }
@@ -212,4 +238,19 @@ pub fn abort_on_panic() {
             SimpleCommunicator::world().abort(i32::from(exit::INTERNAL));
         }
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_late_wake_up_is_not_a_stop_and_a_long_nap_counts_only_its_excess() {
+        assert_eq!(stopped_for(WATCH_EVERY), None);
+        assert_eq!(stopped_for(WATCH_EVERY * 10), None);
+        assert_eq!(
+            stopped_for(Duration::from_secs(5)),
+            Some(Duration::from_secs(5) - WATCH_EVERY)
+        );
+    }
 }
