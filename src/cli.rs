@@ -15,55 +15,55 @@ use crate::engine::{DEFAULT_HALO_DEPTH, Edge, Rule};
 #[command(name = "life-tui", version, about, long_about, after_help = AFTER_HELP)]
 pub struct Cli {
     /// Run without a terminal; rank 0 prints JSON Lines to stdout
-    #[arg(long)]
+    #[arg(help_heading = "The run", long)]
     pub headless: bool,
 
     /// Grid width in cells [default: the terminal, or the pattern plus a margin]
-    #[arg(long, value_name = "CELLS", value_parser = parse_size, allow_negative_numbers = true)]
+    #[arg(help_heading = "The grid", long, value_name = "CELLS", value_parser = parse_size, allow_negative_numbers = true)]
     pub width: Option<usize>,
 
     /// Grid height in cells [default: the terminal, or the pattern plus a margin]
-    #[arg(long, value_name = "CELLS", value_parser = parse_size, allow_negative_numbers = true)]
+    #[arg(help_heading = "The grid", long, value_name = "CELLS", value_parser = parse_size, allow_negative_numbers = true)]
     pub height: Option<usize>,
 
     /// Generations to run (headless) [default: 100]; 0 just reports the initial grid
-    #[arg(long, value_name = "N", value_parser = parse_count, allow_negative_numbers = true)]
+    #[arg(help_heading = "The run", long, value_name = "N", value_parser = parse_count, allow_negative_numbers = true)]
     pub generations: Option<u64>,
 
     /// Seed of the random soup; the same seed gives the same grid for any number of ranks
-    #[arg(long, value_name = "U64", value_parser = parse_seed, allow_negative_numbers = true)]
+    #[arg(help_heading = "The grid", long, value_name = "U64", value_parser = parse_seed, allow_negative_numbers = true)]
     pub seed: Option<u64>,
 
     /// Fraction of live cells in the random soup, from 0 to 1
-    #[arg(long, value_name = "FRACTION", default_value = "0.5", value_parser = parse_density, allow_negative_numbers = true)]
+    #[arg(help_heading = "The grid", long, value_name = "FRACTION", default_value = "0.5", value_parser = parse_density, allow_negative_numbers = true)]
     pub density: f64,
 
     /// Life-like rule: B3/S23, S23/B3, B3S23, 23/3 or a name (Life, HighLife, Seeds, ...)
-    #[arg(long, value_name = "RULE", value_parser = parse_rule)]
+    #[arg(help_heading = "The run", long, value_name = "RULE", value_parser = parse_rule)]
     pub rule: Option<Rule>,
 
     /// What lies past the edges: a torus (wrap around), dead cells, or no edges at all (the unbounded plane)
-    #[arg(long, value_enum, value_name = "EDGE")]
+    #[arg(help_heading = "The grid", long, value_enum, value_name = "EDGE")]
     pub edge: Option<EdgeArg>,
 
     /// Print population and hash every N generations (and at generation 0)
-    #[arg(long, value_name = "N", value_parser = parse_positive, allow_negative_numbers = true)]
+    #[arg(help_heading = "Output and checkpoints", long, value_name = "N", value_parser = parse_positive, allow_negative_numbers = true)]
     pub report_every: Option<u64>,
 
     /// Write the final grid to this file as RLE (headless)
-    #[arg(long, value_name = "FILE.rle")]
+    #[arg(help_heading = "Output and checkpoints", long, value_name = "FILE.rle")]
     pub output: Option<PathBuf>,
 
     /// Start from a pattern: a file (.rle, .cells, .lif, .life) or a built-in name (see --list-patterns)
-    #[arg(long, value_name = "FILE|NAME")]
+    #[arg(help_heading = "Patterns", long, value_name = "FILE|NAME")]
     pub pattern: Option<String>,
 
     /// Put the pattern's top-left corner at column X, row Y [default: centred]
-    #[arg(long, value_name = "X,Y", value_parser = parse_at, requires = "pattern")]
+    #[arg(help_heading = "Patterns", long, value_name = "X,Y", value_parser = parse_at, requires = "pattern")]
     pub at: Option<(usize, usize)>,
 
     /// List the built-in patterns and exit
-    #[arg(long)]
+    #[arg(help_heading = "Patterns", long)]
     pub list_patterns: bool,
 
     /// Print the man page (roff) and exit: what `make install` installs
@@ -75,23 +75,33 @@ pub struct Cli {
     pub completions: Option<clap_complete::Shell>,
 
     /// Save the whole grid every N generations to --checkpoint (atomic; Golly-readable extended RLE)
-    #[arg(long, value_name = "N", value_parser = parse_positive, allow_negative_numbers = true, requires = "checkpoint")]
+    #[arg(help_heading = "Output and checkpoints", long, value_name = "N", value_parser = parse_positive, allow_negative_numbers = true, requires = "checkpoint")]
     pub checkpoint_every: Option<u64>,
 
     /// The checkpoint file written every --checkpoint-every generations,
     /// and where a signal stops a headless run (see Signals below)
-    #[arg(long, value_name = "FILE.rle", requires = "checkpoint_every")]
+    #[arg(
+        help_heading = "Output and checkpoints",
+        long,
+        value_name = "FILE.rle",
+        requires = "checkpoint_every"
+    )]
     pub checkpoint: Option<PathBuf>,
 
     /// Continue from a checkpoint (or any --output file), on any number of ranks;
     /// --generations then counts from the start of the original run
-    #[arg(long, value_name = "FILE.rle", conflicts_with_all = ["pattern", "width", "height", "at", "edge", "seed", "density"])]
+    #[arg(help_heading = "Output and checkpoints", long, value_name = "FILE.rle", conflicts_with_all = ["pattern", "width", "height", "at", "edge", "seed", "density"])]
     pub resume: Option<String>,
 
     /// Resume from --checkpoint when that file exists, else start as the
     /// other options say: one command line for a job that may be requeued
     /// (on any number of ranks)
-    #[arg(long = "continue", requires = "checkpoint", conflicts_with = "resume")]
+    #[arg(
+        help_heading = "Output and checkpoints",
+        long = "continue",
+        requires = "checkpoint",
+        conflicts_with = "resume"
+    )]
     pub continue_run: bool,
 
     /// Seconds a rank waits for a peer (halo rows, a reduction) before it
@@ -99,55 +109,60 @@ pub struct Cli {
     /// status 4; 0 waits forever. A paused live view is never timed out
     /// [default: 10; 20 under mpirun, whose own keepalive must act first
     /// on a cut link]
-    #[arg(long, value_name = "SECS", value_parser = parse_count, allow_negative_numbers = true)]
+    #[arg(help_heading = "The run", long, value_name = "SECS", value_parser = parse_count, allow_negative_numbers = true)]
     pub peer_timeout: Option<u64>,
 
     /// Add per-rank compute and exchange times to the headless summary
-    #[arg(long)]
+    #[arg(help_heading = "The run", long)]
     pub timing: bool,
 
     /// Generations stepped per halo exchange (headless), 1 to 64: each rank
     /// then swaps K edge rows with its neighbours and reads and writes its
     /// strip once every K generations. Capped at the smallest strip's height
-    #[arg(long, value_name = "K", default_value_t = DEFAULT_HALO_DEPTH, value_parser = parse_halo_depth, allow_negative_numbers = true)]
+    #[arg(help_heading = "The run", long, value_name = "K", default_value_t = DEFAULT_HALO_DEPTH, value_parser = parse_halo_depth, allow_negative_numbers = true)]
     pub halo_depth: usize,
 
     /// Keep the strips even (headless): by default, rows move from ranks
     /// that compute slowly to fast ones while the run goes on
-    #[arg(long)]
+    #[arg(help_heading = "The run", long)]
     pub no_balance: bool,
 
     /// Step every cell at every generation (headless), instead of only the
     /// tiles near the last generation's changes while few change: the same
     /// results, for comparing the two
-    #[arg(long)]
+    #[arg(help_heading = "The run", long)]
     pub dense: bool,
 
     /// Terminal to draw the live view on [default: /dev/tty]; for launchers
     /// that give ranks no controlling terminal (MPICH): --tty $(tty)
-    #[arg(long, value_name = "DEVICE")]
+    #[arg(help_heading = "The live view", long, value_name = "DEVICE")]
     pub tty: Option<PathBuf>,
 
     /// Record the live view to FILE as an asciicast v2 file (asciinema's
     /// format): exactly what is drawn, replayed by `asciinema play FILE`
-    #[arg(long, value_name = "FILE.cast", conflicts_with = "headless")]
+    #[arg(
+        help_heading = "The live view",
+        long,
+        value_name = "FILE.cast",
+        conflicts_with = "headless"
+    )]
     pub record: Option<PathBuf>,
 
     /// Presenter mode: a tour of patterns (the built-in classics, or a
     /// playlist FILE, one stop a line: PATTERN [rule=R] [size=WxH] [zoom=N]
     /// [edge=torus|dead] [| TITLE] [| CAPTION]). Right/PageDown and
     /// Left/PageUp go to the next and previous stop (hjkl still pan)
-    #[arg(long, value_name = "FILE", num_args = 0..=1, conflicts_with_all = ["headless", "pattern", "resume", "at"])]
+    #[arg(help_heading = "Presenter", long, value_name = "FILE", num_args = 0..=1, conflicts_with_all = ["headless", "pattern", "resume", "at"])]
     pub tour: Option<Option<PathBuf>>,
 
     /// In presenter mode, go to the next stop every N seconds (after the
     /// last, back to the first)
-    #[arg(long, value_name = "N", value_parser = parse_positive, allow_negative_numbers = true, requires = "tour")]
+    #[arg(help_heading = "Presenter", long, value_name = "N", value_parser = parse_positive, allow_negative_numbers = true, requires = "tour")]
     pub tour_seconds: Option<u64>,
 
     /// Pause the live view when the pattern dies out or repeats itself
     /// (always on in presenter mode)
-    #[arg(long, conflicts_with = "headless")]
+    #[arg(help_heading = "The live view", long, conflicts_with = "headless")]
     pub auto_pause: bool,
 }
 

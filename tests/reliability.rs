@@ -593,3 +593,35 @@ fn version_names_the_commit_the_mpi_library_and_the_kernel() {
         );
     }
 }
+
+/// `--help` groups its options: the run, the grid, patterns, output and
+/// checkpoints, the live view, the presenter.
+#[test]
+fn help_groups_the_options_under_headings() {
+    let output = alone(&["--help"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let help = stdout_of(&output);
+    for (heading, option) in [
+        ("The run:", "--generations"),
+        ("The grid:", "--width"),
+        ("Patterns:", "--pattern"),
+        ("Output and checkpoints:", "--checkpoint"),
+        ("The live view:", "--tty"),
+        ("Presenter:", "--tour"),
+    ] {
+        let at = help
+            .find(&format!("\n{heading}\n"))
+            .unwrap_or_else(|| panic!("no heading {heading}:\n{help}"));
+        let section = &help[at + heading.len() + 2..];
+        // Up to the next heading: a line of its own, flush left, ending in ':'.
+        let end = section
+            .lines()
+            .position(|l| l.ends_with(':') && l.starts_with(|c: char| c.is_ascii_uppercase()))
+            .unwrap_or(usize::MAX);
+        let section: String = section.lines().take(end).collect::<Vec<_>>().join("\n");
+        assert!(
+            section.contains(option),
+            "{option} not under {heading}:\n{section}"
+        );
+    }
+}
