@@ -49,7 +49,6 @@ struct Report {
 /// The last line of a run a signal stopped, instead of the summary.
 #[derive(Serialize)]
 struct Stopped {
-    signal: String,
     generation: u64,
     population: u64,
     hash: String,
@@ -279,7 +278,6 @@ pub fn run(
                 options,
                 signal,
                 Stopped {
-                    signal: signals::name(signal),
                     generation,
                     population,
                     hash,
@@ -359,11 +357,22 @@ fn stopped(
 ) -> Error {
     let generation = line.generation;
     if cluster.is_root() {
+        // The signal's name first, from the signal itself.
+        #[derive(Serialize)]
+        struct Line {
+            signal: String,
+            #[serde(flatten)]
+            at: Stopped,
+        }
         #[derive(Serialize)]
         struct Last {
-            stopped: Stopped,
+            stopped: Line,
         }
-        write_line(out, &Last { stopped: line });
+        let stopped = Line {
+            signal: signals::name(signal),
+            at: line,
+        };
+        write_line(out, &Last { stopped });
     }
     Error::Stopped {
         signal,

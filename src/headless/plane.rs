@@ -187,7 +187,6 @@ pub fn run(
                 options,
                 signal,
                 Stopped {
-                    signal: crate::signals::name(signal),
                     generation,
                     population: last.population,
                     hash: last.hash,
