@@ -66,7 +66,7 @@ impl PlaneBands {
     pub fn for_cells(cells: &[(i64, i64)], ranks: usize) -> PlaneBands {
         let mut cells_per_row = BTreeMap::new();
         for &(_, y) in cells {
-            *cells_per_row.entry(plane::tile_of(y)).or_insert(0) += 1;
+            *cells_per_row.entry(plane::row_tile(y)).or_insert(0) += 1;
         }
         PlaneBands::balanced(&cells_per_row, ranks)
     }
@@ -97,7 +97,7 @@ impl PlaneBands {
     pub fn cell_rows(&self, rank: usize) -> Range<i64> {
         let cells = |edge: i64| match edge {
             i64::MIN | i64::MAX => edge,
-            edge => plane::tile_start(edge),
+            edge => plane::row_start(edge),
         };
         cells(self.edges[rank])..cells(self.edges[rank + 1])
     }
@@ -157,8 +157,8 @@ mod tests {
         for rank in 0..2 {
             assert_eq!(bands.cell_rows(rank).end, bands.cell_rows(rank + 1).start);
             let edge = bands.inner_edges()[rank];
-            assert_eq!(bands.cell_rows(rank).end, plane::tile_start(edge));
-            assert_eq!(plane::tile_of(bands.cell_rows(rank + 1).start), edge);
+            assert_eq!(bands.cell_rows(rank).end, plane::row_start(edge));
+            assert_eq!(plane::row_tile(bands.cell_rows(rank + 1).start), edge);
         }
     }
 

@@ -1,5 +1,6 @@
 //! The unbounded plane, as Golly runs patterns: cells at signed 64-bit
-//! coordinates, stored as 64x64 tiles that exist only where something
+//! coordinates, stored as tiles of 64 columns (a word a row) by
+//! [`TILE_HEIGHT`] rows that exist only where something
 //! lives or just changed, so memory follows the live area, not the
 //! bounding box.
 //!
@@ -22,11 +23,13 @@ use rustc_hash::FxHashMap;
 
 use super::bitgrid::BitIter;
 use super::hash;
-use super::kernel::{self, Isa, PLANE_ROWS, PLANE_TILE};
+use super::kernel::{self, Isa, PLANE_ROWS, PLANE_TILE_ROWS};
 use super::rule::Rule;
 
-/// Cells a side of a tile.
-pub const TILE: i64 = PLANE_TILE as i64;
+/// Columns of a tile: one word a row.
+pub const TILE_WIDTH: i64 = 64;
+/// Rows of a tile.
+pub const TILE_HEIGHT: i64 = PLANE_TILE_ROWS as i64;
 
 /// A slot number in the tile table.
 type Slot = u32;
@@ -59,12 +62,12 @@ const ANY: u16 = 1 << 8;
 const ALL: u16 = 0x1ff;
 
 /// Where a tile's own rows are in its stored column (see [`PLANE_ROWS`]).
-const OWN: Range<usize> = 1..PLANE_TILE + 1;
+const OWN: Range<usize> = 1..PLANE_TILE_ROWS + 1;
 /// The stored rows holding the tile above's last row and the tile below's first.
 const PAD_ABOVE: usize = 0;
-const PAD_BELOW: usize = PLANE_TILE + 1;
+const PAD_BELOW: usize = PLANE_TILE_ROWS + 1;
 const FIRST: usize = 1;
-const LAST: usize = PLANE_TILE;
+const LAST: usize = PLANE_TILE_ROWS;
 
 /// What a missing neighbour reads as.
 static DEAD: [u64; PLANE_ROWS] = [0; PLANE_ROWS];
@@ -176,33 +179,63 @@ pub struct Plane {
     /// The edge words last received, by tile x (kept for its allocation).
     incoming: FxHashMap<i64, u64>,
     /// The tile kernel's output rows, before they are copied in.
-    scratch: [u64; PLANE_TILE],
+    scratch: [u64; PLANE_TILE_ROWS],
     stats: PlaneStats,
 }
 
 /// Where the tile grid starts: tiles are offset by half a tile, so that a
 /// pattern placed at (0, 0), as Golly places files, sits inside one tile
 /// instead of on the corner of four (which would step four every time).
-const GRID_OFFSET: i64 = TILE / 2;
+const COLUMN_OFFSET: i64 = TILE_WIDTH / 2;
+const ROW_OFFSET: i64 = TILE_HEIGHT / 2;
 
 /// The first column and row the plane holds: the tile holding the ones
 /// before it would start before `i64::MIN`.
-pub const FIRST_CELL: i64 = i64::MIN + GRID_OFFSET;
+pub const FIRST_CELL: i64 = i64::MIN
+    + if COLUMN_OFFSET > ROW_OFFSET {
+        COLUMN_OFFSET
+    } else {
+        ROW_OFFSET
+    };
 
-/// The tile holding cell coordinate `v` (a column or a row).
-pub fn tile_of(v: i64) -> i64 {
-    (i128::from(v) + i128::from(GRID_OFFSET)).div_euclid(i128::from(TILE)) as i64
+fn tile_holding(v: i64, size: i64, offset: i64) -> i64 {
+    (i128::from(v) + i128::from(offset)).div_euclid(i128::from(size)) as i64
 }
 
-/// The first cell coordinate of tile `t`.
-pub fn tile_start(t: i64) -> i64 {
-    (i128::from(t) * i128::from(TILE) - i128::from(GRID_OFFSET)) as i64
+fn start_of(t: i64, size: i64, offset: i64) -> i64 {
+    (i128::from(t) * i128::from(size) - i128::from(offset)) as i64
 }
 
-/// Tile and offset of a cell coordinate.
-fn split(v: i64) -> (i64, usize) {
-    let t = tile_of(v);
-    (t, v.abs_diff(tile_start(t)) as usize)
+/// The tile column holding column `x`.
+pub fn column_tile(x: i64) -> i64 {
+    tile_holding(x, TILE_WIDTH, COLUMN_OFFSET)
+}
+
+/// The tile row holding row `y`.
+pub fn row_tile(y: i64) -> i64 {
+    tile_holding(y, TILE_HEIGHT, ROW_OFFSET)
+}
+
+/// The first column of tile column `tx`.
+pub fn column_start(tx: i64) -> i64 {
+    start_of(tx, TILE_WIDTH, COLUMN_OFFSET)
+}
+
+/// The first row of tile row `ty`.
+pub fn row_start(ty: i64) -> i64 {
+    start_of(ty, TILE_HEIGHT, ROW_OFFSET)
+}
+
+/// Tile column and offset of column `x`.
+fn split_column(x: i64) -> (i64, usize) {
+    let t = column_tile(x);
+    (t, x.abs_diff(column_start(t)) as usize)
+}
+
+/// Tile row and offset of row `y`.
+fn split_row(y: i64) -> (i64, usize) {
+    let t = row_tile(y);
+    (t, y.abs_diff(row_start(t)) as usize)
 }
 
 impl Plane {
@@ -225,7 +258,7 @@ impl Plane {
             ahead: Vec::new(),
             maybe_dead: Vec::new(),
             incoming: FxHashMap::default(),
-            scratch: [0; PLANE_TILE],
+            scratch: [0; PLANE_TILE_ROWS],
             stats: PlaneStats::default(),
         }
     }
@@ -377,7 +410,7 @@ impl Plane {
     }
 
     pub fn get(&self, x: i64, y: i64) -> bool {
-        let ((tx, ox), (ty, oy)) = (split(x), split(y));
+        let ((tx, ox), (ty, oy)) = (split_column(x), split_row(y));
         match self.index.get(&(tx, ty)) {
             Some(&slot) => self.tiles[slot as usize].cells[self.parity][oy + 1] >> ox & 1 != 0,
             None => false,
@@ -390,7 +423,7 @@ impl Plane {
         if x < FIRST_CELL || y < FIRST_CELL {
             return;
         }
-        let ((tx, ox), (ty, oy)) = (split(x), split(y));
+        let ((tx, ox), (ty, oy)) = (split_column(x), split_row(y));
         if !self.band.contains(ty) || (!alive && self.slot_of(tx, ty) == NONE) {
             return;
         }
@@ -486,7 +519,11 @@ impl Plane {
         let old = &tile.cells[next];
         let (top, bottom) = (old[FIRST], old[LAST]);
         let found = kernel::step_plane_tile(self.isa, &self.rule, columns, old, out);
-        let changes = changes_of(found.changed, top ^ out[0], bottom ^ out[PLANE_TILE - 1]);
+        let changes = changes_of(
+            found.changed,
+            top ^ out[0],
+            bottom ^ out[PLANE_TILE_ROWS - 1],
+        );
         let tile = &mut self.tiles[slot as usize];
         tile.work = tile.work.saturating_add(1);
         tile.cells[next][OWN].copy_from_slice(&self.scratch);
@@ -784,8 +821,8 @@ impl Plane {
         rows: Range<i64>,
     ) -> impl Iterator<Item = (i64, i64, &[u64])> + '_ {
         let empty = columns.is_empty() || rows.is_empty();
-        let x_tiles = tile_of(columns.start)..=tile_of(columns.end.saturating_sub(1));
-        let y_tiles = tile_of(rows.start)..=tile_of(rows.end.saturating_sub(1));
+        let x_tiles = column_tile(columns.start)..=column_tile(columns.end.saturating_sub(1));
+        let y_tiles = row_tile(rows.start)..=row_tile(rows.end.saturating_sub(1));
         // (BTreeMap::range panics on a reversed range.)
         (!empty)
             .then(|| self.rows.range(y_tiles))
@@ -796,7 +833,7 @@ impl Plane {
             .filter(move |t| t.live && !t.ghost && x_tiles.contains(&t.x))
             .map(move |t| {
                 let cells: &[u64] = &t.cells[self.parity][OWN];
-                (tile_start(t.x), tile_start(t.y), cells)
+                (column_start(t.x), row_start(t.y), cells)
             })
     }
 
@@ -825,7 +862,7 @@ impl Plane {
                 if word == 0 {
                     sum
                 } else {
-                    sum.wrapping_add(hash::plane_word_hash(tx, tile_start(ty) + r as i64, word))
+                    sum.wrapping_add(hash::plane_word_hash(tx, row_start(ty) + r as i64, word))
                 }
             })
         })
@@ -866,10 +903,10 @@ fn tile_bbox(tx: i64, ty: i64, rows: &[u64]) -> Bbox {
     let last = rows.iter().rposition(|&w| w != 0).unwrap_or(0);
     let all = rows.iter().fold(0, |a, &w| a | w);
     Bbox {
-        x0: tile_start(tx) + all.trailing_zeros() as i64,
-        x1: tile_start(tx) + 63 - all.leading_zeros() as i64,
-        y0: tile_start(ty) + first as i64,
-        y1: tile_start(ty) + last as i64,
+        x0: column_start(tx) + all.trailing_zeros() as i64,
+        x1: column_start(tx) + 63 - all.leading_zeros() as i64,
+        y0: row_start(ty) + first as i64,
+        y1: row_start(ty) + last as i64,
     }
 }
 
@@ -947,7 +984,7 @@ pub fn reband(bands: &mut [Plane], edges: &[i64]) {
 
 /// Words a tile takes in a message of [`Plane::tiles_for_transfer`]: its
 /// x, its y and its rows.
-pub const TILE_RECORD: usize = 2 + PLANE_TILE;
+pub const TILE_RECORD: usize = 2 + PLANE_TILE_ROWS;
 
 /// The tile row of a tile in such a message.
 pub fn record_row(record: &[u64]) -> i64 {
@@ -964,7 +1001,7 @@ pub fn transfer_cells(words: &[u64]) -> impl Iterator<Item = (i64, i64)> + '_ {
 /// The live cells of tile (tx, ty) holding `rows`.
 fn tile_cells(tx: i64, ty: i64, rows: &[u64]) -> impl Iterator<Item = (i64, i64)> + '_ {
     rows.iter().enumerate().flat_map(move |(r, &word)| {
-        BitIter(word).map(move |b| (tile_start(tx) + b as i64, tile_start(ty) + r as i64))
+        BitIter(word).map(move |b| (column_start(tx) + b as i64, row_start(ty) + r as i64))
     })
 }
 
@@ -983,7 +1020,7 @@ mod tests {
         plane.run(3);
         assert_eq!(plane.population(), 3);
         assert!(plane.get(i64::MAX - 70, i64::MIN + 69));
-        assert_eq!(tile_start(tile_of(i64::MAX)), i64::MAX - 31);
+        assert_eq!(column_start(column_tile(i64::MAX)), i64::MAX - 31);
         // The first 32 columns and rows would start a tile before i64::MIN.
         plane.set(i64::MIN, 0, true);
         assert_eq!(plane.population(), 3);
@@ -991,10 +1028,15 @@ mod tests {
 
     #[test]
     fn tiles_start_half_a_tile_before_the_origin() {
-        assert_eq!(split(0), (0, 32));
-        assert_eq!(split(-32), (0, 0));
-        assert_eq!(split(-33), (-1, 63));
-        assert_eq!(split(31), (0, 63));
-        assert_eq!(split(32), (1, 0));
+        assert_eq!(split_column(0), (0, 32));
+        assert_eq!(split_column(-32), (0, 0));
+        assert_eq!(split_column(-33), (-1, 63));
+        assert_eq!(split_column(31), (0, 63));
+        assert_eq!(split_column(32), (1, 0));
+        let half = TILE_HEIGHT / 2;
+        assert_eq!(split_row(0), (0, half as usize));
+        assert_eq!(split_row(-half), (0, 0));
+        assert_eq!(split_row(-half - 1), (-1, TILE_HEIGHT as usize - 1));
+        assert_eq!(split_row(half), (1, 0));
     }
 }
