@@ -177,7 +177,7 @@ pub fn as_i64(rows: &Range<usize>) -> Range<i64> {
 
 /// Renders the viewport's dots that the plane's cell rows `rows` touch,
 /// as [`render_part`] does for a grid: `tiles` gives the live tiles that
-/// meet the viewport, as (first column, first row, 64 rows of 64 cells,
+/// meet the viewport, as (first column, first row, its rows of 64 cells,
 /// the lowest bit the first column). The work follows the live tiles on
 /// screen, not the plane's size.
 pub fn render_plane_part<'a>(
@@ -386,7 +386,9 @@ mod tests {
                         let rows = band[0]..band[1];
                         let tiles = plane
                             .tiles_meeting(i64::MIN..i64::MAX, rows.clone())
-                            .filter(|&(_, y0, _)| y0 + 64 > rows.start && y0 < rows.end);
+                            .filter(|&(_, y0, cells)| {
+                                y0 + cells.len() as i64 > rows.start && y0 < rows.end
+                            });
                         // A band holds whole tiles: mask the rows outside it.
                         let owned: Vec<(i64, i64, Vec<u64>)> = tiles
                             .map(|(x0, y0, cells)| {

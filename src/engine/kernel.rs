@@ -1006,6 +1006,9 @@ pub const PLANE_TILE_ROWS: usize = 64;
 /// gun: 1.5x the tiles stepped, each costing nearly as much.)
 pub const PLANE_ROWS: usize = PLANE_TILE_ROWS + 4;
 
+// The tile kernel steps whole groups of 8 rows (AVX-512 and AVX2 lanes).
+const _: () = assert!(PLANE_TILE_ROWS.is_multiple_of(8));
+
 /// Steps one plane tile: here SIMD lanes are rows, not words, because a
 /// tile is one word wide. Each group of output rows loads the rows above,
 /// at and below it straight from the three columns, so nothing is staged.

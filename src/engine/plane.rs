@@ -1,8 +1,7 @@
 //! The unbounded plane, as Golly runs patterns: cells at signed 64-bit
 //! coordinates, stored as tiles of 64 columns (a word a row) by
-//! [`TILE_HEIGHT`] rows that exist only where something
-//! lives or just changed, so memory follows the live area, not the
-//! bounding box.
+//! [`TILE_HEIGHT`] rows that exist only where something lives or just
+//! changed, so memory follows the live area, not the bounding box.
 //!
 //! One plane may be a band of tile rows `[top, bottom)` of a bigger one
 //! (one MPI rank's share): the rows just outside it are *ghost* tiles that
@@ -838,7 +837,7 @@ impl Plane {
     }
 
     /// The band's live tiles packed for a message: per tile its x, its y
-    /// and its 64 rows.
+    /// and its rows.
     pub fn tiles_for_transfer(&self) -> Vec<u64> {
         let mut out = Vec::new();
         for (tx, ty, rows) in self.live_tiles() {
