@@ -113,6 +113,10 @@ AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none
 SwitchType=switch/none
 SchedulerType=sched/backfill
+# A requeued job is eligible again cred_expire seconds after its requeue,
+# and starts at the next scheduling pass: every 60 s (30 s for backfill)
+# by default, which left the requeue tests waiting up to half a minute.
+SchedulerParameters=sched_interval=2,bf_interval=1
 SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 ReturnToService=2

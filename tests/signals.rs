@@ -310,6 +310,33 @@ fn a_signal_without_a_checkpoint_stops_with_128_plus_the_signal() {
 }
 
 #[test]
+fn a_signal_while_a_peer_has_not_joined_the_job_ends_the_rank_at_once() {
+    // Rank 1 starts 30 s late, so rank 0 waits for it inside MPI_Init, as
+    // the ranks of a job that lost one while starting do until SIGKILL.
+    let late = format!(
+        "if [ \"$OMPI_COMM_WORLD_RANK\" = 1 ]; then sleep 30; fi; exec {BIN} --headless --generations 1000"
+    );
+    let running = spawn_collected(launch_command(2, "sh", &["-c", &late]));
+    let pid = rank_pid(&running.job, 0);
+    std::thread::sleep(Duration::from_millis(500));
+    let signalled = Instant::now();
+    signal(pid, Signal::TERM);
+    assert_all_gone(&[pid], Duration::from_secs(3), "SIGTERM while joining");
+    let gone = signalled.elapsed();
+    let (status, _, stderr) = finish(running, Duration::from_secs(20));
+    eprintln!("rank 0 ended {gone:?} after SIGTERM; mpirun {status:?}");
+    assert!(
+        stderr.contains("asked to stop by SIGTERM while joining the MPI job"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("ending with status {}", 128 + 15)),
+        "{stderr}"
+    );
+    assert_ne!(status, Some(0), "{stderr}");
+}
+
+#[test]
 fn continue_starts_fresh_without_the_file_and_resumes_with_it() {
     let dir = temp_dir();
     let ck = dir.path().join("ck.rle");

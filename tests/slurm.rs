@@ -187,6 +187,17 @@ fn slurm_rank(pid: u32) -> Option<usize> {
     })
 }
 
+/// Whether rank `pid` has joined the MPI job: its peer watchdog, a thread
+/// started right after `MPI_Init`, is there.
+fn joined(pid: u32) -> bool {
+    std::fs::read_dir(format!("/proc/{pid}/task")).is_ok_and(|tasks| {
+        tasks.flatten().any(|task| {
+            std::fs::read_to_string(task.path().join("comm"))
+                .is_ok_and(|name| name.trim() == "peer-watchdog")
+        })
+    })
+}
+
 fn kill_9(pid: u32) {
     rustix::process::kill_process(
         rustix::process::Pid::from_raw(pid as i32).unwrap(),
@@ -529,8 +540,17 @@ fn start_long(cluster: &Cluster) -> (Job, Vec<u32>) {
     for _ in 0..=STARTUP_RETRIES {
         let mut job = spawn_long(cluster);
         let ranks = cluster.all_running(6);
+        // Past MPI_Init on every rank: a rank lost before then is a
+        // different fault (see `joined`), and the start-up crash strikes then.
+        let start = Instant::now();
+        while !ranks.iter().all(|&p| joined(p))
+            && matches!(job.try_wait(), Ok(None))
+            && start.elapsed() < PATIENCE
+        {
+            std::thread::sleep(Duration::from_millis(20));
+        }
         std::thread::sleep(Duration::from_millis(300));
-        let all_there = ranks.iter().all(|&p| slurm_rank(p).is_some());
+        let all_there = ranks.iter().all(|&p| slurm_rank(p).is_some() && joined(p));
         match job.try_wait().expect("wait for srun") {
             None if all_there => return (job, ranks),
             _ => {
@@ -804,7 +824,8 @@ fn a_job_stopped_by_a_signal_then_requeued_ends_with_the_uninterrupted_hash() {
         common::TIMEOUT,
     );
     assert!(out.status.success(), "scancel: {out:?}");
-    let state = wait_for_job(&cluster, &id, Duration::from_secs(60));
+    let state = std::panic::catch_unwind(|| wait_for_job(&cluster, &id, Duration::from_secs(60)))
+        .unwrap_or_else(|_| panic!("the job's output: {:#?}", job_output(dir.path())));
     let (json, other) = job_output(dir.path());
     assert_eq!(state, "COMPLETED", "{other:#?}");
     assert_eq!(job_field(&cluster, &id, "Restarts"), "1");

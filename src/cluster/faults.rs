@@ -2,7 +2,7 @@
 //! (MPI_Abort), and a peer that stops answering (the watchdog).
 
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use mpi::collective::SystemOperation;
@@ -58,6 +58,55 @@ impl Cluster {
     }
 }
 
+/// Set once this rank has joined the MPI job (`MPI_Init` returned).
+static JOINED: AtomicBool = AtomicBool::new(false);
+
+/// Marks the wait inside `MPI_Init` until dropped. A stopping signal that
+/// comes then is from a launcher tearing down a job that lost a rank while
+/// starting (the rank count is not known yet, so [`watchdog`] cannot run):
+/// when `MPI_Init` has not returned [`STOP_PATIENCE`] after it, the rank
+/// ends as the signal would have. Nothing has run, so nothing is lost;
+/// without this the rank waits in `MPI_Init` for the dead one until
+/// SIGKILL, `KillWait` seconds later.
+pub(super) struct Joining;
+
+pub(super) fn joining() -> Joining {
+    let spawned = std::thread::Builder::new()
+        .name("join-watch".into())
+        .spawn(|| {
+            let mut signalled_at = None;
+            while !JOINED.load(Ordering::SeqCst) {
+                std::thread::sleep(WATCH_EVERY / 8);
+                let Some(signal) = crate::signals::received() else {
+                    continue;
+                };
+                let at = *signalled_at.get_or_insert_with(Instant::now);
+                if at.elapsed() > STOP_PATIENCE && !JOINED.load(Ordering::SeqCst) {
+                    let line = format!(
+                        "life-tui: asked to stop by {} while joining the MPI job, which has not answered for {} ms: ending with status {}\n",
+                        crate::signals::name(signal),
+                        at.elapsed().as_millis(),
+                        exit::stopped_without_checkpoint(signal)
+                    );
+                    let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+                    signal_hook::low_level::exit(i32::from(exit::stopped_without_checkpoint(
+                        signal,
+                    )));
+                }
+            }
+        });
+    // Without the thread a signal while joining waits for SIGKILL, as it
+    // would with the signal's default action ignored: not worth failing for.
+    drop(spawned);
+    Joining
+}
+
+impl Drop for Joining {
+    fn drop(&mut self) {
+        JOINED.store(true, Ordering::SeqCst);
+    }
+}
+
 /// What a rank waits for; rank 0's file work gets more patience.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[repr(u8)]
@@ -86,6 +135,13 @@ const WATCH_EVERY: Duration = Duration::from_millis(200);
 /// with SIGKILL): then end at once, as the signal's default action would
 /// have. Short, for Slurm's kill -9 target (the job gone within 1 s).
 const STOP_PATIENCE: Duration = Duration::from_millis(400);
+
+/// The least time a rank gives its peers after the signal, when the wait
+/// began before it: peers already silent that long before the signal
+/// count towards [`STOP_PATIENCE`] (Slurm signals the rest of a step some
+/// 0.3 s after one of its ranks died, and they have waited since), but
+/// peers that got the same signal still get this long to agree.
+const STOP_GRACE: Duration = Duration::from_millis(150);
 
 static EPOCH: OnceLock<Instant> = OnceLock::new();
 /// Milliseconds since [`EPOCH`] (plus one) when the current wait began;
@@ -175,11 +231,10 @@ fn watchdog(rank: usize, timeout: Duration) {
         // generation cannot happen, and SIGKILL follows KillWait seconds
         // later. Slurm ends a step that lost a rank with SIGTERM to the
         // others, which wait for the dead one: end now, as the signal
-        // would have without the checkpoint handler. Counted from the
-        // signal: a wait begun long before it is no sign yet.
+        // would have without the checkpoint handler.
         if let Some((signal, at)) = signalled
             && what != Wait::RootFiles as u8
-            && now_ms().saturating_sub(since.max(at)) > STOP_PATIENCE.as_millis() as u64
+            && given_up_on_stop(since, at, now_ms())
             && WAITING_SINCE.load(Ordering::SeqCst) == since
         {
             if let Some(hook) = BEFORE_EXIT.get() {
@@ -226,6 +281,15 @@ fn watchdog(rank: usize, timeout: Duration) {
     }
 }
 
+/// Whether a rank asked to stop at `signalled`, waiting for its peers
+/// since `since` (both in [`now_ms`] units, like `now`), gives up on an
+/// agreed stop.
+fn given_up_on_stop(since: u64, signalled: u64, now: u64) -> bool {
+    let silent = now.saturating_sub(since);
+    let after_signal = now.saturating_sub(since.max(signalled));
+    silent > STOP_PATIENCE.as_millis() as u64 && after_signal > STOP_GRACE.as_millis() as u64
+}
+
 /// Makes a panic on any rank end the whole job: the default hook prints the
 /// message (and whatever hooks were installed before this one run), then
 /// MPI_Abort takes every rank down. Without it, the ranks still waiting for
@@ -243,6 +307,29 @@ pub fn abort_on_panic() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stop_is_given_up_after_the_patience_and_never_before_the_grace() {
+        let patience = STOP_PATIENCE.as_millis() as u64;
+        let grace = STOP_GRACE.as_millis() as u64;
+        // Waiting began with the signal: the whole patience.
+        assert!(!given_up_on_stop(1000, 1000, 1000 + patience));
+        assert!(given_up_on_stop(1000, 1000, 1001 + patience));
+        // Peers silent long before the signal: only the grace after it.
+        assert!(!given_up_on_stop(
+            1000,
+            1000 + patience,
+            1000 + patience + grace
+        ));
+        assert!(given_up_on_stop(
+            1000,
+            1000 + patience,
+            1001 + patience + grace
+        ));
+        // A wait begun after the signal counts from its own start.
+        assert!(!given_up_on_stop(5000, 1000, 5000 + patience));
+        assert!(given_up_on_stop(5000, 1000, 5001 + patience));
+    }
 
     #[test]
     fn a_late_wake_up_is_not_a_stop_and_a_long_nap_counts_only_its_excess() {

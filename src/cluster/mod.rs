@@ -95,9 +95,12 @@ impl std::ops::AddAssign for StepTiming {
 impl Cluster {
     /// Joins the MPI job (or starts a one-rank job without mpirun).
     pub fn init() -> Cluster {
+        let joining = faults::joining();
         let universe = mpi::initialize().expect("MPI is initialised once, here");
         let world = universe.world();
+        // A collective too, so still joining.
         let ranks_here = world.split_shared(0).size() as usize;
+        drop(joining);
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let spin = if ranks_here > cores {
             Duration::ZERO

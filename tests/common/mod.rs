@@ -40,16 +40,22 @@ pub fn other_launcher() -> Option<String> {
 /// `mpirun -q --stdin none -np N life-tui ARGS` (or `$LIFE_TUI_MPIRUN -n N
 /// life-tui ARGS`).
 pub fn mpirun_command(np: usize, args: &[&str]) -> Command {
+    launch_command(np, BIN, args)
+}
+
+/// [`mpirun_command`] of any `program`, such as a shell that starts
+/// life-tui later on some ranks.
+pub fn launch_command(np: usize, program: &str, args: &[&str]) -> Command {
     if let Some(launcher) = other_launcher() {
         let mut command = Command::new(launcher);
-        command.args(["-n", &np.to_string(), BIN]).args(args);
+        command.args(["-n", &np.to_string(), program]).args(args);
         return command;
     }
     let mut command = Command::new("mpirun");
     mpi_env(&mut command);
     command
         .args(MPIRUN_FLAGS)
-        .args(["-np", &np.to_string(), BIN])
+        .args(["-np", &np.to_string(), program])
         .args(args);
     command
 }
