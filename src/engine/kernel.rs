@@ -1009,15 +1009,33 @@ pub const PLANE_ROWS: usize = PLANE_TILE_ROWS + 4;
 // The tile kernel steps whole groups of 8 rows (AVX-512 and AVX2 lanes).
 const _: () = assert!(PLANE_TILE_ROWS.is_multiple_of(8));
 
+/// Rows of a tile's 8-row group, the unit of [`PlaneStep::alive`] and of
+/// the groups a step is asked to compute.
+pub const PLANE_GROUP_ROWS: usize = 8;
+
+/// Which 8-row groups of a tile step: `need` (bit g for own rows
+/// 8g..8g+8) those that may have live cells around them, `old` those whose
+/// old rows, the ones the step writes over, may be alive. A group in
+/// neither is dead and stays dead, untouched. Both may say more than is
+/// so, never less.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PlaneGroups {
+    pub need: u8,
+    pub old: u8,
+}
+
 /// Steps one plane tile: here SIMD lanes are rows, not words, because a
 /// tile is one word wide. Each group of output rows loads the rows above,
 /// at and below it straight from the three columns, so nothing is staged.
+/// The next generation is written over the old one in place (`next`):
+/// each group's old rows are read before its new ones are stored, and no
+/// later group reads them.
 #[inline(always)]
 fn step_plane_tile_with<B: Bits, T: Transition>(
     rule: T,
     [west, centre, east]: [&[u64; PLANE_ROWS]; 3],
-    old: &[u64; PLANE_ROWS],
-    out: &mut [u64; PLANE_TILE_ROWS],
+    next: &mut [u64; PLANE_ROWS],
+    groups: PlaneGroups,
 ) -> PlaneStep {
     // A function, not a closure: closures do not inherit the caller's
     // target features, and un-inlined AVX2 intrinsics cost 20x.
@@ -1040,30 +1058,35 @@ fn step_plane_tile_with<B: Bits, T: Transition>(
             .or(zero.right(B::load(&east[k..])))
     }
     let columns = [west, centre, east];
-    let (mut changed, mut alive) = (B::splat(0), B::splat(0));
+    let mut changed = B::splat(0);
+    let mut alive = 0u8;
     for k in (0..PLANE_TILE_ROWS).step_by(B::LANES) {
-        let before = B::load(&old[k + 1..]);
+        let group = 1u8 << (k / PLANE_GROUP_ROWS);
+        if (groups.need | groups.old) & group == 0 {
+            continue;
+        }
+        let before = B::load(&next[k + 1..]);
         // Rows with nothing alive around them stay dead (no B0 on the
         // plane): most tiles of a spaceship or a small oscillator are
         // empty but for a few rows.
-        if !near::<B>(columns, k).or(near::<B>(columns, k + 2)).any() {
-            B::splat(0).store(&mut out[k..]);
+        if groups.need & group == 0 || !near::<B>(columns, k).or(near::<B>(columns, k + 2)).any() {
+            B::splat(0).store(&mut next[k + 1..]);
             changed = changed.or(before);
             continue;
         }
         let above = sums::<B>(columns, k).triples();
         let centre = sums::<B>(columns, k + 1);
         let below = sums::<B>(columns, k + 2).triples();
-        let next = rule.next(centre.cells, count(&above, &centre, &below));
-        next.store(&mut out[k..]);
-        changed = changed.or(next.xor(before));
-        alive = alive.or(next);
+        let cells = rule.next(centre.cells, count(&above, &centre, &below));
+        cells.store(&mut next[k + 1..]);
+        changed = changed.or(cells.xor(before));
+        if cells.any() {
+            alive |= group;
+        }
     }
     let mut lanes = [0u64; 8];
     changed.store(&mut lanes);
     let changed = lanes[..B::LANES].iter().fold(0, |a, &w| a | w);
-    alive.store(&mut lanes);
-    let alive = lanes[..B::LANES].iter().any(|&w| w != 0);
     PlaneStep { changed, alive }
 }
 
@@ -1072,21 +1095,22 @@ fn step_plane_tile_with<B: Bits, T: Transition>(
 pub struct PlaneStep {
     /// The cells that differ from the old rows, ORed over all rows.
     pub changed: u64,
-    /// Whether any cell of the next rows is alive.
-    pub alive: bool,
+    /// The 8-row groups with a live cell in the next rows (bit g for own
+    /// rows 8g..8g+8).
+    pub alive: u8,
 }
 
 #[inline(always)]
 fn step_plane_tile_rule<B: Bits>(
     rule: &Rule,
     columns: [&[u64; PLANE_ROWS]; 3],
-    old: &[u64; PLANE_ROWS],
-    out: &mut [u64; PLANE_TILE_ROWS],
+    next: &mut [u64; PLANE_ROWS],
+    groups: PlaneGroups,
 ) -> PlaneStep {
     if *rule == Rule::LIFE {
-        step_plane_tile_with::<B, _>(Conway, columns, old, out)
+        step_plane_tile_with::<B, _>(Conway, columns, next, groups)
     } else {
-        step_plane_tile_with::<B, _>(AnyRule::new(rule), columns, old, out)
+        step_plane_tile_with::<B, _>(AnyRule::new(rule), columns, next, groups)
     }
 }
 
@@ -1095,10 +1119,10 @@ fn step_plane_tile_rule<B: Bits>(
 fn step_plane_tile_avx2(
     rule: &Rule,
     columns: [&[u64; PLANE_ROWS]; 3],
-    old: &[u64; PLANE_ROWS],
-    out: &mut [u64; PLANE_TILE_ROWS],
+    next: &mut [u64; PLANE_ROWS],
+    groups: PlaneGroups,
 ) -> PlaneStep {
-    step_plane_tile_rule::<[avx2::Ymm; 2]>(rule, columns, old, out)
+    step_plane_tile_rule::<[avx2::Ymm; 2]>(rule, columns, next, groups)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -1106,23 +1130,24 @@ fn step_plane_tile_avx2(
 fn step_plane_tile_avx512(
     rule: &Rule,
     columns: [&[u64; PLANE_ROWS]; 3],
-    old: &[u64; PLANE_ROWS],
-    out: &mut [u64; PLANE_TILE_ROWS],
+    next: &mut [u64; PLANE_ROWS],
+    groups: PlaneGroups,
 ) -> PlaneStep {
-    step_plane_tile_rule::<avx512::Zmm>(rule, columns, old, out)
+    step_plane_tile_rule::<avx512::Zmm>(rule, columns, next, groups)
 }
 
 /// Steps one tile of the unbounded plane one generation: `columns` are
 /// the tiles to its left, itself and to its right as stored (see
-/// [`PLANE_ROWS`]; only the nearest bit of the side ones counts), `out`
-/// its next 64 rows, and what differs from `old` (stored as `columns`
-/// are) is returned.
+/// [`PLANE_ROWS`]; only the nearest bit of the side ones counts), and
+/// `next` holds the tile's old rows, which its next ones replace (its
+/// bordering rows are left alone). What differs from the old rows is
+/// returned, with the groups alive.
 pub fn step_plane_tile(
     isa: Isa,
     rule: &Rule,
     columns: [&[u64; PLANE_ROWS]; 3],
-    old: &[u64; PLANE_ROWS],
-    out: &mut [u64; PLANE_TILE_ROWS],
+    next: &mut [u64; PLANE_ROWS],
+    groups: PlaneGroups,
 ) -> PlaneStep {
     match isa {
         #[cfg(target_arch = "x86_64")]
@@ -1132,7 +1157,7 @@ pub fn step_plane_tile(
                 "the AVX2 kernel needs a CPU with AVX2"
             );
             // SAFETY: the CPU supports AVX2, checked just above.
-            unsafe { step_plane_tile_avx2(rule, columns, old, out) }
+            unsafe { step_plane_tile_avx2(rule, columns, next, groups) }
         }
         #[cfg(target_arch = "x86_64")]
         Isa::Avx512 => {
@@ -1141,8 +1166,8 @@ pub fn step_plane_tile(
                 "the AVX-512 kernel needs a CPU with AVX-512F"
             );
             // SAFETY: the CPU supports AVX-512F, checked just above.
-            unsafe { step_plane_tile_avx512(rule, columns, old, out) }
+            unsafe { step_plane_tile_avx512(rule, columns, next, groups) }
         }
-        _ => step_plane_tile_rule::<[u64; 4]>(rule, columns, old, out),
+        _ => step_plane_tile_rule::<[u64; 4]>(rule, columns, next, groups),
     }
 }

@@ -22,7 +22,7 @@ use rustc_hash::FxHashMap;
 
 use super::bitgrid::BitIter;
 use super::hash;
-use super::kernel::{self, Isa, PLANE_ROWS, PLANE_TILE_ROWS};
+use super::kernel::{self, Isa, PLANE_GROUP_ROWS, PLANE_ROWS, PLANE_TILE_ROWS, PlaneGroups};
 use super::rule::Rule;
 
 /// Columns of a tile: one word a row.
@@ -67,6 +67,9 @@ const PAD_ABOVE: usize = 0;
 const PAD_BELOW: usize = PLANE_TILE_ROWS + 1;
 const FIRST: usize = 1;
 const LAST: usize = PLANE_TILE_ROWS;
+
+/// Every 8-row group of a tile's own rows.
+const ALL_GROUPS: u8 = u8::MAX >> (8 - PLANE_TILE_ROWS / PLANE_GROUP_ROWS);
 
 /// What a missing neighbour reads as.
 static DEAD: [u64; PLANE_ROWS] = [0; PLANE_ROWS];
@@ -131,6 +134,10 @@ struct Tile {
     /// The generation now is `cells[parity]`, the one before the other;
     /// each with the bordering rows of the tiles above and below.
     cells: [Column; 2],
+    /// Per buffer, the 8-row groups of its own rows that may hold a live
+    /// cell (bit g for rows 8g..8g+8): exact after a step, all set where
+    /// cells come from elsewhere (edits, loads, ghosts), never short.
+    groups: [u8; 2],
     links: [Slot; 8],
     /// What its last step (or, for a ghost, its last fill) changed.
     changes: u16,
@@ -177,8 +184,6 @@ pub struct Plane {
     maybe_dead: Vec<Slot>,
     /// The edge words last received, by tile x (kept for its allocation).
     incoming: FxHashMap<i64, u64>,
-    /// The tile kernel's output rows, before they are copied in.
-    scratch: [u64; PLANE_TILE_ROWS],
     stats: PlaneStats,
 }
 
@@ -257,7 +262,6 @@ impl Plane {
             ahead: Vec::new(),
             maybe_dead: Vec::new(),
             incoming: FxHashMap::default(),
-            scratch: [0; PLANE_TILE_ROWS],
             stats: PlaneStats::default(),
         }
     }
@@ -311,6 +315,7 @@ impl Plane {
             x: tx,
             y: ty,
             cells,
+            groups: if ghost { [ALL_GROUPS; 2] } else { [0; 2] },
             links,
             changes: 0,
             due_at: 0,
@@ -400,6 +405,7 @@ impl Plane {
         let [a, b] = &mut tile.cells;
         let (from, to) = if now == 0 { (&*a, b) } else { (&*b, a) };
         to[OWN].copy_from_slice(&from[OWN]);
+        tile.groups[other] = tile.groups[now];
         tile.fresh = 2;
         self.push_borders(slot, other);
         self.make_due(slot);
@@ -427,7 +433,9 @@ impl Plane {
             return;
         }
         let slot = self.ensure(tx, ty, false);
-        let word = &mut self.tiles[slot as usize].cells[self.parity][oy + 1];
+        let tile = &mut self.tiles[slot as usize];
+        tile.groups[self.parity] |= 1 << (oy / PLANE_GROUP_ROWS);
+        let word = &mut tile.cells[self.parity][oy + 1];
         if alive {
             *word |= 1 << ox;
         } else {
@@ -500,33 +508,39 @@ impl Plane {
     /// One tile's next generation, from buffer `now` into buffer `next`,
     /// with what changed.
     fn compute(&mut self, slot: Slot, now: usize, next: usize) {
-        // Kept between calls: the kernel writes every row, and zeroing a
-        // fresh one each time was a sixth of a small pattern's step.
-        let out = &mut self.scratch;
-        let tiles = &self.tiles;
-        let tile = &tiles[slot as usize];
-        debug_assert!(tile.live && !tile.ghost, "a freed or ghost tile listed");
-        let column = |n: Slot| match n {
-            NONE => &DEAD,
-            n => &tiles[n as usize].cells[now],
+        let (west, east) = {
+            let links = &self.tiles[slot as usize].links;
+            (links[W], links[E])
         };
+        let (tile, [west, east]) = with_sides(&mut self.tiles, slot, [west, east]);
+        debug_assert!(tile.live && !tile.ghost, "a freed or ghost tile listed");
+        let spread = |groups: u8| groups | groups << 1 | groups >> 1;
+        let side = |t: Option<&Tile>| t.map_or(0, |t| spread(t.groups[now]));
+        let pad = |t: Option<&Tile>, r: usize| t.map_or(0, |t| t.cells[now][r]);
+        let mut need = spread(tile.groups[now]) | side(west) | side(east);
+        let [a, b] = &mut tile.cells;
+        let (cells, out) = if now == 0 { (&*a, b) } else { (&*b, a) };
+        if cells[PAD_ABOVE] | pad(west, PAD_ABOVE) | pad(east, PAD_ABOVE) != 0 {
+            need |= 1;
+        }
+        if cells[PAD_BELOW] | pad(west, PAD_BELOW) | pad(east, PAD_BELOW) != 0 {
+            need |= 1 << (ALL_GROUPS.count_ones() - 1);
+        }
         let columns = [
-            column(tile.links[W]),
-            &tile.cells[now],
-            column(tile.links[E]),
+            west.map_or(&DEAD, |t| &t.cells[now]),
+            cells,
+            east.map_or(&DEAD, |t| &t.cells[now]),
         ];
-        let old = &tile.cells[next];
-        let (top, bottom) = (old[FIRST], old[LAST]);
-        let found = kernel::step_plane_tile(self.isa, &self.rule, columns, old, out);
-        let changes = changes_of(
-            found.changed,
-            top ^ out[0],
-            bottom ^ out[PLANE_TILE_ROWS - 1],
-        );
-        let tile = &mut self.tiles[slot as usize];
+        let (top, bottom) = (out[FIRST], out[LAST]);
+        let groups = PlaneGroups {
+            need,
+            old: tile.groups[next],
+        };
+        let found = kernel::step_plane_tile(self.isa, &self.rule, columns, out, groups);
+        let changes = changes_of(found.changed, top ^ out[FIRST], bottom ^ out[LAST]);
+        tile.groups[next] = found.alive;
         tile.work = tile.work.saturating_add(1);
-        tile.cells[next][OWN].copy_from_slice(&self.scratch);
-        if !tile.sweep && !found.alive {
+        if !tile.sweep && found.alive == 0 {
             tile.sweep = true;
             self.maybe_dead.push(slot);
         }
@@ -786,7 +800,9 @@ impl Plane {
             }
             let slot = self.ensure(tx, ty, false);
             let parity = self.parity;
-            self.tiles[slot as usize].cells[parity][OWN].copy_from_slice(&chunk[2..]);
+            let tile = &mut self.tiles[slot as usize];
+            tile.cells[parity][OWN].copy_from_slice(&chunk[2..]);
+            tile.groups[parity] = ALL_GROUPS;
             self.push_borders(slot, parity);
             self.refresh(slot);
         }
@@ -889,6 +905,25 @@ impl Plane {
         }
         work
     }
+}
+
+/// Tile `slot`, to write, and the tiles `sides` (distinct from it, or
+/// [`NONE`]), to read.
+fn with_sides<'t>(
+    tiles: &'t mut [Tile],
+    slot: Slot,
+    sides: [Slot; 2],
+) -> (&'t mut Tile, [Option<&'t Tile>; 2]) {
+    let at = slot as usize;
+    let (before, rest) = tiles.split_at_mut(at);
+    let (tile, after) = rest.split_first_mut().expect("a listed slot");
+    let (before, after) = (&*before, &*after);
+    let read = |n: Slot| match n as usize {
+        _ if n == NONE => None,
+        n if n < at => Some(&before[n]),
+        n => Some(&after[n - at - 1]),
+    };
+    (tile, sides.map(read))
 }
 
 fn push_tile(out: &mut Vec<u64>, tx: i64, ty: i64, rows: &[u64]) {
