@@ -909,11 +909,7 @@ impl Plane {
 
 /// Tile `slot`, to write, and the tiles `sides` (distinct from it, or
 /// [`NONE`]), to read.
-fn with_sides<'t>(
-    tiles: &'t mut [Tile],
-    slot: Slot,
-    sides: [Slot; 2],
-) -> (&'t mut Tile, [Option<&'t Tile>; 2]) {
+fn with_sides(tiles: &mut [Tile], slot: Slot, sides: [Slot; 2]) -> (&mut Tile, [Option<&Tile>; 2]) {
     let at = slot as usize;
     let (before, rest) = tiles.split_at_mut(at);
     let (tile, after) = rest.split_first_mut().expect("a listed slot");
