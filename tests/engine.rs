@@ -132,6 +132,7 @@ fn arbitrary_grid() -> impl Strategy<Value = BitGrid> {
 fn arbitrary_rule() -> impl Strategy<Value = Rule> {
     prop_oneof![
         Just(Rule::LIFE),
+        Just(Rule::HIGHLIFE),
         (0u16..512, 0u16..512).prop_map(|(birth, survival)| Rule { birth, survival }),
     ]
 }
@@ -681,6 +682,7 @@ mod plane {
     fn rule() -> impl Strategy<Value = Rule> {
         prop_oneof![
             3 => Just(Rule::LIFE),
+            1 => Just(Rule::HIGHLIFE),
             1 => (0u16..512, 0u16..512).prop_map(|(birth, survival)| Rule { birth: birth & !1, survival }),
         ]
     }

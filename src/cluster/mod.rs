@@ -48,8 +48,10 @@ const TAG_MOVE: i32 = 3;
 
 /// The MPI job as this rank sees it.
 pub struct Cluster {
-    // Dropping the universe finalizes MPI; it must outlive every use of `world`.
-    _universe: Universe,
+    /// Dropping the universe finalizes MPI; it must outlive every use of
+    /// `world`. Taken by [`Cluster`]'s `drop`, where `MPI_Finalize` is a
+    /// wait for peers like any other.
+    universe: Option<Universe>,
     world: SimpleCommunicator,
     /// How long a rank busy-polls for late halos before yielding its core:
     /// zero when this node runs more ranks than it has cores, where the
@@ -92,6 +94,15 @@ impl std::ops::AddAssign for StepTiming {
     }
 }
 
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        // MPI_Finalize meets every peer (Open MPI's PMIx fence): one behind
+        // a cut link would hold this rank there for ever.
+        let _waiting = waiting(Wait::Peers);
+        drop(self.universe.take());
+    }
+}
+
 impl Cluster {
     /// Joins the MPI job (or starts a one-rank job without mpirun).
     pub fn init() -> Cluster {
@@ -108,7 +119,7 @@ impl Cluster {
             SPIN
         };
         Cluster {
-            _universe: universe,
+            universe: Some(universe),
             world,
             spin,
             halos: RefCell::default(),

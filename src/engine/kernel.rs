@@ -468,6 +468,38 @@ impl Transition for Conway {
     }
 }
 
+/// HighLife, B36/S23: as Conway's Life, and born of 6 too.
+#[derive(Clone, Copy)]
+struct HighLife;
+
+impl Transition for HighLife {
+    #[inline(always)]
+    fn next<B: Bits>(self, alive: B, n: Counts<B>) -> B {
+        // Counts 2, 3 and 6 all have s1 set and s3 clear. Without s2 (2 or
+        // 3) a cell is on if alive or s0 (3); with it (6, or 7 which has
+        // s0) only if dead and not s0: so on iff (s0 | alive) ^ s2.
+        n.s1.and_not(n.s3).and(n.s0.or(alive).xor(n.s2))
+    }
+}
+
+/// Runs `$body` with `$t` bound to the fastest [`Transition`] for `$rule`:
+/// one built for the rule where there is one, else [`AnyRule`]. A macro,
+/// since each arm instantiates the body for another type.
+macro_rules! with_transition {
+    ($rule:expr, $t:ident => $body:expr) => {
+        if *$rule == Rule::LIFE {
+            let $t = Conway;
+            $body
+        } else if *$rule == Rule::HIGHLIFE {
+            let $t = HighLife;
+            $body
+        } else {
+            let $t = AnyRule::new($rule);
+            $body
+        }
+    };
+}
+
 /// Any outer-totalistic rule, as all-ones/all-zero masks per neighbour count.
 #[derive(Clone, Copy)]
 struct AnyRule {
@@ -702,11 +734,7 @@ fn prefetch(words: &[u64]) {
 
 #[inline(always)]
 fn step_rows_rule<W: Bits>(rule: &Rule, shape: Shape, src: &[u64], out: &mut [u64]) {
-    if *rule == Rule::LIFE {
-        step_rows_with::<W, _>(Conway, shape, src, out);
-    } else {
-        step_rows_with::<W, _>(AnyRule::new(rule), shape, src, out);
-    }
+    with_transition!(rule, t => step_rows_with::<W, _>(t, shape, src, out));
 }
 
 /// Baseline code: four words a tile, which the compiler may still pack
@@ -927,11 +955,7 @@ fn step_tiles_rule<W: Bits>(
     tiles: &[u32],
     changes: &mut [TileChange],
 ) {
-    if *rule == Rule::LIFE {
-        step_tiles_with::<W, _>(Conway, shape, grid, src, out, tiles, changes);
-    } else {
-        step_tiles_with::<W, _>(AnyRule::new(rule), shape, grid, src, out, tiles, changes);
-    }
+    with_transition!(rule, t => step_tiles_with::<W, _>(t, shape, grid, src, out, tiles, changes));
 }
 
 fn step_tiles_portable(
@@ -1107,11 +1131,7 @@ fn step_plane_tile_rule<B: Bits>(
     next: &mut [u64; PLANE_ROWS],
     groups: PlaneGroups,
 ) -> PlaneStep {
-    if *rule == Rule::LIFE {
-        step_plane_tile_with::<B, _>(Conway, columns, next, groups)
-    } else {
-        step_plane_tile_with::<B, _>(AnyRule::new(rule), columns, next, groups)
-    }
+    with_transition!(rule, t => step_plane_tile_with::<B, _>(t, columns, next, groups))
 }
 
 #[cfg(target_arch = "x86_64")]

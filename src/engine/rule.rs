@@ -40,6 +40,13 @@ impl Rule {
         survival: (1 << 2) | (1 << 3),
     };
 
+    /// HighLife, B36/S23 (the replicator's rule), which the kernels also
+    /// know by name.
+    pub const HIGHLIFE: Rule = Rule {
+        birth: (1 << 3) | (1 << 6),
+        survival: (1 << 2) | (1 << 3),
+    };
+
     pub fn born(&self, neighbours: u32) -> bool {
         self.birth >> neighbours & 1 == 1
     }
