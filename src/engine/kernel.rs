@@ -1046,6 +1046,9 @@ pub const PLANE_GROUP_ROWS: usize = 8;
 pub struct PlaneGroups {
     pub need: u8,
     pub old: u8,
+    /// Those whose own rows may be alive now. Where they are, the cells
+    /// around a group need not be looked at to know it may come alive.
+    pub alive: u8,
 }
 
 /// Steps one plane tile: here SIMD lanes are rows, not words, because a
@@ -1093,7 +1096,10 @@ fn step_plane_tile_with<B: Bits, T: Transition>(
         // Rows with nothing alive around them stay dead (no B0 on the
         // plane): most tiles of a spaceship or a small oscillator are
         // empty but for a few rows.
-        if groups.need & group == 0 || !near::<B>(columns, k).or(near::<B>(columns, k + 2)).any() {
+        if groups.need & group == 0
+            || (groups.alive & group == 0
+                && !near::<B>(columns, k).or(near::<B>(columns, k + 2)).any())
+        {
             B::splat(0).store(&mut next[k + 1..]);
             changed = changed.or(before);
             continue;

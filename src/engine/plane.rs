@@ -535,6 +535,7 @@ impl Plane {
         let groups = PlaneGroups {
             need,
             old: tile.groups[next],
+            alive: tile.groups[now],
         };
         let found = kernel::step_plane_tile(self.isa, &self.rule, columns, out, groups);
         let changes = changes_of(found.changed, top ^ out[FIRST], bottom ^ out[LAST]);
