@@ -49,8 +49,6 @@ pub enum Error {
     },
     #[error("{0}")]
     File(#[from] crate::files::FileError),
-    #[error("{0}")]
-    Unsupported(String),
     #[error(
         "{0}: not a saved grid to resume from: it has no bounded-grid rule suffix such as B3/S23:T100,80 (use --pattern to start from it instead)"
     )]

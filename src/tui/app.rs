@@ -53,7 +53,10 @@ impl RenderMode {
         }
     }
 
-    /// Dots across and down for an area of `columns` x `rows` characters.
+    /// Dots across and down for an area of `columns` x `rows` characters;
+    /// also the dot under character (`column`, `row`) of the grid area (its
+    /// top-left dot when a character holds several), as many dots as the
+    /// characters before it hold.
     pub fn dots(self, columns: u16, rows: u16) -> (usize, usize) {
         let (c, r) = (usize::from(columns), usize::from(rows));
         match self {
@@ -61,13 +64,6 @@ impl RenderMode {
             RenderMode::HalfBlock => (c, 2 * r),
             RenderMode::Blocks => (c / 2, r),
         }
-    }
-
-    /// The dot under character (`column`, `row`) of the grid area (its
-    /// top-left dot when a character holds several): as many dots as the
-    /// characters before it hold.
-    pub fn dot_at(self, column: u16, row: u16) -> (usize, usize) {
-        self.dots(column, row)
     }
 
     fn density(self) -> bool {
@@ -504,7 +500,7 @@ impl App {
         if column < grid.x || row < grid.y || column >= grid.right() || row >= grid.bottom() {
             return None;
         }
-        let (i, j) = self.mode.dot_at(column - grid.x, row - grid.y);
+        let (i, j) = self.mode.dots(column - grid.x, row - grid.y);
         if i >= self.view.dots_w || j >= self.view.dots_h {
             return None;
         }
@@ -519,7 +515,7 @@ impl App {
 
     fn dot_alive(&self, column: u16, row: u16) -> bool {
         let grid = self.areas.grid;
-        let (i, j) = self.mode.dot_at(column - grid.x, row - grid.y);
+        let (i, j) = self.mode.dots(column - grid.x, row - grid.y);
         self.dots
             .get(j * self.view.dots_w + i)
             .is_some_and(|&d| d > 0)

@@ -182,10 +182,6 @@ impl Tty {
         Ok(Tty { file, mode })
     }
 
-    pub fn mode(&self) -> LaunchMode {
-        self.mode
-    }
-
     /// The terminal's size in characters (columns, rows), read from the
     /// tty itself: SIGWINCH goes to mpirun and never reaches us.
     pub fn size(&self) -> io::Result<(u16, u16)> {
