@@ -455,18 +455,23 @@ impl Plane {
         let mut due = std::mem::take(&mut self.stepping);
         std::mem::swap(&mut due, &mut self.due);
         self.steps += 1;
-        for &slot in &due {
-            self.compute(slot, now, next);
-        }
-        // Those stepped ahead (`step_interior`) and the rest.
+        // Those stepped ahead (`step_interior`), then the rest. Spreading
+        // right after a step is safe: it writes only the next buffer's
+        // bordering rows, which no step of this generation reads, and
+        // lists tiles for the next step.
         let ahead = std::mem::take(&mut self.ahead);
-        self.stats.tiles_stepped += (due.len() + ahead.len()) as u64;
-        self.stats.generations += 1;
-        self.parity = next;
-        for &slot in ahead.iter().chain(&due) {
+        for &slot in &ahead {
             self.push_borders(slot, next);
             self.spread(slot);
         }
+        for &slot in &due {
+            self.compute(slot, now, next);
+            self.push_borders(slot, next);
+            self.spread(slot);
+        }
+        self.stats.tiles_stepped += (due.len() + ahead.len()) as u64;
+        self.stats.generations += 1;
+        self.parity = next;
         due.clear();
         self.stepping = due;
         self.ahead = ahead;
