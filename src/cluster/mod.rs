@@ -48,10 +48,11 @@ const TAG_MOVE: i32 = 3;
 
 /// The MPI job as this rank sees it.
 pub struct Cluster {
-    /// Dropping the universe finalizes MPI; it must outlive every use of
-    /// `world`. Taken by [`Cluster`]'s `drop`, where `MPI_Finalize` is a
-    /// wait for peers like any other.
-    universe: Option<Universe>,
+    // Dropping the universe finalizes MPI; it must outlive every use of
+    // `world`. MPI_Finalize is not a watched wait: a rank whose peer ended
+    // first with an error is signalled by mpirun while in it, and must not
+    // report a lost peer for what is only the job ending.
+    _universe: Universe,
     world: SimpleCommunicator,
     /// How long a rank busy-polls for late halos before yielding its core:
     /// zero when this node runs more ranks than it has cores, where the
@@ -94,15 +95,6 @@ impl std::ops::AddAssign for StepTiming {
     }
 }
 
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        // MPI_Finalize meets every peer (Open MPI's PMIx fence): one behind
-        // a cut link would hold this rank there for ever.
-        let _waiting = waiting(Wait::Peers);
-        drop(self.universe.take());
-    }
-}
-
 impl Cluster {
     /// Joins the MPI job (or starts a one-rank job without mpirun).
     pub fn init() -> Cluster {
@@ -119,7 +111,7 @@ impl Cluster {
             SPIN
         };
         Cluster {
-            universe: Some(universe),
+            _universe: universe,
             world,
             spin,
             halos: RefCell::default(),
