@@ -549,7 +549,6 @@ fn start_long(cluster: &Cluster) -> (Job, Vec<u32>) {
         {
             std::thread::sleep(Duration::from_millis(20));
         }
-        std::thread::sleep(Duration::from_millis(300));
         let all_there = ranks.iter().all(|&p| slurm_rank(p).is_some() && joined(p));
         match job.try_wait().expect("wait for srun") {
             None if all_there => return (job, ranks),

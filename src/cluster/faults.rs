@@ -82,16 +82,15 @@ pub(super) fn joining() -> Joining {
                 };
                 let at = *signalled_at.get_or_insert_with(Instant::now);
                 if at.elapsed() > STOP_PATIENCE && !JOINED.load(Ordering::SeqCst) {
-                    let line = format!(
-                        "life-tui: asked to stop by {} while joining the MPI job, which has not answered for {} ms: ending with status {}\n",
-                        crate::signals::name(signal),
-                        at.elapsed().as_millis(),
-                        exit::stopped_without_checkpoint(signal)
+                    let status = exit::stopped_without_checkpoint(signal);
+                    end_now(
+                        &format!(
+                            "life-tui: asked to stop by {} while joining the MPI job, which has not answered for {} ms: ending with status {status}",
+                            crate::signals::name(signal),
+                            at.elapsed().as_millis(),
+                        ),
+                        status,
                     );
-                    let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
-                    signal_hook::low_level::exit(i32::from(exit::stopped_without_checkpoint(
-                        signal,
-                    )));
                 }
             }
         });
@@ -237,17 +236,15 @@ fn watchdog(rank: usize, timeout: Duration) {
             && given_up_on_stop(since, at, now_ms())
             && WAITING_SINCE.load(Ordering::SeqCst) == since
         {
-            if let Some(hook) = BEFORE_EXIT.get() {
-                hook();
-            }
-            let line = format!(
-                "life-tui: rank {rank}: asked to stop by {}, but its peers have not answered for {} ms: no checkpoint; ending with status {}\n",
-                crate::signals::name(signal),
-                waited.as_millis(),
-                exit::stopped_without_checkpoint(signal)
+            let status = exit::stopped_without_checkpoint(signal);
+            end_now(
+                &format!(
+                    "life-tui: rank {rank}: asked to stop by {}, but its peers have not answered for {} ms: no checkpoint; ending with status {status}",
+                    crate::signals::name(signal),
+                    waited.as_millis(),
+                ),
+                status,
             );
-            let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
-            signal_hook::low_level::exit(i32::from(exit::stopped_without_checkpoint(signal)));
         }
         let limit = if what == Wait::RootFiles as u8 {
             timeout * ROOT_FILES_PATIENCE
@@ -257,28 +254,35 @@ fn watchdog(rank: usize, timeout: Duration) {
         if waited <= limit || WAITING_SINCE.load(Ordering::SeqCst) != since {
             continue;
         }
-        if let Some(hook) = BEFORE_EXIT.get() {
-            hook();
-        }
         let waiting_for = match what {
             w if w == Wait::Halos as u8 => "halo rows from its neighbours",
             w if w == Wait::Rows as u8 => "rows moving between ranks",
             w if w == Wait::RootFiles as u8 => "rank 0 to read or write a file",
             _ => "the other ranks",
         };
-        // One write, so that the lines of several ranks do not interleave.
-        let line = format!(
-            "life-tui: rank {rank} lost a peer: no answer for {} s while waiting for {waiting_for} (--peer-timeout {}); ending with status {}\n",
-            waited.as_secs(),
-            timeout.as_secs(),
-            exit::LOST_PEER
+        end_now(
+            &format!(
+                "life-tui: rank {rank} lost a peer: no answer for {} s while waiting for {waiting_for} (--peer-timeout {}); ending with status {}",
+                waited.as_secs(),
+                timeout.as_secs(),
+                exit::LOST_PEER
+            ),
+            exit::LOST_PEER,
         );
-        let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
-        // No MPI_Finalize or MPI_Abort: both need the lost peer, or the
-        // launcher behind the same cut link, and could hang. The launcher
-        // sees this rank end and takes the rest of the job down.
-        signal_hook::low_level::exit(i32::from(exit::LOST_PEER));
     }
+}
+
+/// Ends this process at once with `status`, after the exit hook (the live
+/// view's terminal) and `line` on stderr. One write, so that the lines of
+/// several ranks do not interleave. No MPI_Finalize or MPI_Abort: both
+/// need the peers, or the launcher behind the same cut link, and could
+/// hang; the launcher sees this rank end and takes the rest of the job down.
+fn end_now(line: &str, status: u8) -> ! {
+    if let Some(hook) = BEFORE_EXIT.get() {
+        hook();
+    }
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("{line}\n").as_bytes());
+    signal_hook::low_level::exit(i32::from(status))
 }
 
 /// Whether a rank asked to stop at `signalled`, waiting for its peers

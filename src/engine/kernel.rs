@@ -1030,21 +1030,24 @@ pub const PLANE_TILE_ROWS: usize = 64;
 /// gun: 1.5x the tiles stepped, each costing nearly as much.)
 pub const PLANE_ROWS: usize = PLANE_TILE_ROWS + 4;
 
-// The tile kernel steps whole groups of 8 rows (AVX-512 and AVX2 lanes).
-const _: () = assert!(PLANE_TILE_ROWS.is_multiple_of(8));
-
-/// Rows of a tile's 8-row group, the unit of [`PlaneStep::alive`] and of
-/// the groups a step is asked to compute.
+/// Rows of a tile's group, the unit of [`PlaneStep::alive`] and of the
+/// groups a step is asked to compute: a whole number of SIMD bundles
+/// (8 rows in AVX-512 and two AVX2 registers, 4 in the portable code).
 pub const PLANE_GROUP_ROWS: usize = 8;
 
-/// Which 8-row groups of a tile step: `need` (bit g for own rows
-/// 8g..8g+8) those that may have live cells around them, `old` those whose
-/// old rows, the ones the step writes over, may be alive. A group in
-/// neither is dead and stays dead, untouched. Both may say more than is
-/// so, never less.
+// Whole groups, and few enough for a `u8` mask.
+const _: () = assert!(
+    PLANE_TILE_ROWS.is_multiple_of(PLANE_GROUP_ROWS) && PLANE_TILE_ROWS / PLANE_GROUP_ROWS <= 8
+);
+
+/// Which 8-row groups of a tile step (bit g for own rows 8g..8g+8). Each
+/// mask may say more than is so, never less.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PlaneGroups {
+    /// Those that may have live cells around them.
     pub need: u8,
+    /// Those whose old rows, the ones the step writes over, may be alive.
+    /// A group in neither `need` nor `old` is dead and stays dead, untouched.
     pub old: u8,
     /// Those whose own rows may be alive now. Where they are, the cells
     /// around a group need not be looked at to know it may come alive.

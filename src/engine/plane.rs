@@ -68,8 +68,9 @@ const PAD_BELOW: usize = PLANE_TILE_ROWS + 1;
 const FIRST: usize = 1;
 const LAST: usize = PLANE_TILE_ROWS;
 
-/// Every 8-row group of a tile's own rows.
+/// Every 8-row group of a tile's own rows, and the last of them.
 const ALL_GROUPS: u8 = u8::MAX >> (8 - PLANE_TILE_ROWS / PLANE_GROUP_ROWS);
+const LAST_GROUP: u8 = 1 << (PLANE_TILE_ROWS / PLANE_GROUP_ROWS - 1);
 
 /// What a missing neighbour reads as.
 static DEAD: [u64; PLANE_ROWS] = [0; PLANE_ROWS];
@@ -529,7 +530,7 @@ impl Plane {
             need |= 1;
         }
         if cells[PAD_BELOW] | pad(west, PAD_BELOW) | pad(east, PAD_BELOW) != 0 {
-            need |= 1 << (ALL_GROUPS.count_ones() - 1);
+            need |= LAST_GROUP;
         }
         let columns = [
             west.map_or(&DEAD, |t| &t.cells[now]),
