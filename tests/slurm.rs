@@ -525,8 +525,14 @@ const STARTUP_RETRIES: usize = 3;
 /// rank had tried TCP yet: once, rank 5, whose first message came from its
 /// node-mate).
 fn startup_crash(stderr: &str, untouched: bool) -> bool {
+    // The survivors, still in MPI_Init when Slurm cancels the step, may
+    // say so (the join watch); any other line of ours means work had begun.
+    let only_joining = stderr
+        .lines()
+        .filter(|line| line.starts_with("life-tui: "))
+        .all(|line| line.contains("while joining the MPI job"));
     stderr.contains("Segmentation fault")
-        && !stderr.contains("life-tui: ")
+        && only_joining
         && (untouched
             || stderr.contains("Operation now in progress (115)")
             || stderr.contains("during shared memory initialization"))
