@@ -636,7 +636,7 @@ proptest! {
 // enough that nothing reaches its edges.
 
 mod plane {
-    use life_tui::engine::plane::{self, Band, Plane};
+    use life_tui::engine::plane::{self, Band, Bbox, Plane};
     use life_tui::engine::{BitGrid, Edge, Isa, Rule, reference};
     use proptest::prelude::*;
 
@@ -662,6 +662,27 @@ mod plane {
             .collect();
         out.sort();
         out
+    }
+
+    /// The population and bounding box of `cells`, counted one by one.
+    fn counted(cells: impl Iterator<Item = (i64, i64)>) -> (u64, Option<Bbox>) {
+        cells.fold((0, None), |(n, bbox), (x, y)| {
+            let cell = Bbox {
+                x0: x,
+                y0: y,
+                x1: x,
+                y1: y,
+            };
+            (n + 1, Some(bbox.map_or(cell, |b: Bbox| b.union(cell))))
+        })
+    }
+
+    /// What the bands say of their population and bounding box (kept
+    /// between steps while a tile sleeps).
+    fn summed(bands: &[Plane]) -> (u64, Option<Bbox>) {
+        let population = bands.iter().map(Plane::population).sum();
+        let bbox = bands.iter().filter_map(Plane::bbox).reduce(Bbox::union);
+        (population, bbox)
     }
 
     fn sorted(cells: impl Iterator<Item = (i64, i64)>) -> Vec<(i64, i64)> {
@@ -726,8 +747,12 @@ mod plane {
                 for &(x, y) in &cells {
                     life.set(x, y, true);
                 }
-                life.run(generations);
+                // Asked halfway too, so that what is kept must follow the steps.
+                life.run(generations / 2);
+                prop_assert_eq!(summed(std::slice::from_ref(&life)), counted(life.live_cells()));
+                life.run(generations - generations / 2);
                 prop_assert_eq!(sorted(life.live_cells()), reference_run(&cells, generations, &rule));
+                prop_assert_eq!(summed(std::slice::from_ref(&life)), counted(life.live_cells()));
             }
         }
 
@@ -755,6 +780,7 @@ mod plane {
                     }
                 }
                 plane::step_bands(&mut bands);
+                prop_assert_eq!(summed(&bands), counted(bands.iter().flat_map(|b| b.live_cells())));
             }
             let all = sorted(bands.iter().flat_map(|b| b.live_cells()));
             prop_assert_eq!(all, reference_run(&cells, generations, &rule));
