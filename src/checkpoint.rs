@@ -9,7 +9,7 @@ use crate::engine::plane;
 use crate::engine::{BitGrid, Edge, Rule};
 use crate::files::{self, FileError};
 use crate::pattern;
-use crate::pattern::{Bounds, Pattern, Xrle};
+use crate::pattern::{Bounds, Cells, Pattern, Xrle};
 
 /// The generation number in a pattern's `#CXRLE ... Gen=N` line, if any.
 pub fn generation_of(pattern: &Pattern) -> Option<u64> {
@@ -77,7 +77,7 @@ pub fn saved_grid(
             height,
             edge,
         }),
-        cells: grid,
+        cells: Cells::Grid(grid),
     }
 }
 

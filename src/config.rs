@@ -5,7 +5,7 @@ use crate::cli::{Cli, EdgeArg};
 use crate::cluster::Decomposition;
 use crate::engine::{BitGrid, Edge, Rule, Strip, seed};
 use crate::error::Error;
-use crate::pattern::Pattern;
+use crate::pattern::{Cells, Pattern};
 
 /// Width and height used when neither the command line, a pattern nor a
 /// terminal gives one.
@@ -84,10 +84,21 @@ impl RunConfig {
                 default_size.unwrap_or((DEFAULT_SIDE, DEFAULT_SIDE)),
             ));
         };
+        let Cells::Grid(grid) = pattern.cells else {
+            return Err(Error::PatternNeedsPlane {
+                name,
+                width: pattern.cells.width(),
+                height: pattern.cells.height(),
+            });
+        };
+        let pattern = Pattern {
+            cells: Cells::Grid(BitGrid::new(0, 0)),
+            ..pattern
+        };
         if cli.resume.is_some() {
-            return RunConfig::from_checkpoint(cli, name, pattern);
+            return RunConfig::from_checkpoint(cli, name, pattern, grid);
         }
-        let (pw, ph) = (pattern.cells.width(), pattern.cells.height());
+        let (pw, ph) = (grid.width(), grid.height());
         let fallback = default_size.unwrap_or((pw + 2 * margin_for(pw), ph + 2 * margin_for(ph)));
         let (bw, bh) = pattern.bounds.map_or(fallback, |b| (b.width, b.height));
         let width = cli.width.unwrap_or(bw);
@@ -139,7 +150,7 @@ impl RunConfig {
             start_generation: 0,
             pattern: Some(PlacedPattern {
                 name: pattern.name.clone().unwrap_or(name),
-                cells: pattern.cells,
+                cells: grid,
                 x,
                 y,
             }),
@@ -148,11 +159,16 @@ impl RunConfig {
 
     /// A run continuing from a saved grid: the file gives the grid size,
     /// edge, rule (unless `--rule`) and generation number.
-    fn from_checkpoint(cli: &Cli, name: String, pattern: Pattern) -> Result<RunConfig, Error> {
+    fn from_checkpoint(
+        cli: &Cli,
+        name: String,
+        pattern: Pattern,
+        grid: BitGrid,
+    ) -> Result<RunConfig, Error> {
         let Some(bounds) = pattern.bounds else {
             return Err(Error::NotACheckpoint(name));
         };
-        if pattern.cells.width() > bounds.width || pattern.cells.height() > bounds.height {
+        if grid.width() > bounds.width || grid.height() > bounds.height {
             return Err(Error::NotACheckpoint(name));
         }
         Ok(RunConfig {
@@ -165,7 +181,7 @@ impl RunConfig {
             start_generation: pattern.xrle.and_then(|x| x.generation).unwrap_or(0),
             pattern: Some(PlacedPattern {
                 name: pattern.name.unwrap_or(name),
-                cells: pattern.cells,
+                cells: grid,
                 x: 0,
                 y: 0,
             }),
@@ -299,14 +315,16 @@ impl PlaneConfig {
         } else {
             0
         };
+        let cells = pattern
+            .cells
+            .live_cells()
+            .map(|(x, y)| x0.checked_add_unsigned(x).zip(y0.checked_add_unsigned(y)))
+            .collect::<Option<_>>()
+            .ok_or_else(|| Error::PatternOffPlane(name.clone()))?;
         Ok(PlaneConfig {
             rule,
             name: pattern.name.clone().unwrap_or(name),
-            cells: pattern
-                .cells
-                .live_cells()
-                .map(|(x, y)| (x0 + x as i64, y0 + y as i64))
-                .collect(),
+            cells,
             start_generation,
             seed: None,
         })

@@ -36,6 +36,16 @@ pub enum Error {
         height: usize,
     },
     #[error(
+        "pattern {name} is {width}x{height} cells, too large for a bounded grid: run it on the unbounded plane (--edge plane)"
+    )]
+    PatternNeedsPlane {
+        name: String,
+        width: u64,
+        height: u64,
+    },
+    #[error("pattern {0} reaches past the plane's signed 64-bit coordinates")]
+    PatternOffPlane(String),
+    #[error(
         "--at {x},{y} puts pattern {name} ({pattern_width}x{pattern_height}) partly outside the {width}x{height} grid with dead edges"
     )]
     PatternOutside {

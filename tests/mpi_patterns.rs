@@ -19,6 +19,8 @@ fn read_grid(path: &std::path::Path) -> BitGrid {
     pattern::read_file(path)
         .expect("our own output reads back")
         .cells
+        .into_grid()
+        .expect("a torus's grid")
 }
 
 #[test]
@@ -27,7 +29,11 @@ fn a_glider_on_a_64_torus_matches_the_serial_engine_after_256_generations_on_any
     let glider = write(&dir, "glider.rle", GLIDER_RLE);
     let mut start = BitGrid::new(64, 64);
     start.paste_wrapping(
-        &pattern::parse(GLIDER_RLE.as_bytes()).unwrap().cells,
+        pattern::parse(GLIDER_RLE.as_bytes())
+            .unwrap()
+            .cells
+            .grid()
+            .unwrap(),
         30,
         30,
     );

@@ -167,9 +167,9 @@ fn parse_number(text: &str) -> Option<u64> {
     text.trim().replace(',', "").parse().ok()
 }
 
-/// Cells of `grid` with its top-left corner at `(x0, y0)`, sorted.
-fn placed(grid: &life_tui::engine::BitGrid, (x0, y0): (i64, i64)) -> Cells {
-    let mut cells: Cells = grid
+/// Cells of a pattern's box with its top-left corner at `(x0, y0)`, sorted.
+fn placed(pattern: &pattern::Cells, (x0, y0): (i64, i64)) -> Cells {
+    let mut cells: Cells = pattern
         .live_cells()
         .map(|(x, y)| (x0 + x as i64, y0 + y as i64))
         .collect();
@@ -258,7 +258,8 @@ fn golly(file: &Path, from: u64, to: u64, scratch: &Path) -> Result<Golly, Strin
             let n: Vec<i64> = b
                 .split_whitespace()
                 .filter(|t| *t != "..")
-                .filter_map(|t| t.parse().ok())
+                // Past 999 bgolly groups digits: "-1,048,578".
+                .filter_map(|t| t.replace(',', "").parse().ok())
                 .collect();
             <[i64; 4]>::try_from(n).ok()
         })
@@ -279,7 +280,7 @@ fn golly(file: &Path, from: u64, to: u64, scratch: &Path) -> Result<Golly, Strin
     let cells = match bbox {
         Some([x0, y0, x1, y1]) => {
             let size = (written.cells.width(), written.cells.height());
-            if size != ((x1 - x0 + 1) as usize, (y1 - y0 + 1) as usize) {
+            if size != ((x1 - x0 + 1) as u64, (y1 - y0 + 1) as u64) {
                 return Err(format!("bgolly's RLE is {size:?}, its edges {edges:?}"));
             }
             placed(&written.cells, (x0, y0))
@@ -718,6 +719,105 @@ fn extended_rle_with_pos_reads_back_at_the_same_place_both_ways() {
         "life-tui's gun at 500 (no Pos: top-left at 0,0)",
         &ours_500,
         &golly_500,
+    );
+}
+
+/// Four gliders 2^21 cells apart, flying away from each other: their box,
+/// about 2^42 cells, is far past what a grid can hold (2^32 cells), as the
+/// save of a long run is (the gun's at a million generations spans about
+/// 2^36). Saved as life-tui saves a plane, it is read back by bgolly and
+/// by `--resume` on every rank count, and each runs it on to the same
+/// cells at the same place; a Life 1.06 list of the same cells too. A
+/// bounded grid refuses it in one line.
+#[test]
+fn a_plane_save_too_large_for_a_grid_resumes_in_place_on_every_rank_count() {
+    let dir = temp_dir();
+    let scratch = dir.path();
+    let far = 1i64 << 20;
+    // The glider flying south-east, and its mirror images at the other corners.
+    let glider = [(1, 0), (2, 1), (0, 2), (1, 2), (2, 2)];
+    let mut cells: Cells = [(1, 1), (-1, 1), (1, -1), (-1, -1)]
+        .iter()
+        .flat_map(|&(sx, sy)| glider.map(|(x, y)| (sx * (far + x), sy * (far + y))))
+        .collect();
+    cells.sort_unstable();
+    let [x0, y0, x1, y1] = bbox_of(&cells).unwrap();
+    assert!((x1 - x0 + 1) * (y1 - y0 + 1) > 1 << 40);
+    let mut saved = pattern::Pattern::from_cells(life_tui::engine::BitGrid::new(0, 0));
+    saved.xrle = Some(pattern::Xrle {
+        pos: Some((x0, y0)),
+        generation: Some(100),
+    });
+    let file = scratch.join("far.rle");
+    std::fs::write(
+        &file,
+        pattern::rle::write_sparse(&saved, &mut cells.clone()),
+    )
+    .unwrap();
+
+    let golly_100 = golly(&file, 100, 100, scratch).unwrap();
+    assert_eq!(golly_100.cells, cells, "bgolly reads the save in place");
+    let golly_500 = golly(&file, 100, 500, scratch).unwrap();
+    assert_eq!(golly_500.population, 20, "{golly_500:?}");
+    // 400 generations: each glider 100 cells further out, its own way.
+    let [gx0, gy0, gx1, gy1] = golly_500.bbox.unwrap();
+    assert_eq!(
+        [gx0, gy0, gx1, gy1],
+        [x0 - 100, y0 - 100, x1 + 100, y1 + 100]
+    );
+
+    let mut problems = Vec::new();
+    for np in RANKS {
+        let args = ["--resume", file.to_str().unwrap(), "--generations", "500"];
+        match life_tui(np, &args, &scratch.join(format!("resumed.{np}.rle"))) {
+            Err(e) => problems.push(e),
+            Ok(ours) => {
+                if ours.generation != Some(500) || ours.cells != golly_500.cells {
+                    problems.push(format!(
+                        "np={np}: --resume gives generation {:?}, cells spanning {:?}; bgolly {:?}",
+                        ours.generation,
+                        bbox_of(&ours.cells),
+                        golly_500.bbox
+                    ));
+                }
+                if ours.bbox != golly_500.bbox {
+                    problems.push(format!("np={np}: reported bbox {:?}", ours.bbox));
+                }
+            }
+        }
+    }
+    let lif = scratch.join("far.lif");
+    let points: String = cells.iter().map(|(x, y)| format!("{x} {y}\n")).collect();
+    std::fs::write(&lif, format!("#Life 1.06\n{points}")).unwrap();
+    let args = ["--pattern", lif.to_str().unwrap(), "--generations", "400"];
+    match life_tui(3, &args, &scratch.join("from-lif.rle")) {
+        Err(e) => problems.push(e),
+        Ok(ours) if ours.cells != golly_500.cells => problems.push(format!(
+            "Life 1.06 --pattern: cells spanning {:?}",
+            bbox_of(&ours.cells)
+        )),
+        Ok(_) => {}
+    }
+    report("a plane save past the grid limit", &problems);
+
+    let torus = mpirun(
+        1,
+        &[
+            "--headless",
+            "--pattern",
+            file.to_str().unwrap(),
+            "--edge",
+            "torus",
+            "--generations",
+            "1",
+        ],
+    );
+    let stderr = stderr_of(&torus);
+    assert_eq!(torus.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: ") && stderr.contains("too large for a bounded grid"),
+        "{stderr}"
     );
 }
 

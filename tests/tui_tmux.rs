@@ -250,6 +250,8 @@ fn headless_grid(np: usize, args: &[&str], generation: u64) -> life_tui::engine:
     life_tui::pattern::read_file(&out)
         .expect("headless output")
         .cells
+        .into_grid()
+        .expect("a torus's grid")
 }
 
 /// A checkpoint file: its generation and grid.
@@ -257,7 +259,7 @@ fn read_checkpoint(path: &std::path::Path) -> (u64, life_tui::engine::BitGrid) {
     let saved = life_tui::pattern::read_file(path)
         .unwrap_or_else(|e| panic!("{}: the checkpoint reads back: {e}", path.display()));
     let generation = life_tui::checkpoint::generation_of(&saved).expect("Gen= in the checkpoint");
-    (generation, saved.cells)
+    (generation, saved.cells.into_grid().expect("a torus's grid"))
 }
 
 #[test]
@@ -450,7 +452,7 @@ fn a_glider_drawn_with_the_mouse_moves_as_a_glider() {
     let rle = std::fs::read_to_string(dir.path().join(&name)).expect("the saved file");
     assert!(rle.contains("x = 40, y = 22, rule = B3/S23"), "{rle}");
     let saved = life_tui::pattern::parse(rle.as_bytes()).expect("the saved file parses");
-    let cells: BTreeSet<_> = saved.cells.live_cells().collect();
+    let cells: BTreeSet<_> = saved.cells.grid().unwrap().live_cells().collect();
     assert_eq!(cells, moved, "{rle}");
     pane.keys("q");
     let screen = pane.wait_for("the shell back", PATIENCE, |s| exit_code(s).is_some());

@@ -2,7 +2,7 @@
 //! rules) or `#R s/b` rule, and `#P x y` blocks of `.`/`*` rows placed
 //! relative to an origin. The cells are normalised to their bounding box.
 
-use super::{Limits, Pattern, PatternError, grid_from_points, lines};
+use super::{Limits, Pattern, PatternError, cells_from_points, lines};
 use crate::engine::{BitGrid, Rule};
 
 /// What went wrong in a Life 1.05 file.
@@ -97,12 +97,8 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Pattern, PatternError> {
     if !seen_header {
         return Err(PatternError::new(last_line, 1, Life105Error::MissingHeader));
     }
-    pattern.cells =
-        grid_from_points(&cells, limits).map_err(|kind| PatternError::new(last_line, 1, kind))?;
-    pattern.origin = cells
-        .iter()
-        .copied()
-        .reduce(|a, b| (a.0.min(b.0), a.1.min(b.1)));
+    (pattern.cells, pattern.origin) =
+        cells_from_points(&cells, limits).map_err(|kind| PatternError::new(last_line, 1, kind))?;
     Ok(pattern)
 }
 
@@ -190,10 +186,13 @@ mod tests {
     }
 
     #[test]
-    fn far_apart_blocks_exceed_the_limit() {
-        let e = fail("#Life 1.05\n#P -2000000000 0\n*\n#P 2000000000 5\n*\n");
-        assert!(matches!(e.kind, PatternErrorKind::TooLarge { .. }), "{e}");
-        let e = parse("#Life 1.05\n#P 0 0\n*\n#P 500 500\n*\n", &small()).unwrap_err();
-        assert!(matches!(e.kind, PatternErrorKind::TooLarge { .. }), "{e}");
+    fn far_apart_blocks_past_the_grid_limit_read_as_runs() {
+        let p = read("#Life 1.05\n#P -2000000000 0\n*\n#P 2000000000 5\n*\n");
+        assert!(p.cells.grid().is_none());
+        assert_eq!((p.cells.width(), p.cells.height()), (4_000_000_001, 6));
+        assert_eq!(p.origin, Some((-2_000_000_000, 0)));
+        assert!(p.cells.get(0, 0) && p.cells.get(4_000_000_000, 5));
+        let p = parse("#Life 1.05\n#P 0 0\n*\n#P 500 500\n*\n", &small()).unwrap();
+        assert_eq!((p.cells.grid(), p.cells.population()), (None, 2));
     }
 }

@@ -1,7 +1,7 @@
 //! The Life 1.06 reader: a `#Life 1.06` line, then one `x y` pair (signed
 //! integers) per live cell. The cells are normalised to their bounding box.
 
-use super::{Limits, Pattern, PatternError, grid_from_points, lines};
+use super::{Limits, Pattern, PatternError, cells_from_points, lines};
 use crate::engine::BitGrid;
 
 /// What went wrong in a Life 1.06 file.
@@ -71,12 +71,8 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Pattern, PatternError> {
     if !seen_header {
         return Err(PatternError::new(last_line, 1, Life106Error::MissingHeader));
     }
-    pattern.cells =
-        grid_from_points(&cells, limits).map_err(|kind| PatternError::new(last_line, 1, kind))?;
-    pattern.origin = cells
-        .iter()
-        .copied()
-        .reduce(|a, b| (a.0.min(b.0), a.1.min(b.1)));
+    (pattern.cells, pattern.origin) =
+        cells_from_points(&cells, limits).map_err(|kind| PatternError::new(last_line, 1, kind))?;
     Ok(pattern)
 }
 
@@ -152,10 +148,13 @@ mod tests {
     }
 
     #[test]
-    fn spread_out_cells_exceed_the_limit() {
+    fn spread_out_cells_read_as_runs_up_to_the_plane_s_width() {
         let e = fail("#Life 1.06\n-9223372036854775808 0\n9223372036854775807 0\n");
         assert!(matches!(e.kind, PatternErrorKind::TooLarge { .. }), "{e}");
-        let e = parse("#Life 1.06\n0 0\n300 300\n", &small()).unwrap_err();
-        assert!(matches!(e.kind, PatternErrorKind::TooLarge { .. }), "{e}");
+        let p = read("#Life 1.06\n-9223372036854775807 0\n9223372036854775807 0\n");
+        assert_eq!(p.cells.width(), u64::MAX);
+        let p = parse("#Life 1.06\n0 0\n300 300\n", &small()).unwrap();
+        assert_eq!((p.cells.grid(), p.cells.population()), (None, 2));
+        assert_eq!((p.cells.width(), p.cells.height()), (301, 301));
     }
 }

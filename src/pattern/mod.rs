@@ -2,7 +2,8 @@
 //! and writers for RLE and `.cells`.
 //!
 //! Readers never panic and never allocate a grid before checking its size
-//! against [`MAX_CELLS`] (or the limit in [`Limits`]). Every error carries a
+//! against [`MAX_CELLS`] (or the limit in [`Limits`]): a larger box is
+//! kept as its live runs (see [`Cells`]). Every error carries a
 //! 1-based line and column (line 0 for errors not tied to a place, such as
 //! I/O errors).
 
@@ -25,11 +26,15 @@ pub use life106::Life106Error;
 pub use plaintext::PlaintextError;
 pub use rle::RleError;
 
-pub(crate) use cells::{fill_run, grid_from_points, next_change, row_runs};
+#[cfg(test)]
+pub(crate) use cells::row_runs;
+pub use cells::{Cells, Run};
+pub(crate) use cells::{RunList, cells_from_points, fill_run};
 
-/// The most cells a reader will allocate for one pattern. The count is of
-/// allocated bits: the width is rounded up to a whole number of 64-bit words
-/// and a zero dimension counts as one.
+/// The most cells a reader will allocate for one pattern's grid. The count
+/// is of allocated bits: the width is rounded up to a whole number of 64-bit
+/// words and a zero dimension counts as one. A larger box is read as its
+/// live runs, of at most this many live cells.
 pub const MAX_CELLS: u64 = 1 << 32;
 /// The largest run count accepted in RLE.
 pub const MAX_RUN: u64 = 10_000_000;
@@ -54,7 +59,7 @@ pub struct Pattern {
     /// with `xrle`'s position, and other files start at (0, 0).
     pub origin: Option<(i64, i64)>,
     /// The pattern's bounding box (for RLE, the header's x by y).
-    pub cells: BitGrid,
+    pub cells: Cells,
 }
 
 /// Golly's `#CXRLE` line: where the pattern's top-left cell lies in Golly's
@@ -102,6 +107,12 @@ impl fmt::Display for Xrle {
 impl Pattern {
     /// A pattern with no metadata.
     pub fn from_cells(cells: BitGrid) -> Pattern {
+        Pattern::from(Cells::Grid(cells))
+    }
+}
+
+impl From<Cells> for Pattern {
+    fn from(cells: Cells) -> Pattern {
         Pattern {
             name: None,
             author: None,
@@ -188,6 +199,8 @@ pub enum PatternErrorKind {
         height: u128,
         limit: u64,
     },
+    #[error("pattern with more than {limit} live cells")]
+    TooManyLive { limit: u64 },
     #[error("bad rule: {0}")]
     Rule(RuleError),
     #[error("bad bounded-grid suffix '{0}': {1}")]

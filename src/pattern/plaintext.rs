@@ -2,7 +2,7 @@
 //! alive, ragged lines; the width is that of the longest line.
 
 use super::{
-    Limits, Pattern, PatternError, check_size, fill_run, lines, next_change, one_line, text_lines,
+    Cells, Limits, Pattern, PatternError, check_size, fill_run, lines, one_line, text_lines,
 };
 use crate::engine::BitGrid;
 
@@ -66,7 +66,7 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Pattern, PatternError> {
             x = end;
         }
     }
-    pattern.cells = grid;
+    pattern.cells = Cells::Grid(grid);
     Ok(pattern)
 }
 
@@ -88,17 +88,21 @@ pub fn write(pattern: &Pattern) -> String {
             out.push('\n');
         }
     }
-    let grid = &pattern.cells;
-    let mut row = String::with_capacity(grid.width() + 1);
-    for y in 0..grid.height() {
+    let cells = &pattern.cells;
+    let mut rows = cells.rows().peekable();
+    let mut row = String::new();
+    for y in 0..cells.height() {
         row.clear();
-        let mut x = 0;
-        while x < grid.width() {
-            let alive = grid.get(x, y);
-            let end = next_change(grid, y, x, alive);
-            row.extend(std::iter::repeat_n(if alive { 'O' } else { '.' }, end - x));
-            x = end;
+        if let Some((_, runs)) = rows.next_if(|(at, _)| *at == y) {
+            for (alive, _, len) in runs {
+                row.extend(std::iter::repeat_n(
+                    if alive { 'O' } else { '.' },
+                    len as usize,
+                ));
+            }
         }
+        let dead = (cells.width() as usize).saturating_sub(row.len());
+        row.extend(std::iter::repeat_n('.', dead));
         out.push_str(&row);
         out.push('\n');
     }

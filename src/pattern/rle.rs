@@ -6,8 +6,8 @@
 //! live cells read.
 
 use super::{
-    Limits, Pattern, PatternError, PatternErrorKind, RLE_LINE_LIMIT, Xrle, check_size, column_of,
-    fill_run, lines, one_line, parse_rule_and_bounds, row_runs, rule_text, text_lines,
+    Limits, Pattern, PatternError, PatternErrorKind, RLE_LINE_LIMIT, Run, RunList, Xrle, column_of,
+    lines, one_line, parse_rule_and_bounds, rule_text, text_lines,
 };
 use crate::engine::BitGrid;
 
@@ -28,8 +28,8 @@ pub enum RleError {
     OutsideBox {
         x: u64,
         y: u64,
-        width: usize,
-        height: usize,
+        width: u64,
+        height: u64,
     },
     #[error("header: expected 'key = value', found '{0}'")]
     ExpectedKeyValue(String),
@@ -61,10 +61,10 @@ struct Count {
 /// Reads an RLE pattern.
 pub fn parse(text: &str, limits: &Limits) -> Result<Pattern, PatternError> {
     let mut pattern = Pattern::from_cells(BitGrid::new(0, 0));
-    let mut size: Option<(usize, usize)> = None;
+    let mut size: Option<(u64, u64)> = None;
     let mut in_data = false;
-    // Live runs as (y, x, length); the grid is allocated once all are read.
-    let mut runs: Vec<(u64, u64, u64)> = Vec::new();
+    // The grid (if the box fits one) is allocated once all runs are read.
+    let mut runs = RunList::default();
     let (mut x, mut y) = (0u64, 0u64);
     // The extent of the live cells, for files without a header.
     let (mut extent_w, mut extent_h) = (0u64, 0u64);
@@ -82,7 +82,7 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Pattern, PatternError> {
             }
             in_data = true;
             if trimmed.starts_with(['x', 'X']) && trimmed.contains('=') {
-                size = Some(header(n, line, &mut pattern, limits)?);
+                size = Some(header(n, line, &mut pattern)?);
                 continue;
             }
         }
@@ -95,10 +95,14 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Pattern, PatternError> {
                         line: n,
                         column,
                     });
-                    c.value = c.value * 10 + digit;
-                    if c.value > limits.max_run {
-                        return Err(err(c.line, c.column, RleError::RunTooLong(limits.max_run)));
-                    }
+                    // Dead runs and skipped rows may be as long as the
+                    // plane is wide (a saved plane's gliders fly apart);
+                    // live runs are held to the limit at their tag.
+                    c.value = c
+                        .value
+                        .checked_mul(10)
+                        .and_then(|v| v.checked_add(digit))
+                        .ok_or_else(|| err(c.line, c.column, RleError::RunTooLong(u64::MAX)))?;
                 }
                 ' ' | '\t' => {}
                 'b' | 'o' | '$' | '!' => {
@@ -114,6 +118,13 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Pattern, PatternError> {
                         }) => {
                             return Err(err(line, column, RleError::ZeroRun));
                         }
+                        Some(c) if ch == 'o' && c.value > limits.max_run => {
+                            return Err(err(
+                                c.line,
+                                c.column,
+                                RleError::RunTooLong(limits.max_run),
+                            ));
+                        }
                         Some(c) => c.value,
                     };
                     match ch {
@@ -122,12 +133,8 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Pattern, PatternError> {
                             let end = x.saturating_add(k);
                             match size {
                                 Some((width, height)) => {
-                                    if y >= height as u64 || end > width as u64 {
-                                        let x = if y >= height as u64 {
-                                            x
-                                        } else {
-                                            x.max(width as u64)
-                                        };
+                                    if y >= height || end > width {
+                                        let x = if y >= height { x } else { x.max(width) };
                                         return Err(err(
                                             n,
                                             column,
@@ -143,11 +150,10 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Pattern, PatternError> {
                                 None => {
                                     extent_w = extent_w.max(end);
                                     extent_h = extent_h.max(y + 1);
-                                    check_size(extent_w.into(), extent_h.into(), limits)
-                                        .map_err(|kind| err(n, column, kind))?;
                                 }
                             }
-                            runs.push((y, x, k));
+                            runs.push(Run { y, x, len: k }, limits)
+                                .map_err(|kind| err(n, column, kind))?;
                             x = end;
                         }
                         '$' => {
@@ -167,16 +173,8 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Pattern, PatternError> {
     if let Some(c) = count {
         return Err(err(c.line, c.column, RleError::CountWithoutTag));
     }
-    let (width, height) = match size {
-        Some(size) => size,
-        // Checked as each live run was read.
-        None => (extent_w as usize, extent_h as usize),
-    };
-    let mut grid = BitGrid::new(width, height);
-    for (y, x, len) in runs {
-        fill_run(&mut grid, y as usize, x as usize, len as usize);
-    }
-    pattern.cells = grid;
+    let (width, height) = size.unwrap_or((extent_w, extent_h));
+    pattern.cells = runs.into_cells(width, height, limits);
     Ok(pattern)
 }
 
@@ -218,12 +216,7 @@ fn hash_line(n: usize, line: &str, pattern: &mut Pattern) -> Result<(), PatternE
 
 /// Parses `x = m, y = n[, rule = R]` and checks the size. The rule takes the
 /// rest of the line, since a bounded-grid suffix contains a comma.
-fn header(
-    n: usize,
-    line: &str,
-    pattern: &mut Pattern,
-    limits: &Limits,
-) -> Result<(usize, usize), PatternError> {
+fn header(n: usize, line: &str, pattern: &mut Pattern) -> Result<(u64, u64), PatternError> {
     let mut dims: [Option<u128>; 2] = [None, None];
     let mut pos = 0;
     let at = |byte: usize| column_of(line, byte);
@@ -282,7 +275,19 @@ fn header(
     let start = at(line.len() - line.trim_start().len());
     let width = dims[0].ok_or_else(|| err(n, start, RleError::MissingField("x")))?;
     let height = dims[1].ok_or_else(|| err(n, start, RleError::MissingField("y")))?;
-    check_size(width, height, limits).map_err(|kind| err(n, start, kind))
+    // A box past u64 is past the plane's 2^64 columns too.
+    match (u64::try_from(width), u64::try_from(height)) {
+        (Ok(w), Ok(h)) => Ok((w, h)),
+        _ => Err(err(
+            n,
+            start,
+            PatternErrorKind::TooLarge {
+                width,
+                height,
+                limit: u64::MAX,
+            },
+        )),
+    }
 }
 
 /// A header dimension: digits only, no sign.
@@ -308,9 +313,8 @@ fn number(name: &'static str, value: &str) -> Result<u128, PatternErrorKind> {
 /// bounded-grid suffix is kept), then runs in lines of at most 70
 /// characters, ending with `!`.
 pub fn write(pattern: &Pattern) -> String {
-    let grid = &pattern.cells;
-    let rows = (0..grid.height()).map(|y| (y as u64, row_runs(grid, y)));
-    write_runs(pattern, (grid.width() as u64, grid.height() as u64), rows)
+    let cells = &pattern.cells;
+    write_runs(pattern, (cells.width(), cells.height()), cells.rows())
 }
 
 /// Writes RLE of live cells given one by one, as [`write`] does: the
@@ -337,9 +341,9 @@ pub fn write_sparse(pattern: &Pattern, cells: &mut [(i64, i64)]) -> String {
         for same in row.chunk_by(|a, b| b.0 == a.0 + 1) {
             let start = same[0].0.abs_diff(x0);
             if start > at {
-                runs.push((false, at as usize, (start - at) as usize));
+                runs.push((false, at, start - at));
             }
-            runs.push((true, start as usize, same.len()));
+            runs.push((true, start, same.len() as u64));
             at = start + same.len() as u64;
         }
         (row[0].1.abs_diff(y0), runs)
@@ -352,7 +356,7 @@ pub fn write_sparse(pattern: &Pattern, cells: &mut [(i64, i64)]) -> String {
 fn write_runs(
     pattern: &Pattern,
     (width, height): (u64, u64),
-    rows: impl Iterator<Item = (u64, Vec<(bool, usize, usize)>)>,
+    rows: impl Iterator<Item = (u64, Vec<(bool, u64, u64)>)>,
 ) -> String {
     let mut out = String::new();
     if let Some(xrle) = &pattern.xrle {
@@ -403,7 +407,7 @@ fn write_runs(
         }
         let last_alive = runs.iter().rposition(|r| r.0).unwrap_or(0);
         for &(alive, _, len) in &runs[..=last_alive] {
-            push(&run(len as u64, if alive { 'o' } else { 'b' }), &mut out);
+            push(&run(len, if alive { 'o' } else { 'b' }), &mut out);
         }
         next_row = y;
     }
@@ -629,7 +633,14 @@ mod tests {
         };
         let e = parse("900o$900o$900o$900o$900o$900o$900o$900o$900o!", &limits).unwrap_err();
         assert_eq!((e.line, e.column), (1, 24));
-        assert!(matches!(e.kind, PatternErrorKind::TooLarge { .. }), "{e}");
+        assert!(
+            matches!(e.kind, PatternErrorKind::TooManyLive { .. }),
+            "{e}"
+        );
+        // Past the grid limit, but few live cells: runs.
+        let p = parse("o$1000b1000b1000b1000b1000bo$o!", &limits).unwrap();
+        assert_eq!((p.cells.width(), p.cells.height()), (5001, 3));
+        assert_eq!((p.cells.grid(), p.cells.population()), (None, 3));
     }
 
     #[test]
@@ -638,7 +649,7 @@ mod tests {
         let data = "ob".repeat(width / 2);
         let p = read(&format!("x = {width}, y = 2\n{data}${data}!"));
         assert_eq!(p.cells.population(), width as u64);
-        assert!(p.cells.get(width - 2, 1) && !p.cells.get(width - 1, 1));
+        assert!(p.cells.get(width as u64 - 2, 1) && !p.cells.get(width as u64 - 1, 1));
         // One huge run.
         let p = read(&format!("x = {MAX_RUN}, y = 1\n{MAX_RUN}o!"));
         assert_eq!(p.cells.population(), MAX_RUN);
@@ -704,6 +715,11 @@ mod tests {
     fn run_counts_over_the_limit_and_zero() {
         let e = fail(&format!("x = 3, y = 1\nb{}o!", MAX_RUN + 1));
         assert_eq!((e.line, e.column), (2, 2));
+        // Dead runs and row skips are not held to it: a plane is wide.
+        let p = read(&format!("x = 3, y = {}\n{}$o!", MAX_RUN + 2, MAX_RUN + 1));
+        assert_eq!(p.cells.population(), 1);
+        let p = read(&format!("x = {}, y = 1\n{}bo!", MAX_RUN + 2, MAX_RUN + 1));
+        assert!(p.cells.get(MAX_RUN + 1, 0));
         assert_eq!(
             e.to_string(),
             "2:2: run count larger than the limit of 10000000"
@@ -718,7 +734,7 @@ mod tests {
             matches!(e.kind, PatternErrorKind::Rle(RleError::ZeroRun)),
             "{e}"
         );
-        let e = parse("x = 3, y = 1\n1001$!", &small()).unwrap_err();
+        let e = parse("x = 3000, y = 1\n1001o!", &small()).unwrap_err();
         assert!(
             matches!(e.kind, PatternErrorKind::Rle(RleError::RunTooLong(1000))),
             "{e}"
@@ -753,23 +769,20 @@ mod tests {
 
     #[test]
     fn header_dimension_errors() {
-        let e = fail("x = 65536, y = 65537\n!");
-        assert!(
-            matches!(
-                e.kind,
-                PatternErrorKind::TooLarge {
-                    width: 65536,
-                    height: 65537,
-                    ..
-                }
-            ),
-            "{e}"
-        );
+        // Boxes past the grid limit are read as runs, up to u64.
+        for (header, size) in [
+            ("x = 65536, y = 65537", (65536, 65537)),
+            ("x = 4294967297, y = 1", (4294967297, 1)),
+            ("x = 1, y = 4294967296", (1, 4294967296)),
+            ("x = 18446744073709551615, y = 2", (u64::MAX, 2)),
+        ] {
+            let p = read(&format!("{header}\n!"));
+            assert_eq!((p.cells.width(), p.cells.height()), size, "{header}");
+            assert_eq!((p.cells.grid(), p.cells.population()), (None, 0));
+        }
+        let e = fail("x = 18446744073709551616, y = 1\n!");
+        assert!(matches!(e.kind, PatternErrorKind::TooLarge { .. }), "{e}");
         assert_eq!((e.line, e.column), (1, 1));
-        let e = fail("x = 4294967297, y = 1\n!");
-        assert!(matches!(e.kind, PatternErrorKind::TooLarge { .. }), "{e}");
-        let e = fail("x = 1, y = 4294967296\n!");
-        assert!(matches!(e.kind, PatternErrorKind::TooLarge { .. }), "{e}");
         let e = fail("x = 999999999999999999999999999999999999999999999, y = 1\n!");
         assert!(
             matches!(
@@ -813,9 +826,9 @@ mod tests {
             matches!(e.kind, PatternErrorKind::Rle(RleError::ExpectedKeyValue(_))),
             "{e}"
         );
-        // The limit is checked from the header, before any data is read.
-        let e = parse("x = 1000, y = 1000\n", &small()).unwrap_err();
-        assert!(matches!(e.kind, PatternErrorKind::TooLarge { .. }), "{e}");
+        // A header past the grid limit allocates no grid.
+        let p = parse("x = 1000, y = 1000\n", &small()).unwrap();
+        assert_eq!((p.cells.grid(), p.cells.height()), (None, 1000));
     }
 
     #[test]

@@ -16,12 +16,12 @@ pub(crate) fn grid(rows: &[&str]) -> BitGrid {
     grid
 }
 
-/// The rows of a grid as `.`/`O` strings.
-pub(crate) fn rows(grid: &BitGrid) -> Vec<String> {
-    (0..grid.height())
+/// The rows of a pattern's box as `.`/`O` strings.
+pub(crate) fn rows(cells: &Cells) -> Vec<String> {
+    (0..cells.height())
         .map(|y| {
-            (0..grid.width())
-                .map(|x| if grid.get(x, y) { 'O' } else { '.' })
+            (0..cells.width())
+                .map(|x| if cells.get(x, y) { 'O' } else { '.' })
                 .collect()
         })
         .collect()
@@ -203,10 +203,91 @@ fn runs_and_fill_agree_across_word_boundaries() {
 
 #[test]
 fn points_are_normalised_to_their_bounding_box() {
-    let g = grid_from_points(&[(-5, 10), (-3, 12)], &small()).unwrap();
-    assert_eq!(rows(&g), ["O..", "...", "..O"]);
-    let e = grid_from_points(&[(i64::MIN, 0), (i64::MAX, 0)], &Limits::default()).unwrap_err();
+    let (cells, origin) = cells_from_points(&[(-5, 10), (-3, 12)], &small()).unwrap();
+    assert_eq!(rows(&cells), ["O..", "...", "..O"]);
+    assert_eq!(origin, Some((-5, 10)));
+    assert!(cells.grid().is_some());
+    let e = cells_from_points(&[(i64::MIN, 0), (i64::MAX, 0)], &Limits::default()).unwrap_err();
     assert!(matches!(e, PatternErrorKind::TooLarge { .. }));
+}
+
+#[test]
+fn a_box_too_large_for_a_grid_is_kept_as_sorted_merged_runs() {
+    // 65 x 65 is past a limit of 4096 cells; points out of order, one
+    // twice, two touching.
+    let limits = Limits {
+        max_cells: 4096,
+        ..small()
+    };
+    let points = [(64, 64), (0, 0), (2, 0), (1, 0), (64, 64), (10, 3)];
+    let (cells, origin) = cells_from_points(&points, &limits).unwrap();
+    assert_eq!(origin, Some((0, 0)));
+    let Cells::Runs {
+        width,
+        height,
+        runs,
+    } = &cells
+    else {
+        panic!("a grid of {}x{}", cells.width(), cells.height());
+    };
+    assert_eq!((*width, *height), (65, 65));
+    let run = |y, x, len| Run { y, x, len };
+    assert_eq!(runs, &[run(0, 0, 3), run(3, 10, 1), run(64, 64, 1)]);
+    assert_eq!(cells.population(), 5);
+    let live: Vec<_> = cells.live_cells().collect();
+    assert_eq!(live, [(0, 0), (1, 0), (2, 0), (10, 3), (64, 64)]);
+    assert!(cells.get(2, 0) && cells.get(64, 64) && !cells.get(3, 0) && !cells.get(10, 4));
+    // Too many live cells for the plane is still refused.
+    let many: Vec<_> = (0..5000).map(|x| (x, 0)).collect();
+    let e = cells_from_points(&many, &limits).unwrap_err();
+    assert!(
+        matches!(e, PatternErrorKind::TooManyLive { limit: 4096 }),
+        "{e}"
+    );
+}
+
+#[test]
+fn rle_of_a_box_past_the_grid_limit_reads_as_runs_and_writes_back_the_same() {
+    // Two gliders 2^40 columns apart: the box is 2^40 + 3 by 3 cells, so
+    // no grid could hold it, and the file is a few lines.
+    let far = 1u64 << 40;
+    let text = format!(
+        "#CXRLE Pos=-7,5 Gen=1000\nx = {}, y = 3, rule = B3/S23\nbo{}bo$2bo{}bo$3o{}b3o!\n",
+        far + 3,
+        far - 1,
+        far - 1,
+        far - 3
+    );
+    let p = parse(text.as_bytes()).unwrap();
+    assert_eq!((p.cells.width(), p.cells.height()), (far + 3, 3));
+    assert!(p.cells.grid().is_none());
+    assert_eq!(p.cells.population(), 10);
+    assert!(p.cells.get(1, 0) && p.cells.get(far + 1, 0) && p.cells.get(far + 2, 2));
+    assert!(!p.cells.get(far, 0) && !p.cells.get(3, 2));
+    assert_eq!(write_rle(&p), text);
+    // The same box from cells given one by one.
+    let mut points: Vec<(i64, i64)> = p
+        .cells
+        .live_cells()
+        .map(|(x, y)| (x as i64 - 7, y as i64 + 5))
+        .collect();
+    let saved = Pattern {
+        cells: Cells::Grid(BitGrid::new(0, 0)),
+        ..p.clone()
+    };
+    assert_eq!(rle::write_sparse(&saved, &mut points), text);
+    // A headerless file takes the same path.
+    let body = text.lines().nth(2).unwrap();
+    let headerless = parse(body.as_bytes()).unwrap();
+    assert_eq!(headerless.cells, p.cells);
+    // And Life 1.06 with the same cells, placed at their own coordinates.
+    let mut lif = String::from("#Life 1.06\n");
+    for (x, y) in p.cells.live_cells() {
+        lif.push_str(&format!("{} {}\n", x as i64 - 7, y as i64 + 5));
+    }
+    let lif = parse(lif.as_bytes()).unwrap();
+    assert_eq!(lif.cells, p.cells);
+    assert_eq!(lif.origin, Some((-7, 5)));
 }
 
 #[test]

@@ -327,7 +327,10 @@ pub fn resolve(
         // A stop without a size fills the terminal, or more when its
         // pattern would not fit: a small terminal must not end the tour.
         let fitting = pattern.as_ref().map_or(default_size, |(_, p)| {
-            let margin = |side: usize| side + 2 * (side / 4).max(8);
+            let margin = |side: u64| {
+                let side = usize::try_from(side).unwrap_or(usize::MAX);
+                side.saturating_add(2 * (side / 4).max(8))
+            };
             (
                 default_size.0.max(margin(p.cells.width())),
                 default_size.1.max(margin(p.cells.height())),

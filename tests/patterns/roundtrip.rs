@@ -3,7 +3,9 @@
 //! random metadata.
 
 use life_tui::engine::{BitGrid, Edge, Rule};
-use life_tui::pattern::{Bounds, Pattern, RLE_LINE_LIMIT, Xrle, parse, write_cells, write_rle};
+use life_tui::pattern::{
+    Bounds, Cells, Pattern, RLE_LINE_LIMIT, Xrle, parse, write_cells, write_rle,
+};
 use proptest::prelude::*;
 
 /// Words biased towards empty, full and sparse, so rows have blank runs,
@@ -76,7 +78,7 @@ fn pattern() -> impl Strategy<Value = Pattern> {
                 bounds,
                 xrle,
                 origin: None,
-                cells,
+                cells: Cells::Grid(cells),
             },
         )
 }
@@ -117,7 +119,7 @@ proptest! {
             Ok(back) => {
                 // No rows means no width either.
                 let expected = if p.cells.height() == 0 {
-                    Pattern { cells: BitGrid::new(0, 0), ..p }
+                    Pattern { cells: Cells::Grid(BitGrid::new(0, 0)), ..p }
                 } else {
                     p
                 };
