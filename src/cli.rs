@@ -182,10 +182,10 @@ Keys in the live view:
   --tour: Right/PageDown next stop, Left/PageUp previous stop (hjkl still pan)
 
 Headless output (stdout, JSON Lines, rank 0 only):
-  {\"generation\":G,\"population\":P,\"hash\":\"16 hex digits\"}   every --report-every N
-  {\"summary\":{\"generations\":..,\"width\":..,\"height\":..,\"ranks\":..,\"rule\":..,
+  {\"version\":1,\"generation\":G,\"population\":P,\"hash\":\"16 hex digits\"}   every --report-every N
+  {\"version\":1,\"summary\":{\"generations\":..,\"width\":..,\"height\":..,\"ranks\":..,\"rule\":..,
               \"seconds\":..,\"cell_updates_per_second\":..,\"population\":..,\"hash\":..}}
-  {\"stopped\":{\"signal\":\"SIGTERM\",\"generation\":G,\"population\":P,\"hash\":..}}
+  {\"version\":1,\"stopped\":{\"signal\":\"SIGTERM\",\"generation\":G,\"population\":P,\"hash\":..}}
               instead of the summary, when a signal stopped the run
 
 Signals (headless): SIGTERM, SIGUSR1 or SIGINT on any rank stops every rank at

@@ -254,7 +254,7 @@ fn reports_follow_the_json_lines_contract() {
     assert_eq!(generations, [0, 4, 8]);
     for line in &lines[..lines.len() - 1] {
         let keys: Vec<&String> = line.as_object().unwrap().keys().collect();
-        assert_eq!(keys, ["generation", "population", "hash"]);
+        assert_eq!(keys, ["version", "generation", "population", "hash"]);
         let hash = line["hash"].as_str().unwrap();
         assert!(
             hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()),
@@ -262,7 +262,7 @@ fn reports_follow_the_json_lines_contract() {
         );
     }
     let raw_last = stdout_of(&out).lines().last().unwrap().to_string();
-    assert!(raw_last.starts_with(r#"{"summary":{"generations":10,"width":50,"height":20,"ranks":2,"rule":"B3/S23","seconds":"#), "{raw_last}");
+    assert!(raw_last.starts_with(r#"{"version":1,"summary":{"generations":10,"width":50,"height":20,"ranks":2,"rule":"B3/S23","seconds":"#), "{raw_last}");
     let s = summary(&out);
     let keys: Vec<&String> = s.as_object().unwrap().keys().collect();
     assert_eq!(
@@ -389,4 +389,23 @@ fn bad_input_gives_one_error_line_and_a_nonzero_exit() {
     let out = alone(&["--headless", "--width", "0"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(stderr_of(&out).lines().count(), 1);
+}
+
+/// `json_line`, which every test reading a report goes through, holds the
+/// lines to docs/json-lines.schema.json: it refuses an undocumented field,
+/// a missing one, another version and a malformed hash.
+#[test]
+fn the_documented_schema_refuses_what_it_does_not_say() {
+    let good = r#"{"version":1,"generation":3,"population":5,"hash":"0123456789abcdef"}"#;
+    assert_eq!(json_line(good)["population"], 5);
+    for bad in [
+        r#"{"version":1,"generation":3,"population":5,"hash":"0123456789abcdef","extra":1}"#,
+        r#"{"version":1,"generation":3,"hash":"0123456789abcdef"}"#,
+        r#"{"version":2,"generation":3,"population":5,"hash":"0123456789abcdef"}"#,
+        r#"{"version":1,"generation":3,"population":5,"hash":"xyz"}"#,
+        r#"{"version":1,"summary":{"generations":3}}"#,
+    ] {
+        let refused = std::panic::catch_unwind(|| json_line(bad));
+        assert!(refused.is_err(), "accepted: {bad}");
+    }
 }

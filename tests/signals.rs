@@ -127,10 +127,6 @@ fn rank_pids(job: &Job, np: usize) -> Vec<u32> {
     (0..np).map(|rank| rank_pid(job, rank)).collect()
 }
 
-fn json(line: &str) -> serde_json::Value {
-    serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
-}
-
 /// The final hash of a one-rank run of `start` to `generations`.
 fn straight_hash(start: &[&str], generations: u64) -> String {
     let g = generations.to_string();
@@ -177,7 +173,7 @@ fn stop_and_resume(np: usize, victim: usize, sig: Signal, start: &[&str]) {
     } else {
         "SIGUSR1"
     };
-    let last = json(stdout.lines().last().expect("a last line"));
+    let last = json_line(stdout.lines().last().expect("a last line"));
     let stopped = &last["stopped"];
     assert_eq!(stopped["signal"], name, "{what}: {stdout}");
     let generation = stopped["generation"].as_u64().expect("a generation");

@@ -22,7 +22,9 @@ use std::sync::Once;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{BIN, Job, alone, json_lines, run_with_timeout, stderr_of, stdout_of, wait_or_kill};
+use common::{
+    BIN, Job, alone, json_line, json_lines, run_with_timeout, stderr_of, stdout_of, wait_or_kill,
+};
 use tui_pane::{PATIENCE, Pane, assert_sane_terminal, exit_code, generation, has_braille};
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/slurm.sh");
@@ -277,10 +279,7 @@ fn srun_over_three_nodes_matches_one_rank_at_every_report() {
 /// stderr: nothing else is expected there on success).
 fn job_reports(path: &Path) -> Vec<(u64, u64, String)> {
     let text = std::fs::read_to_string(path).expect("the job's output file");
-    let lines: Vec<serde_json::Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}\n{text}")))
-        .collect();
+    let lines: Vec<serde_json::Value> = text.lines().map(json_line).collect();
     reports_of(&lines)
 }
 

@@ -469,8 +469,23 @@ fn agree_after_write(cluster: &Cluster, result: Result<(), Error>) -> Result<(),
     }
 }
 
+/// The version of the JSON Lines' format (`docs/json-lines.schema.json`),
+/// the first field of every line: raised when a field changes meaning or
+/// goes, not when one is added.
+pub const JSON_LINES_VERSION: u32 = 1;
+
 fn write_line(out: &mut dyn Write, value: &impl Serialize) {
-    let mut line = serde_json::to_string(value).expect("reports serialise");
+    #[derive(Serialize)]
+    struct Versioned<'a, T> {
+        version: u32,
+        #[serde(flatten)]
+        line: &'a T,
+    }
+    let versioned = Versioned {
+        version: JSON_LINES_VERSION,
+        line: value,
+    };
+    let mut line = serde_json::to_string(&versioned).expect("reports serialise");
     line.push('\n');
     // A closed stdout (e.g. piped into `head`) must not stop the ranks half-way.
     let _ = out.write_all(line.as_bytes()).and_then(|_| out.flush());

@@ -165,10 +165,31 @@ pub fn json_lines(output: &Output) -> Vec<serde_json::Value> {
         output.status,
         stderr_of(output)
     );
-    stdout_of(output)
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
-        .collect()
+    stdout_of(output).lines().map(json_line).collect()
+}
+
+/// One line of a headless run's stdout, parsed and checked against the
+/// documented format, `docs/json-lines.schema.json`: every test that reads
+/// a report checks the documentation too.
+pub fn json_line(line: &str) -> serde_json::Value {
+    static SCHEMA: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    let schema = SCHEMA.get_or_init(|| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/json-lines.schema.json");
+        let text = std::fs::read_to_string(path).expect("docs/json-lines.schema.json");
+        let schema = serde_json::from_str(&text).expect("the schema is JSON");
+        jsonschema::validator_for(&schema).expect("the schema is a JSON Schema")
+    });
+    let value = serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+    let errors: Vec<String> = schema
+        .iter_errors(&value)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "not as docs/json-lines.schema.json says: {line}\n{}",
+        errors.join("\n")
+    );
+    value
 }
 
 /// The `summary` object of a successful headless run.
