@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Parser, ValueEnum};
 
 use crate::engine::{DEFAULT_HALO_DEPTH, Edge, Rule};
+use crate::keys;
 
 /// Conway's Game of Life, in parallel over MPI row strips, live in the terminal.
 ///
@@ -12,7 +13,7 @@ use crate::engine::{DEFAULT_HALO_DEPTH, Edge, Rule};
 /// `life-tui` alone for one rank. `--headless` runs the same engine without a
 /// terminal and prints JSON Lines, for scripts and benchmarks.
 #[derive(Parser, Debug, Clone)]
-#[command(name = "life-tui", version, about, long_about, after_help = AFTER_HELP)]
+#[command(name = "life-tui", version, about, long_about, after_help = after_help())]
 pub struct Cli {
     /// Run without a terminal; rank 0 prints JSON Lines to stdout
     #[arg(help_heading = "The run", long)]
@@ -166,21 +167,25 @@ pub struct Cli {
     pub auto_pause: bool,
 }
 
-const AFTER_HELP: &str = "\
+/// Examples, the keys (from [`keys::ROWS`]), the JSON Lines, signals and
+/// exit statuses.
+fn after_help() -> String {
+    format!(
+        "{EXAMPLES}Keys in the live view:\n{}\n{AFTER_KEYS}",
+        keys::help_text()
+    )
+}
+
+const EXAMPLES: &str = "\
 Examples:
   life-tui                                   live view, one rank
   mpirun -np 4 life-tui                      live view, four ranks
   mpirun -np 2 life-tui --headless --width 4096 --height 4096 --generations 1000 --seed 1
   mpirun -np 4 life-tui --tour --record talk.cast   presenter mode, recorded (asciicast v2)
 
-Keys in the live view:
-  space pause/resume   n or . one step   + - speed   arrows/hjkl pan   z Z [ ] zoom
-  f fit   m render mode   o rank overlay   p rank panel   r reseed   c clear
-  s save life-<gen>.rle   mouse click/drag draws   ? help   q Esc Ctrl-C quit
-  g population and speed chart, grid hash   b one generation back (paused)
-  1-9 ranks at work (live strong scaling; the others keep one row)
-  --tour: Right/PageDown next stop, Left/PageUp previous stop (hjkl still pan)
+";
 
+const AFTER_KEYS: &str = "\
 Headless output (stdout, JSON Lines, rank 0 only):
   {\"version\":1,\"generation\":G,\"population\":P,\"hash\":\"16 hex digits\"}   every --report-every N
   {\"version\":1,\"summary\":{\"generations\":..,\"width\":..,\"height\":..,\"ranks\":..,\"rule\":..,

@@ -10,6 +10,7 @@ pub mod exit;
 pub mod files;
 pub mod headless;
 pub mod input;
+pub mod keys;
 pub mod launch;
 pub mod live;
 pub mod memory;

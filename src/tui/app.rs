@@ -14,6 +14,7 @@ use crate::cluster::Decomposition;
 use crate::config::{PlaneConfig, RunConfig};
 use crate::engine::plane::Bbox;
 use crate::engine::{Edge, Rule};
+use crate::keys::{self, Action, Key};
 use crate::live::{Command, Control, Edit, MAX_EDITS, RankStats, RoundResult};
 use crate::view::Viewport;
 
@@ -402,87 +403,95 @@ impl App {
             return;
         }
         self.dirty = true;
-        let control = key.modifiers.contains(Modifiers::CONTROL);
-        if self.help && !matches!(key.code, KeyCode::Char('c') if control) {
+        let key = table_key(&key);
+        if self.help && key != Some(Key::Ctrl('c')) {
             // Any key closes the help; q still quits.
             self.help = false;
-            if !matches!(key.code, KeyCode::Char('q')) {
+            if key != Some(Key::Char('q')) {
                 return;
             }
         }
-        if self.info.plane && plane_refuses(self, &key) {
+        let actions: Vec<Action> = key.map(keys::actions).into_iter().flatten().collect();
+        let Some(&first) = actions.first() else {
+            self.dirty = false;
+            return;
+        };
+        if self.info.plane && plane_refuses(self, first) {
             return;
         }
-        if super::tour::handle_key(self, &key)
-            || super::history::handle_key(self, &key)
-            || super::speedup::handle_key(self, &key)
+        if super::tour::handle_action(self, &actions)
+            || super::history::handle_action(self, first)
+            || super::speedup::handle_action(self, first)
         {
             return;
         }
-        let pan = |app: &App| (app.view.dots_w.max(8) as i64 / 8) * app.scale as i64;
+        let pan =
+            |app: &App, dots: usize| (dots.max(8) as i64 / 8).saturating_mul(app.scale as i64);
         if matches!(
-            key.code,
-            KeyCode::Left
-                | KeyCode::Right
-                | KeyCode::Up
-                | KeyCode::Down
-                | KeyCode::Char('h' | 'j' | 'k' | 'l' | 'z' | 'Z' | '[' | ']')
+            first,
+            Action::PanLeft
+                | Action::PanRight
+                | Action::PanUp
+                | Action::PanDown
+                | Action::ZoomIn
+                | Action::ZoomOut
         ) {
             self.fitting = false;
         }
-        match key.code {
-            KeyCode::Char('c') if control => self.quit = true,
-            KeyCode::Char('q') | KeyCode::Escape => self.quit = true,
-            KeyCode::Char(' ') => self.paused = !self.paused,
-            KeyCode::Char('n') | KeyCode::Char('.') => {
+        match first {
+            Action::Quit => self.quit = true,
+            Action::PauseResume => self.paused = !self.paused,
+            Action::Step => {
                 if self.paused {
                     self.pending.steps += 1;
                 } else {
                     self.paused = true;
                 }
             }
-            KeyCode::Char('+') | KeyCode::Char('=') => {
-                self.speed = (self.speed + 1).min(SPEEDS.len() - 1)
+            Action::Faster => self.speed = (self.speed + 1).min(SPEEDS.len() - 1),
+            Action::Slower => self.speed = self.speed.saturating_sub(1),
+            Action::PanLeft => {
+                self.center.0 = self.center.0.saturating_sub(pan(self, self.view.dots_w))
             }
-            KeyCode::Char('-') | KeyCode::Char('_') => self.speed = self.speed.saturating_sub(1),
-            KeyCode::Left | KeyCode::Char('h') => {
-                self.center.0 = self.center.0.saturating_sub(pan(self))
+            Action::PanRight => {
+                self.center.0 = self.center.0.saturating_add(pan(self, self.view.dots_w))
             }
-            KeyCode::Right | KeyCode::Char('l') => {
-                self.center.0 = self.center.0.saturating_add(pan(self))
+            Action::PanUp => {
+                self.center.1 = self.center.1.saturating_sub(pan(self, self.view.dots_h))
             }
-            KeyCode::Up | KeyCode::Char('k') => {
-                let step = (self.view.dots_h.max(8) as i64 / 8).saturating_mul(self.scale as i64);
-                self.center.1 = self.center.1.saturating_sub(step)
+            Action::PanDown => {
+                self.center.1 = self.center.1.saturating_add(pan(self, self.view.dots_h))
             }
-            KeyCode::Down | KeyCode::Char('j') => {
-                let step = (self.view.dots_h.max(8) as i64 / 8).saturating_mul(self.scale as i64);
-                self.center.1 = self.center.1.saturating_add(step)
-            }
-            KeyCode::Char('z') | KeyCode::Char(']') => self.zoom_in(),
-            KeyCode::Char('Z') | KeyCode::Char('[') => self.zoom_out(),
-            KeyCode::Char('f') => {
+            Action::ZoomIn => self.zoom_in(),
+            Action::ZoomOut => self.zoom_out(),
+            Action::Fit => {
                 self.fit();
                 self.fitting = true;
             }
-            KeyCode::Char('r') => {
+            Action::Reseed => {
                 let seed = crate::engine::seed::fresh_seed();
                 self.pending.command = Command::Reseed(seed);
                 self.message = Some(format!("reseeded: seed {seed}"));
             }
-            KeyCode::Char('c') => {
+            Action::Clear => {
                 self.pending.command = Command::Clear;
                 self.message = Some("cleared".into());
             }
-            KeyCode::Char('s') => self.pending.command = Command::Save,
-            KeyCode::Char('o') => self.overlay = !self.overlay,
-            KeyCode::Char('p') => self.panel = !self.panel,
-            KeyCode::Char('m') => {
+            Action::Save => self.pending.command = Command::Save,
+            Action::Overlay => self.overlay = !self.overlay,
+            Action::Panel => self.panel = !self.panel,
+            Action::NextMode => {
                 self.mode = self.mode.next();
                 self.message = Some(format!("render mode: {}", self.mode.name()));
             }
-            KeyCode::Char('?') => self.help = true,
-            _ => self.dirty = false,
+            Action::Help => self.help = true,
+            // Taken above when they mean anything: a tour's stops, the
+            // chart, stepping back, ranks at work.
+            Action::NextStop
+            | Action::PreviousStop
+            | Action::Chart
+            | Action::StepBack
+            | Action::RanksAtWork(_) => self.dirty = false,
         }
     }
 
@@ -591,13 +600,29 @@ fn midpoint(a: i64, b: i64) -> i64 {
     ((i128::from(a) + i128::from(b)).div_euclid(2)) as i64
 }
 
+/// The key table's name for a terminal's key.
+fn table_key(key: &KeyEvent) -> Option<Key> {
+    Some(match key.code {
+        KeyCode::Char(c) if key.modifiers.contains(Modifiers::CONTROL) => Key::Ctrl(c),
+        KeyCode::Char(c) => Key::Char(c),
+        KeyCode::Up => Key::Up,
+        KeyCode::Down => Key::Down,
+        KeyCode::Left => Key::Left,
+        KeyCode::Right => Key::Right,
+        KeyCode::Escape => Key::Esc,
+        KeyCode::PageUp => Key::PageUp,
+        KeyCode::PageDown => Key::PageDown,
+        _ => return None,
+    })
+}
+
 /// On the plane, the keys of what only a bounded grid has (step back,
-/// ranks at work, presenter stops, reseed): says so and takes the key.
-fn plane_refuses(app: &mut App, key: &KeyEvent) -> bool {
-    let what = match key.code {
-        KeyCode::Char('b') => "step back",
-        KeyCode::Char('1'..='9') => "ranks at work (the balancer shares the bands)",
-        KeyCode::Char('r') => "reseed",
+/// ranks at work, reseed): says so and takes the key.
+fn plane_refuses(app: &mut App, action: Action) -> bool {
+    let what = match action {
+        Action::StepBack => "step back",
+        Action::RanksAtWork(_) => "ranks at work (the balancer shares the bands)",
+        Action::Reseed => "reseed",
         _ => return false,
     };
     app.message = Some(format!("{what}: on a bounded grid only (--edge torus)"));
@@ -629,23 +654,3 @@ fn split(screen: Rect, panel: bool) -> Areas {
         hint,
     }
 }
-
-/// The keys, as the help overlay and the README list them.
-pub const KEYS: &[(&str, &str)] = &[
-    ("space", "pause / resume"),
-    ("n  .", "one generation (pauses first)"),
-    ("+  -", "faster / slower (1 gen/s to unlimited)"),
-    ("arrows  hjkl", "pan (--tour: ← → PgUp PgDn change stops)"),
-    ("z ]  Z [", "zoom in / out (wheel too)"),
-    ("f", "fit the grid (on the plane: what lives)"),
-    ("m", "mode: braille, half blocks, blocks"),
-    ("o", "rank overlay: strips and seams"),
-    ("p", "rank side panel"),
-    ("r  c", "reseed randomly / clear"),
-    ("s", "save the grid as life-<gen>.rle"),
-    ("g  b", "history chart and hash / step back (paused)"),
-    ("1-9", "ranks at work (the others hold one row)"),
-    ("mouse", "click toggles, drag draws (1:1 in blocks)"),
-    ("?", "this help"),
-    ("q  Esc  Ctrl-C", "quit"),
-];

@@ -17,11 +17,11 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Sparkline, Widget};
-use termina::event::{KeyCode, KeyEvent};
 
 use super::app::App;
 use super::ui::titled_box;
 use crate::engine::hash;
+use crate::keys::Action;
 use crate::live::rewind::{BUDGET, Rewind, RewindCount};
 use crate::live::{Command, Control, RoundResult};
 use crate::memory::human_bytes;
@@ -87,13 +87,13 @@ pub fn wants_hash(app: &App) -> bool {
 }
 
 /// `g` shows the chart; `b` steps back one generation while paused.
-pub fn handle_key(app: &mut App, key: &KeyEvent) -> bool {
-    match key.code {
-        KeyCode::Char('g') => {
+pub fn handle_action(app: &mut App, action: Action) -> bool {
+    match action {
+        Action::Chart => {
             app.history.chart = !app.history.chart;
             true
         }
-        KeyCode::Char('b') => {
+        Action::StepBack => {
             step_back(app);
             true
         }

@@ -299,7 +299,6 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
 fn stats_line(meter: &Meter, app: &App) -> String {
     let rounds = meter.rounds.max(1) as f64;
     serde_json::json!({
-        "version": crate::headless::JSON_LINES_VERSION,
         "live_stats": {
             "rounds": meter.rounds,
             "generations": meter.generations,

@@ -6,12 +6,12 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use crate::keys::Action;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget};
-use termina::event::{KeyCode, KeyEvent};
 
 use super::app::App;
 use super::ui::{bar, titled_box};
@@ -39,11 +39,11 @@ pub struct Speedup {
 }
 
 /// `1`-`9`: that many ranks do the work.
-pub fn handle_key(app: &mut App, key: &KeyEvent) -> bool {
-    let KeyCode::Char(digit @ '1'..='9') = key.code else {
+pub fn handle_action(app: &mut App, action: Action) -> bool {
+    let Action::RanksAtWork(active) = action else {
         return false;
     };
-    let active = digit as usize - '0' as usize;
+    let active = usize::from(active);
     let ranks = app.info.ranks();
     if ranks == 1 {
         app.message = Some("one rank: run under mpirun -np N to compare rank counts".into());

@@ -25,13 +25,13 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::keys::Action;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget, Wrap};
 use serde::{Deserialize, Serialize};
-use termina::event::{KeyCode, KeyEvent};
 
 use super::app::{App, RunInfo};
 use crate::cli::Cli;
@@ -456,14 +456,17 @@ pub fn go_to(app: &mut App, index: usize, now: Instant) {
 }
 
 /// The clicker's keys; true when the key was the tour's.
-pub fn handle_key(app: &mut App, key: &KeyEvent) -> bool {
+pub fn handle_action(app: &mut App, actions: &[Action]) -> bool {
     let Some(tour) = &app.tour else {
         return false;
     };
     let (current, last) = (tour.current, tour.stops.len() - 1);
     let now = Instant::now();
-    match key.code {
-        KeyCode::Right | KeyCode::PageDown => {
+    let stop = actions
+        .iter()
+        .find(|a| matches!(a, Action::NextStop | Action::PreviousStop));
+    match stop {
+        Some(Action::NextStop) => {
             if current < last {
                 go_to(app, current + 1, now);
             } else {
@@ -471,7 +474,7 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> bool {
             }
             true
         }
-        KeyCode::Left | KeyCode::PageUp => {
+        Some(_) => {
             if current > 0 {
                 go_to(app, current - 1, now);
             } else {

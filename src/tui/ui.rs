@@ -7,8 +7,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
 
-use super::app::{App, KEYS, RenderMode};
+use super::app::{App, RenderMode};
 use super::theme::Colours;
+use crate::keys;
 use crate::view::dot_inside;
 
 /// Live cells when the overlay is off.
@@ -584,7 +585,7 @@ fn render_hint(app: &App, area: Rect, buf: &mut Buffer) {
 
 fn render_help(screen: Rect, buf: &mut Buffer) {
     let width = 64.min(screen.width);
-    let height = (KEYS.len() as u16 + 4).min(screen.height);
+    let height = (keys::ROWS.len() as u16 + 4).min(screen.height);
     let area = Rect::new(
         screen.x + (screen.width - width) / 2,
         screen.y + (screen.height - height) / 2,
@@ -597,13 +598,13 @@ fn render_help(screen: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     let mut lines = vec![Line::default()];
-    for (key, what) in KEYS {
+    for row in keys::ROWS {
         lines.push(Line::from(vec![
             Span::styled(
-                format!("  {key:<16}"),
+                format!("  {:<16}", row.keys),
                 Style::default().fg(ALIVE).add_modifier(Modifier::BOLD),
             ),
-            Span::raw(*what),
+            Span::raw(row.help),
         ]));
     }
     Paragraph::new(lines).render(inner, buf);
