@@ -15,7 +15,7 @@
 //! themselves are `Cluster`'s.
 
 use std::ops::Range;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::cluster::{Cluster, Decomposition, StepTiming};
 
@@ -44,7 +44,7 @@ const ALIVE_WORD: usize = CONTROL_WORDS - 1;
 const CHECKPOINT_FLAG: u64 = 1;
 const HASH_FLAG: u64 = 2;
 /// Words of per-rank stats at the head of each rank's gathered bytes.
-const STAT_WORDS: usize = 13;
+const STAT_WORDS: usize = 12;
 const STAT_BYTES: usize = STAT_WORDS * 8;
 
 /// A one-off action for every rank, carried by a [`Control`].
@@ -196,8 +196,6 @@ pub struct RankStats {
     pub compute: Duration,
     /// Time waiting for halo rows this round.
     pub exchange: Duration,
-    /// Time rendering the viewport part.
-    pub render: Duration,
     pub population: u64,
     /// The sum of this rank's row hashes (`engine::hash`), when the
     /// control asked for it; 0 otherwise.
@@ -217,7 +215,6 @@ impl RankStats {
             self.steps,
             self.compute.as_nanos() as u64,
             self.exchange.as_nanos() as u64,
-            self.render.as_nanos() as u64,
             self.population,
             self.hash,
             bbox[0],
@@ -241,14 +238,13 @@ impl RankStats {
             steps: word(2),
             compute: Duration::from_nanos(word(3)),
             exchange: Duration::from_nanos(word(4)),
-            render: Duration::from_nanos(word(5)),
-            population: word(6),
-            hash: word(7),
-            bbox: (word(8) == 1).then(|| Bbox {
-                x0: word(9) as i64,
-                y0: word(10) as i64,
-                x1: word(11) as i64,
-                y1: word(12) as i64,
+            population: word(5),
+            hash: word(6),
+            bbox: (word(7) == 1).then(|| Bbox {
+                x0: word(8) as i64,
+                y0: word(9) as i64,
+                x1: word(10) as i64,
+                y1: word(11) as i64,
             }),
         }
     }
@@ -389,14 +385,12 @@ impl RankState {
     /// Appends this rank's report of the round to `out`: its stats, then
     /// its part of the viewport.
     fn report(&mut self, control: &Control, timing: &StepTiming, out: &mut Vec<u8>) {
-        let started = Instant::now();
         let part = self.render(&control.view);
         let stats = RankStats {
             rows: view::as_i64(&self.rows()),
             steps: control.steps,
             compute: timing.compute,
             exchange: timing.exchange,
-            render: started.elapsed(),
             population: self.strip.count_population(),
             hash: self.hash(control),
             bbox: None,
@@ -639,7 +633,6 @@ mod tests {
             steps: 3,
             compute: Duration::from_micros(1234),
             exchange: Duration::from_nanos(999),
-            render: Duration::from_micros(5),
             population: 77,
             hash: 0xdead_beef,
             bbox: None,

@@ -89,14 +89,12 @@ impl PlaneRankState {
     /// Appends this rank's report of the round to `out`: its stats, then
     /// its part of the viewport.
     fn report(&self, control: &Control, timing: &StepTiming, out: &mut Vec<u8>) {
-        let started = Instant::now();
         let part = self.render(&control.view);
         let stats = RankStats {
             rows: self.rows(),
             steps: control.steps,
             compute: timing.compute,
             exchange: timing.exchange,
-            render: started.elapsed(),
             population: self.plane.population(),
             hash: if control.hash {
                 self.plane.partial_hash()
