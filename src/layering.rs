@@ -66,25 +66,80 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// `crate::name` references in `text`, outside comments.
-fn crate_uses(text: &str) -> BTreeSet<String> {
+/// The top-level modules that `text`, the source of the module at
+/// `module` (`["tui", "app"]` for `src/tui/app.rs`, `["tui"]` for its
+/// `mod.rs`), names outside line comments: `crate::a` paths, grouped ones
+/// (`crate::{a, b::c}`, over several lines as rustfmt writes them), and
+/// `super::` paths that climb to the crate's root. A rustfmt setting that
+/// groups imports cannot hide an edge.
+fn crate_uses(text: &str, module: &[&str]) -> BTreeSet<String> {
+    let code: String = text
+        .lines()
+        .map(|line| line.split("//").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let mut found = BTreeSet::new();
-    for line in text.lines() {
-        let code = line.split("//").next().unwrap_or("");
-        let mut rest = code;
-        while let Some(at) = rest.find("crate::") {
-            let after = &rest[at + "crate::".len()..];
-            let name: String = after
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            if !name.is_empty() {
-                found.insert(name);
+    let mut at = 0;
+    while at < code.len() {
+        let rest = &code[at..];
+        let starts_path = code[..at].chars().next_back().is_none_or(|c| !is_ident(c));
+        let after = if !starts_path {
+            None
+        } else if let Some(after) = rest.strip_prefix("crate::") {
+            Some(after)
+        } else if rest.starts_with("super::") {
+            // Each `super` climbs one module; the root is reached when
+            // they are as many as the module's path is long.
+            let mut after = rest;
+            let mut climbed = 0;
+            while let Some(next) = after.strip_prefix("super::") {
+                after = next.trim_start();
+                climbed += 1;
             }
-            rest = after;
-        }
+            (climbed == module.len()).then_some(after)
+        } else {
+            None
+        };
+        let Some(after) = after else {
+            at += rest.chars().next().map_or(1, char::len_utf8);
+            continue;
+        };
+        let after = after.trim_start();
+        let names: Vec<String> = match after.strip_prefix('{') {
+            Some(group) => top_level_items(group)
+                .iter()
+                .map(|item| item.chars().take_while(|&c| is_ident(c)).collect())
+                .collect(),
+            None => vec![after.chars().take_while(|&c| is_ident(c)).collect()],
+        };
+        found.extend(names.into_iter().filter(|n| !n.is_empty() && n != "self"));
+        at = code.len() - after.len();
     }
     found
+}
+
+/// The comma-separated items of a `{...}` group up to its closing brace
+/// (`group` starts just after the opening one), nested groups kept whole.
+fn top_level_items(group: &str) -> Vec<&str> {
+    let mut items = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (i, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => {
+                items.push(group[start..i].trim());
+                break;
+            }
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(group[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items
 }
 
 /// Top-level module -> the top-level modules its files use.
@@ -101,15 +156,26 @@ fn uses_by_module(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
             if path.extension().is_none_or(|e| e != "rs") {
                 continue;
             }
-            let relative = path.strip_prefix(src).unwrap();
-            let top = relative.components().next().unwrap().as_os_str();
-            let module = Path::new(top).file_stem().unwrap().to_string_lossy();
+            let relative = path.strip_prefix(src).unwrap().with_extension("");
+            let mut module_path: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            if module_path.last().is_some_and(|last| last == "mod") {
+                module_path.pop();
+            }
+            let module = module_path[0].clone();
             if matches!(&*module, "lib" | "main" | "layering") {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();
-            let entry = uses.entry(module.to_string()).or_default();
-            entry.extend(crate_uses(&text).into_iter().filter(|m| *m != module));
+            let module_path: Vec<&str> = module_path.iter().map(String::as_str).collect();
+            let entry = uses.entry(module.clone()).or_default();
+            entry.extend(
+                crate_uses(&text, &module_path)
+                    .into_iter()
+                    .filter(|m| *m != module),
+            );
         }
     }
     uses
@@ -163,6 +229,29 @@ fn the_layer_table_has_no_circle() {
 fn crate_paths_are_found_outside_comments() {
     let text =
         "use crate::engine::Strip;\n// crate::tui is only named here\nlet x = crate::view::f();";
-    let found: Vec<String> = crate_uses(text).into_iter().collect();
+    let found: Vec<String> = crate_uses(text, &["config"]).into_iter().collect();
     assert_eq!(found, ["engine", "view"]);
+}
+
+#[test]
+fn grouped_and_super_paths_are_found_too() {
+    // As rustfmt writes a grouped import, with a nested group and `self`.
+    let grouped = "use crate::{\n    engine::{self, Strip},\n    view::Viewport,\n    cli,\n};\n";
+    let found: Vec<String> = crate_uses(grouped, &["config"]).into_iter().collect();
+    assert_eq!(found, ["cli", "engine", "view"]);
+    let one_line = "use crate::{pattern, files::{read, write}}; fn f() {}";
+    let found: Vec<String> = crate_uses(one_line, &["tui", "app"]).into_iter().collect();
+    assert_eq!(found, ["files", "pattern"]);
+    // `super::` reaches the root from src/tui/app.rs in two steps, from
+    // src/config.rs (or src/tui/mod.rs) in one; fewer stay inside.
+    let supers = "use super::super::engine::Strip;\nuse super::history;\n";
+    let found: Vec<String> = crate_uses(supers, &["tui", "app"]).into_iter().collect();
+    assert_eq!(found, ["engine"]);
+    let found: Vec<String> = crate_uses("use super::{tui, view};", &["config"])
+        .into_iter()
+        .collect();
+    assert_eq!(found, ["tui", "view"]);
+    assert!(crate_uses("use super::history;", &["tui"]).contains("history"));
+    // Not a path of this crate.
+    assert!(crate_uses("use other_crate::tui; let s = nosuper::x;", &["config"]).is_empty());
 }

@@ -5,6 +5,7 @@ mod balance;
 pub mod bands;
 pub mod decomp;
 mod faults;
+pub mod messages;
 mod plane;
 mod share;
 
@@ -360,15 +361,15 @@ impl Cluster {
         strip.restart_tracking();
     }
 
-    /// Broadcasts `words` from rank 0 with a non-blocking broadcast, polled
-    /// with `test()` and naps growing up to `max_nap`, so that ranks waiting
-    /// here for rank 0 sleep instead of spinning. Not watched (see
+    /// Broadcasts `message` from rank 0 with a non-blocking broadcast,
+    /// polled with `test()` and naps growing up to `max_nap`, so that ranks
+    /// waiting here for rank 0 sleep instead of spinning. Not watched (see
     /// [`Cluster::watch_peers`]): the live view's ranks wait here for as
     /// long as its user keeps it paused.
-    pub fn broadcast_polled(&self, words: &mut [u64], max_nap: Duration) {
+    pub fn broadcast_polled<T: Equivalence>(&self, message: &mut T, max_nap: Duration) {
         let root = self.world.process_at_rank(0);
         mpi::request::scope(|scope| {
-            let mut request = root.immediate_broadcast_into(scope, words);
+            let mut request = root.immediate_broadcast_into(scope, message);
             let mut nap = Duration::from_micros(20);
             loop {
                 match request.test() {
@@ -382,15 +383,15 @@ impl Cluster {
     }
 
     /// Every rank's value, on the root only.
-    pub fn gather_f64(&self, value: f64) -> Option<Vec<f64>> {
+    pub fn gather<T: Equivalence + Default + Clone>(&self, value: &T) -> Option<Vec<T>> {
         let _waiting = waiting(Wait::Peers);
         let root = self.world.process_at_rank(0);
         if self.is_root() {
-            let mut all = vec![0f64; self.size()];
-            root.gather_into_root(&value, &mut all[..]);
+            let mut all = vec![T::default(); self.size()];
+            root.gather_into_root(value, &mut all[..]);
             Some(all)
         } else {
-            root.gather_into(&value);
+            root.gather_into(value);
             None
         }
     }

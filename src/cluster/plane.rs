@@ -150,7 +150,7 @@ impl Cluster {
     /// [`Plane::tiles_for_transfer`]).
     pub fn gather_plane(&self, plane: &Plane) -> Option<Vec<u64>> {
         let mine = plane.tiles_for_transfer();
-        let counts = self.gather_f64(mine.len() as f64);
+        let counts = self.gather(&(mine.len() as u64));
         let counts: Option<Vec<usize>> = counts.map(|c| c.iter().map(|&n| n as usize).collect());
         self.gather_varcount(&mine, counts.as_deref())
     }

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::checkpoint;
+use crate::cluster::messages::RankTotals;
 use crate::cluster::{Balancer, Cluster, Decomposition, StepTiming};
 use crate::config::RunConfig;
 use crate::engine::{Stepping, Strip, hash};
@@ -291,32 +292,32 @@ pub fn run(
     let seconds = cluster.max(seconds);
 
     let (population, hash) = fingerprint(&strip, &decomp);
-    let compute = cluster.gather_f64(timing.compute.as_secs_f64());
-    let exchange = cluster.gather_f64(timing.exchange.as_secs_f64());
     let activity = strip.activity();
-    let activity = [
-        activity.sparse_generations,
-        activity.dense_generations,
-        activity.tiles_stepped,
-    ]
-    .map(|n| cluster.gather_f64(n as f64));
     let (unchanged, whole) = cluster.halo_messages();
-    let halo_messages = [unchanged, whole].map(|n| cluster.gather_f64(n as f64));
-    if let (Some(compute), Some(exchange)) = (compute, exchange) {
+    let totals = cluster.gather(&RankTotals {
+        compute_seconds: timing.compute.as_secs_f64(),
+        exchange_seconds: timing.exchange.as_secs_f64(),
+        sparse_generations: activity.sparse_generations,
+        dense_generations: activity.dense_generations,
+        tiles_stepped: activity.tiles_stepped,
+        unchanged_halos_sent: unchanged,
+        whole_halos_sent: whole,
+    });
+    if let Some(totals) = totals {
         let per_rank = options.timing.then(|| {
-            let [sparse, dense, tiles] = activity.map(Option::unwrap_or_default);
-            let [unchanged, whole] = halo_messages.map(Option::unwrap_or_default);
-            (0..compute.len())
-                .map(|rank| RankTiming {
+            totals
+                .iter()
+                .enumerate()
+                .map(|(rank, totals)| RankTiming {
                     rank,
                     rows: decomp.rows_of(rank).len(),
-                    compute_seconds: compute[rank],
-                    exchange_seconds: exchange[rank],
-                    sparse_generations: sparse[rank] as u64,
-                    dense_generations: dense[rank] as u64,
-                    tiles_stepped: tiles[rank] as u64,
-                    unchanged_halos_sent: unchanged[rank] as u64,
-                    whole_halos_sent: whole[rank] as u64,
+                    compute_seconds: totals.compute_seconds,
+                    exchange_seconds: totals.exchange_seconds,
+                    sparse_generations: totals.sparse_generations,
+                    dense_generations: totals.dense_generations,
+                    tiles_stepped: totals.tiles_stepped,
+                    unchanged_halos_sent: totals.unchanged_halos_sent,
+                    whole_halos_sent: totals.whole_halos_sent,
                 })
                 .collect()
         });

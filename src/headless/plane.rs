@@ -13,6 +13,7 @@ use super::{
 };
 use crate::checkpoint;
 use crate::cluster::bands::BALANCE_EVERY;
+use crate::cluster::messages::RankTotals;
 use crate::cluster::{Cluster, PlaneBands, StepTiming};
 use crate::config::PlaneConfig;
 use crate::engine::hash;
@@ -200,16 +201,21 @@ pub fn run(
 
     let last = fingerprint(cluster, &plane, generation);
     let [tiles] = cluster.sums([plane.tile_count() as u64]);
-    let compute = cluster.gather_f64(timing.compute.as_secs_f64());
-    let exchange = cluster.gather_f64(timing.exchange.as_secs_f64());
-    let stepped = cluster.gather_f64(plane.stats().tiles_stepped as f64);
     let (unchanged, whole) = cluster.halo_messages();
-    let halos = [unchanged, whole].map(|n| cluster.gather_f64(n as f64));
-    if let (Some(compute), Some(exchange), Some(stepped)) = (compute, exchange, stepped) {
+    let totals = cluster.gather(&RankTotals {
+        compute_seconds: timing.compute.as_secs_f64(),
+        exchange_seconds: timing.exchange.as_secs_f64(),
+        tiles_stepped: plane.stats().tiles_stepped,
+        unchanged_halos_sent: unchanged,
+        whole_halos_sent: whole,
+        ..RankTotals::default()
+    });
+    if let Some(totals) = totals {
         let per_rank = options.timing.then(|| {
-            let [unchanged, whole] = halos.map(Option::unwrap_or_default);
-            (0..compute.len())
-                .map(|rank| {
+            totals
+                .iter()
+                .enumerate()
+                .map(|(rank, totals)| {
                     let band = bands.band(rank);
                     RankTiming {
                         rank,
@@ -217,11 +223,11 @@ pub fn run(
                             (band.top != i64::MIN).then_some(band.top),
                             (band.bottom != i64::MAX).then_some(band.bottom),
                         ],
-                        compute_seconds: compute[rank],
-                        exchange_seconds: exchange[rank],
-                        tiles_stepped: stepped[rank] as u64,
-                        unchanged_halos_sent: unchanged[rank] as u64,
-                        whole_halos_sent: whole[rank] as u64,
+                        compute_seconds: totals.compute_seconds,
+                        exchange_seconds: totals.exchange_seconds,
+                        tiles_stepped: totals.tiles_stepped,
+                        unchanged_halos_sent: totals.unchanged_halos_sent,
+                        whole_halos_sent: totals.whole_halos_sent,
                     }
                 })
                 .collect()

@@ -17,6 +17,7 @@
 use std::ops::Range;
 use std::time::Duration;
 
+use crate::cluster::messages::{ControlMessage, SetupMessage};
 use crate::cluster::{Cluster, Decomposition, StepTiming};
 
 pub mod plane;
@@ -33,16 +34,7 @@ use rewind::Rewind;
 mod local;
 pub use local::LocalRanks;
 
-/// Words in one control message.
-pub const CONTROL_WORDS: usize = 32;
-/// Cell edits carried by one control message; more wait for the next round.
-pub const MAX_EDITS: usize = 10;
-// The edits, then the flags and the edits' states, fit in one message.
-const _: () = assert!(10 + 2 * MAX_EDITS == FLAGS_WORD);
-const FLAGS_WORD: usize = CONTROL_WORDS - 2;
-const ALIVE_WORD: usize = CONTROL_WORDS - 1;
-const CHECKPOINT_FLAG: u64 = 1;
-const HASH_FLAG: u64 = 2;
+pub use crate::cluster::messages::MAX_EDITS;
 /// Words of per-rank stats at the head of each rank's gathered bytes.
 const STAT_WORDS: usize = 12;
 const STAT_BYTES: usize = STAT_WORDS * 8;
@@ -112,13 +104,13 @@ impl Control {
         self.command == Command::Save || self.checkpoint
     }
 
-    pub fn encode(&self) -> [u64; CONTROL_WORDS] {
+    /// As the ranks receive it.
+    pub fn encode(&self) -> ControlMessage {
         assert!(
             self.edits.len() <= MAX_EDITS,
             "too many edits for one round"
         );
-        let mut words = [0u64; CONTROL_WORDS];
-        let (kind, arg) = match self.command {
+        let (command, argument) = match self.command {
             Command::None => (0, 0),
             Command::Quit => (1, 0),
             Command::Reseed(seed) => (2, seed),
@@ -128,58 +120,61 @@ impl Control {
             Command::Back => (6, 0),
             Command::Active(ranks) => (7, ranks),
         };
-        words[0] = kind;
-        words[1] = arg;
-        words[2] = self.steps;
-        words[3] = self.view.x0 as u64;
-        words[4] = self.view.y0 as u64;
-        words[5] = self.view.scale;
-        words[6] = self.view.dots_w as u64;
-        words[7] = self.view.dots_h as u64;
-        words[8] = u64::from(self.view.density);
-        words[9] = self.edits.len() as u64;
+        let mut message = ControlMessage {
+            command,
+            argument,
+            steps: self.steps,
+            view_x0: self.view.x0,
+            view_y0: self.view.y0,
+            view_scale: self.view.scale,
+            view_dots_w: self.view.dots_w as u64,
+            view_dots_h: self.view.dots_h as u64,
+            view_density: self.view.density,
+            checkpoint: self.checkpoint,
+            hash: self.hash,
+            edits: self.edits.len() as u64,
+            ..ControlMessage::default()
+        };
         for (k, edit) in self.edits.iter().enumerate() {
-            words[10 + 2 * k] = edit.x as u64;
-            words[11 + 2 * k] = edit.y as u64;
-            words[ALIVE_WORD] |= u64::from(edit.alive) << k;
+            message.edit_x[k] = edit.x;
+            message.edit_y[k] = edit.y;
+            message.edit_alive[k] = edit.alive;
         }
-        words[FLAGS_WORD] = if self.checkpoint { CHECKPOINT_FLAG } else { 0 }
-            | if self.hash { HASH_FLAG } else { 0 };
-        words
+        message
     }
 
-    pub fn decode(words: &[u64; CONTROL_WORDS]) -> Control {
-        let command = match words[0] {
+    pub fn decode(message: &ControlMessage) -> Control {
+        let command = match message.command {
             1 => Command::Quit,
-            2 => Command::Reseed(words[1]),
+            2 => Command::Reseed(message.argument),
             3 => Command::Clear,
             4 => Command::Save,
-            5 => Command::Load(words[1]),
+            5 => Command::Load(message.argument),
             6 => Command::Back,
-            7 => Command::Active(words[1]),
+            7 => Command::Active(message.argument),
             _ => Command::None,
         };
-        let edits = (0..(words[9] as usize).min(MAX_EDITS))
+        let edits = (0..(message.edits as usize).min(MAX_EDITS))
             .map(|k| Edit {
-                x: words[10 + 2 * k] as i64,
-                y: words[11 + 2 * k] as i64,
-                alive: words[ALIVE_WORD] >> k & 1 == 1,
+                x: message.edit_x[k],
+                y: message.edit_y[k],
+                alive: message.edit_alive[k],
             })
             .collect();
         Control {
             command,
-            steps: words[2],
+            steps: message.steps,
             view: Viewport {
-                x0: words[3] as i64,
-                y0: words[4] as i64,
-                scale: words[5].max(1),
-                dots_w: words[6] as usize,
-                dots_h: words[7] as usize,
-                density: words[8] == 1,
+                x0: message.view_x0,
+                y0: message.view_y0,
+                scale: message.view_scale.max(1),
+                dots_w: message.view_dots_w as usize,
+                dots_h: message.view_dots_h as usize,
+                density: message.view_density,
             },
             edits,
-            checkpoint: words[FLAGS_WORD] & CHECKPOINT_FLAG != 0,
-            hash: words[FLAGS_WORD] & HASH_FLAG != 0,
+            checkpoint: message.checkpoint,
+            hash: message.hash,
         }
     }
 }
@@ -513,8 +508,8 @@ impl Crew for MpiCrew<'_, '_> {
 
 impl Ranks for MpiRanks<'_> {
     fn round(&mut self, control: &Control) -> RoundResult {
-        let mut words = control.encode();
-        self.cluster.broadcast_polled(&mut words, LEAD_NAP);
+        let mut message = control.encode();
+        self.cluster.broadcast_polled(&mut message, LEAD_NAP);
         let mut crew = MpiCrew {
             cluster: self.cluster,
             state: &mut self.state,
@@ -529,17 +524,17 @@ impl Ranks for MpiRanks<'_> {
 
 /// Tells the following ranks to leave their loop (from rank 0).
 pub fn quit(cluster: &Cluster) {
-    let mut words = Control::quit().encode();
-    cluster.broadcast_polled(&mut words, LEAD_NAP);
+    let mut message = Control::quit().encode();
+    cluster.broadcast_polled(&mut message, LEAD_NAP);
 }
 
 /// A non-zero rank's part of the live view: obey rank 0's control
 /// messages until told to quit. Never writes to the terminal.
 pub fn follow(cluster: &Cluster, state: &mut RankState) {
     loop {
-        let mut words = [0u64; CONTROL_WORDS];
-        cluster.broadcast_polled(&mut words, FOLLOW_NAP);
-        let control = Control::decode(&words);
+        let mut message = ControlMessage::default();
+        cluster.broadcast_polled(&mut message, FOLLOW_NAP);
+        let control = Control::decode(&message);
         if control.command == Command::Quit {
             return;
         }
@@ -547,10 +542,10 @@ pub fn follow(cluster: &Cluster, state: &mut RankState) {
     }
 }
 
-/// The set-up message: rank 0 sends `words` (of any agreed length) to
-/// everyone, with the same sleepy polling as the rounds.
-pub fn setup(cluster: &Cluster, words: &mut [u64]) {
-    cluster.broadcast_polled(words, SETUP_NAP);
+/// The set-up message: rank 0 sends it to everyone, with the same sleepy
+/// polling as the rounds.
+pub fn setup(cluster: &Cluster, message: &mut SetupMessage) {
+    cluster.broadcast_polled(message, SETUP_NAP);
 }
 
 /// Splits the gathered bytes into stats and merges the dot parts of the

@@ -11,6 +11,7 @@ use super::{
     Command, Control, FOLLOW_NAP, LEAD_NAP, RankStats, Ranks, RoundResult, assemble, rank_bytes,
 };
 use crate::cluster::bands::BALANCE_EVERY;
+use crate::cluster::messages::ControlMessage;
 use crate::cluster::{Cluster, PlaneBands, StepTiming};
 use crate::config::PlaneConfig;
 use crate::engine::plane::{self, Plane};
@@ -152,8 +153,8 @@ pub struct PlaneMpiRanks<'a> {
 
 impl Ranks for PlaneMpiRanks<'_> {
     fn round(&mut self, control: &Control) -> RoundResult {
-        let mut words = control.encode();
-        self.cluster.broadcast_polled(&mut words, LEAD_NAP);
+        let mut message = control.encode();
+        self.cluster.broadcast_polled(&mut message, LEAD_NAP);
         play(self.cluster, &mut self.state, control).expect("rank 0 gathers the round")
     }
 
@@ -166,9 +167,9 @@ impl Ranks for PlaneMpiRanks<'_> {
 /// messages until told to quit.
 pub fn follow(cluster: &Cluster, state: &mut PlaneRankState) {
     loop {
-        let mut words = [0u64; super::CONTROL_WORDS];
-        cluster.broadcast_polled(&mut words, FOLLOW_NAP);
-        let control = Control::decode(&words);
+        let mut message = ControlMessage::default();
+        cluster.broadcast_polled(&mut message, FOLLOW_NAP);
+        let control = Control::decode(&message);
         if control.command == Command::Quit {
             return;
         }

@@ -23,6 +23,7 @@ use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use crate::cli::Cli;
+use crate::cluster::messages::SetupMessage;
 use crate::cluster::{Cluster, Decomposition};
 use crate::config::{PlaneConfig, RunConfig};
 use crate::live::plane::{PlaneMpiRanks, PlaneRankState};
@@ -31,11 +32,6 @@ use crate::pattern::Pattern;
 use app::{App, RunInfo};
 use event_loop::{Exit, LoopOptions, Meter};
 use terminal::Tty;
-
-/// Words of the set-up message: status (0 to go on, else the exit code),
-/// width, height, seed, rank 0's pid, and the grid size a tour's stops
-/// get when they name none (the terminal's).
-const SETUP_WORDS: usize = 7;
 
 /// Runs the live view on this rank; returns the exit code.
 pub fn run(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 {
@@ -131,7 +127,7 @@ fn seed_of(cli: &Cli) -> u64 {
 }
 
 fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 {
-    let mut setup = [0u64; SETUP_WORDS];
+    let mut setup = SetupMessage::default();
     let Prepared {
         mut tty,
         universe,
@@ -141,7 +137,7 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
     } = match prepare(cluster, cli, pattern) {
         Ok(prepared) => prepared,
         Err(message) => {
-            setup[0] = 2;
+            setup.status = 2;
             live::setup(cluster, &mut setup);
             eprintln!("error: {message}");
             return 2;
@@ -153,15 +149,16 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
         Universe::Grid(config, _) => (config.width, config.height, config.seed),
         Universe::Plane(config) => (0, 0, config.seed.unwrap_or(0)),
     };
-    setup = [
-        0,
-        width as u64,
-        height as u64,
+    let (dots_w, dots_h) = App::initial_grid_dots(screen);
+    setup = SetupMessage {
+        status: 0,
+        width: width as u64,
+        height: height as u64,
         seed,
-        leader,
-        App::initial_grid_dots(screen).0 as u64,
-        App::initial_grid_dots(screen).1 as u64,
-    ];
+        leader_pid: leader,
+        dots_w: dots_w as u64,
+        dots_h: dots_h as u64,
+    };
     live::setup(cluster, &mut setup);
     if let Some(tour) = &tour {
         // Every rank resolves the same stops from rank 0's files.
@@ -314,20 +311,23 @@ fn stats_line(meter: &Meter, app: &App) -> String {
 }
 
 fn follow(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 {
-    let mut setup = [0u64; SETUP_WORDS];
+    let mut setup = SetupMessage::default();
     live::setup(cluster, &mut setup);
-    if setup[0] != 0 {
-        return setup[0] as u8;
+    if setup.status != 0 {
+        return setup.status as u8;
     }
-    report_panics_to(terminal::worker_report_path(setup[4]), cluster.rank());
-    let (width, height) = (setup[1] as usize, setup[2] as usize);
+    report_panics_to(
+        terminal::worker_report_path(setup.leader_pid),
+        cluster.rank(),
+    );
+    let (width, height) = (setup.width as usize, setup.height as usize);
     let stops = match &cli.tour {
         Some(_) => {
             let Ok(bundle) = cluster.share_bytes::<String>(None) else {
                 cluster.abort(2)
             };
-            let default_size = (setup[5] as usize, setup[6] as usize);
-            match tour::resolve(&bundle, cli, default_size, cluster.size(), setup[3]) {
+            let default_size = (setup.dots_w as usize, setup.dots_h as usize);
+            match tour::resolve(&bundle, cli, default_size, cluster.size(), setup.seed) {
                 Ok(tour) => tour.stops.into_iter().map(|stop| stop.config).collect(),
                 Err(_) => cluster.abort(2),
             }
@@ -336,7 +336,7 @@ fn follow(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u
     };
     if stops.is_empty() && PlaneConfig::wanted(cli, pattern.as_ref().map(|(_, p)| p)) {
         // The same resolution as rank 0's, with rank 0's seed.
-        let Ok(config) = PlaneConfig::resolve_seeded(cli, pattern, setup[3]) else {
+        let Ok(config) = PlaneConfig::resolve_seeded(cli, pattern, setup.seed) else {
             cluster.abort(2)
         };
         live::plane::follow(
@@ -355,7 +355,7 @@ fn follow(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u
     };
     config.width = width;
     config.height = height;
-    config.seed = setup[3];
+    config.seed = setup.seed;
     let decomp = config
         .decomposition(cluster.size())
         .expect("rank 0 checked the decomposition");
