@@ -157,26 +157,8 @@ pub fn run(
     options: &HeadlessOptions,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
-    let mut decomp = config.decomposition(cluster.size())?;
+    let (mut decomp, mut strip, depth) = start(cluster, config, options)?;
     let rank = cluster.rank();
-    if config.start_generation > options.generations {
-        return Err(Error::CheckpointPastEnd {
-            name: config
-                .pattern
-                .as_ref()
-                .map_or(String::new(), |p| p.name.clone()),
-            at: config.start_generation,
-            target: options.generations,
-        });
-    }
-    // Every rank sends its `depth` edge rows whole, so no strip may be
-    // thinner than the halo.
-    let depth = options.halo_depth.clamp(1, decomp.thinnest());
-    preflight(cluster, config, &decomp, depth, options)?;
-    let mut strip = config.initial_strip(&decomp, rank, depth);
-    if options.dense {
-        strip.set_stepping(Stepping::Dense);
-    }
 
     let fingerprint = |strip: &Strip, decomp: &Decomposition| {
         let first_row = decomp.rows_of(rank).start as u64;
@@ -292,59 +274,120 @@ pub fn run(
     let seconds = cluster.max(seconds);
 
     let (population, hash) = fingerprint(&strip, &decomp);
-    let activity = strip.activity();
+    let end = RunEnd {
+        strip: &strip,
+        decomp: &decomp,
+        timing,
+        seconds,
+        population,
+        hash,
+        rebalances: balancer.rebalances,
+    };
+    write_summary(cluster, config, options, end, out);
+    if let Some(path) = &options.output {
+        save(cluster, config, &decomp, &strip, options.generations, path)?;
+    }
+    Ok(())
+}
+
+/// Checks the run and builds this rank's first strip: the split, the
+/// strip and the halo depth.
+fn start(
+    cluster: &Cluster,
+    config: &RunConfig,
+    options: &HeadlessOptions,
+) -> Result<(Decomposition, Strip, usize), Error> {
+    let decomp = config.decomposition(cluster.size())?;
+    if config.start_generation > options.generations {
+        return Err(Error::CheckpointPastEnd {
+            name: config
+                .pattern
+                .as_ref()
+                .map_or(String::new(), |p| p.name.clone()),
+            at: config.start_generation,
+            target: options.generations,
+        });
+    }
+    // Every rank sends its `depth` edge rows whole, so no strip may be
+    // thinner than the halo.
+    let depth = options.halo_depth.clamp(1, decomp.thinnest());
+    preflight(cluster, config, &decomp, depth, options)?;
+    let mut strip = config.initial_strip(&decomp, cluster.rank(), depth);
+    if options.dense {
+        strip.set_stepping(Stepping::Dense);
+    }
+    Ok((decomp, strip, depth))
+}
+
+/// What a finished run's summary is made of, on every rank.
+struct RunEnd<'a> {
+    strip: &'a Strip,
+    decomp: &'a Decomposition,
+    timing: StepTiming,
+    seconds: f64,
+    population: u64,
+    hash: String,
+    rebalances: u64,
+}
+
+/// Gathers every rank's totals and writes the summary line (on rank 0).
+fn write_summary(
+    cluster: &Cluster,
+    config: &RunConfig,
+    options: &HeadlessOptions,
+    end: RunEnd,
+    out: &mut dyn Write,
+) {
+    let activity = end.strip.activity();
     let (unchanged, whole) = cluster.halo_messages();
     let totals = cluster.gather(&RankTotals {
-        compute_seconds: timing.compute.as_secs_f64(),
-        exchange_seconds: timing.exchange.as_secs_f64(),
+        compute_seconds: end.timing.compute.as_secs_f64(),
+        exchange_seconds: end.timing.exchange.as_secs_f64(),
         sparse_generations: activity.sparse_generations,
         dense_generations: activity.dense_generations,
         tiles_stepped: activity.tiles_stepped,
         unchanged_halos_sent: unchanged,
         whole_halos_sent: whole,
     });
-    if let Some(totals) = totals {
-        let per_rank = options.timing.then(|| {
-            totals
-                .iter()
-                .enumerate()
-                .map(|(rank, totals)| RankTiming {
-                    rank,
-                    rows: decomp.rows_of(rank).len(),
-                    compute_seconds: totals.compute_seconds,
-                    exchange_seconds: totals.exchange_seconds,
-                    sparse_generations: totals.sparse_generations,
-                    dense_generations: totals.dense_generations,
-                    tiles_stepped: totals.tiles_stepped,
-                    unchanged_halos_sent: totals.unchanged_halos_sent,
-                    whole_halos_sent: totals.whole_halos_sent,
-                })
-                .collect()
-        });
-        let summary = Summary {
-            generations: options.generations,
-            width: config.width,
-            height: config.height,
-            ranks: cluster.size(),
-            rule: config.rule.to_string(),
-            seconds,
-            cell_updates_per_second: rate(config, options, seconds),
-            population,
-            hash,
-            seed: options.announce_seed.then_some(config.seed),
-            timing: per_rank,
-            rebalances: options.timing.then_some(balancer.rebalances),
-        };
-        #[derive(Serialize)]
-        struct Last {
-            summary: Summary,
-        }
-        write_line(out, &Last { summary });
+    let Some(totals) = totals else {
+        return;
+    };
+    let per_rank = options.timing.then(|| {
+        totals
+            .iter()
+            .enumerate()
+            .map(|(rank, totals)| RankTiming {
+                rank,
+                rows: end.decomp.rows_of(rank).len(),
+                compute_seconds: totals.compute_seconds,
+                exchange_seconds: totals.exchange_seconds,
+                sparse_generations: totals.sparse_generations,
+                dense_generations: totals.dense_generations,
+                tiles_stepped: totals.tiles_stepped,
+                unchanged_halos_sent: totals.unchanged_halos_sent,
+                whole_halos_sent: totals.whole_halos_sent,
+            })
+            .collect()
+    });
+    let summary = Summary {
+        generations: options.generations,
+        width: config.width,
+        height: config.height,
+        ranks: cluster.size(),
+        rule: config.rule.to_string(),
+        seconds: end.seconds,
+        cell_updates_per_second: rate(config, options, end.seconds),
+        population: end.population,
+        hash: end.hash,
+        seed: options.announce_seed.then_some(config.seed),
+        timing: per_rank,
+        rebalances: options.timing.then_some(end.rebalances),
+    };
+    #[derive(Serialize)]
+    struct Last {
+        summary: Summary,
     }
-    if let Some(path) = &options.output {
-        save(cluster, config, &decomp, &strip, options.generations, path)?;
-    }
-    Ok(())
+    write_line(out, &Last { summary });
 }
 
 /// Ends a run that `signal` stopped at `line.generation`: the last line on

@@ -200,6 +200,31 @@ pub fn run(
     let seconds = cluster.max((start.elapsed() - reporting).as_secs_f64());
 
     let last = fingerprint(cluster, &plane, generation);
+    write_summary(
+        cluster,
+        config,
+        options,
+        (&plane, &bands),
+        (timing, seconds, rebalances),
+        last,
+        out,
+    );
+    if let Some(path) = &options.output {
+        save(cluster, config, &plane, options.generations, path)?;
+    }
+    Ok(())
+}
+
+/// Gathers every rank's totals and writes the summary line (on rank 0).
+fn write_summary(
+    cluster: &Cluster,
+    config: &PlaneConfig,
+    options: &HeadlessOptions,
+    (plane, bands): (&Plane, &PlaneBands),
+    (timing, seconds, rebalances): (StepTiming, f64, u64),
+    last: Report,
+    out: &mut dyn Write,
+) {
     let [tiles] = cluster.sums([plane.tile_count() as u64]);
     let (unchanged, whole) = cluster.halo_messages();
     let totals = cluster.gather(&RankTotals {
@@ -210,52 +235,49 @@ pub fn run(
         whole_halos_sent: whole,
         ..RankTotals::default()
     });
-    if let Some(totals) = totals {
-        let per_rank = options.timing.then(|| {
-            totals
-                .iter()
-                .enumerate()
-                .map(|(rank, totals)| {
-                    let band = bands.band(rank);
-                    RankTiming {
-                        rank,
-                        band: [
-                            (band.top != i64::MIN).then_some(band.top),
-                            (band.bottom != i64::MAX).then_some(band.bottom),
-                        ],
-                        compute_seconds: totals.compute_seconds,
-                        exchange_seconds: totals.exchange_seconds,
-                        tiles_stepped: totals.tiles_stepped,
-                        unchanged_halos_sent: totals.unchanged_halos_sent,
-                        whole_halos_sent: totals.whole_halos_sent,
-                    }
-                })
-                .collect()
-        });
-        let summary = Summary {
-            generations: options.generations,
-            edge: "plane",
-            ranks: cluster.size(),
-            rule: config.rule.to_string(),
-            seconds,
-            population: last.population,
-            hash: last.hash,
-            bbox: last.bbox,
-            tiles,
-            seed: options.announce_seed.then_some(config.seed).flatten(),
-            timing: per_rank,
-            rebalances: options.timing.then_some(rebalances),
-        };
-        #[derive(Serialize)]
-        struct Last {
-            summary: Summary,
-        }
-        write_line(out, &Last { summary });
+    let Some(totals) = totals else {
+        return;
+    };
+    let per_rank = options.timing.then(|| {
+        totals
+            .iter()
+            .enumerate()
+            .map(|(rank, totals)| {
+                let band = bands.band(rank);
+                RankTiming {
+                    rank,
+                    band: [
+                        (band.top != i64::MIN).then_some(band.top),
+                        (band.bottom != i64::MAX).then_some(band.bottom),
+                    ],
+                    compute_seconds: totals.compute_seconds,
+                    exchange_seconds: totals.exchange_seconds,
+                    tiles_stepped: totals.tiles_stepped,
+                    unchanged_halos_sent: totals.unchanged_halos_sent,
+                    whole_halos_sent: totals.whole_halos_sent,
+                }
+            })
+            .collect()
+    });
+    let summary = Summary {
+        generations: options.generations,
+        edge: "plane",
+        ranks: cluster.size(),
+        rule: config.rule.to_string(),
+        seconds,
+        population: last.population,
+        hash: last.hash,
+        bbox: last.bbox,
+        tiles,
+        seed: options.announce_seed.then_some(config.seed).flatten(),
+        timing: per_rank,
+        rebalances: options.timing.then_some(rebalances),
+    };
+    #[derive(Serialize)]
+    struct Last {
+        summary: Summary,
     }
-    if let Some(path) = &options.output {
-        save(cluster, config, &plane, options.generations, path)?;
-    }
-    Ok(())
+    write_line(out, &Last { summary });
 }
 
 /// Population, hash and bounding box of the whole plane, on every rank.

@@ -194,44 +194,16 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
         }),
     };
 
-    let started = (|| -> Result<_, String> {
-        let input = tty.input().map_err(|e| e.to_string())?;
-        let writer = tty.writer().map_err(|e| e.to_string())?;
-        tty.enter().map_err(|e| e.to_string())?;
-        Ok((input, writer))
-    })();
-    let (input, writer) = match started {
+    let Started {
+        cast,
+        input,
+        events,
+        mut terminal,
+    } = match start_terminal(&mut tty, cast, screen) {
         Ok(started) => started,
         Err(message) => {
-            tty.restore();
             live::quit(cluster);
             eprintln!("error: {message}");
-            return 2;
-        }
-    };
-    let cast = cast.map(|cast| Rc::new(RefCell::new(cast)));
-    if let Some(cast) = &cast {
-        // Tty::enter wrote these to the terminal itself.
-        cast.borrow_mut().append(terminal::ENTER);
-        cast.borrow_mut().output();
-    }
-    let writer = record::Recording::new(writer, cast.clone());
-    let (sender, events) = mpsc::channel();
-    let input = input::Input::spawn(input, sender);
-    let backend = CrosstermBackend::new(BufWriter::with_capacity(1 << 16, writer));
-    let terminal = Terminal::with_options(
-        backend,
-        TerminalOptions {
-            viewport: Viewport::Fixed(screen),
-        },
-    );
-    let mut terminal = match terminal {
-        Ok(terminal) => terminal,
-        Err(err) => {
-            input.stop();
-            tty.restore();
-            live::quit(cluster);
-            eprintln!("error: cannot draw on the terminal: {err}");
             return 2;
         }
     };
@@ -288,6 +260,60 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
         Err(err) => {
             eprintln!("error: drawing failed: {err}");
             cluster.abort(1)
+        }
+    }
+}
+
+/// The terminal a view draws on, once set up.
+type Drawing = Terminal<CrosstermBackend<BufWriter<record::Recording<terminal::TtyWriter>>>>;
+
+/// What [`start_terminal`] sets up.
+struct Started {
+    cast: Option<Rc<RefCell<record::Cast>>>,
+    input: input::Input,
+    events: mpsc::Receiver<input::Event>,
+    terminal: Drawing,
+}
+
+/// Takes the terminal over: raw mode and the alternate screen, the input
+/// thread feeding `events`, the recording (if any) and ratatui's
+/// terminal. On an error the terminal is given back as it was.
+fn start_terminal(
+    tty: &mut Tty,
+    cast: Option<record::Cast>,
+    screen: Rect,
+) -> Result<Started, String> {
+    let started = (|| -> Result<_, String> {
+        let input = tty.input().map_err(|e| e.to_string())?;
+        let writer = tty.writer().map_err(|e| e.to_string())?;
+        tty.enter().map_err(|e| e.to_string())?;
+        Ok((input, writer))
+    })();
+    let (input, writer) = started.inspect_err(|_| tty.restore())?;
+    let cast = cast.map(|cast| Rc::new(RefCell::new(cast)));
+    if let Some(cast) = &cast {
+        // Tty::enter wrote these to the terminal itself.
+        cast.borrow_mut().append(terminal::ENTER);
+        cast.borrow_mut().output();
+    }
+    let writer = record::Recording::new(writer, cast.clone());
+    let (sender, events) = mpsc::channel();
+    let input = input::Input::spawn(input, sender);
+    let backend = CrosstermBackend::new(BufWriter::with_capacity(1 << 16, writer));
+    let options = TerminalOptions {
+        viewport: Viewport::Fixed(screen),
+    };
+    match Terminal::with_options(backend, options) {
+        Ok(terminal) => Ok(Started {
+            cast,
+            input,
+            events,
+            terminal,
+        }),
+        Err(err) => {
+            input.stop();
+            tty.restore();
+            Err(format!("cannot draw on the terminal: {err}"))
         }
     }
 }
