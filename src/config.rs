@@ -3,6 +3,7 @@
 
 use crate::cli::{Cli, EdgeArg};
 use crate::cluster::Decomposition;
+use crate::engine::plane::CellRun;
 use crate::engine::{BitGrid, Edge, Rule, Strip, seed};
 use crate::error::Error;
 use crate::pattern::{Cells, Pattern};
@@ -228,9 +229,10 @@ pub struct PlaneConfig {
     pub rule: Rule,
     /// The pattern's name, or the soup's description.
     pub name: String,
-    /// The live cells of the first generation, in plane coordinates
-    /// (y downwards, as in Golly).
-    pub cells: Vec<(i64, i64)>,
+    /// The live cells of the first generation as runs along rows, in
+    /// plane coordinates (y downwards, as in Golly): a pattern's runs cost
+    /// what the file does, not a word a cell.
+    pub cells: Vec<CellRun>,
     /// The generation number of the first generation: 0, or a checkpoint's.
     pub start_generation: u64,
     /// The soup's seed, when the run starts from one.
@@ -287,10 +289,7 @@ impl PlaneConfig {
             for y in 0..height {
                 seed::random_row(seed, cli.density, y as u64, width, soup.row_mut(y));
             }
-            let cells = soup
-                .live_cells()
-                .map(|(x, y)| (x as i64, y as i64))
-                .collect();
+            let cells = placed_runs(&Cells::Grid(soup), (0, 0)).unwrap_or_default();
             return Ok(PlaneConfig {
                 rule,
                 name: format!("a {width}x{height} soup of seed {seed}"),
@@ -315,11 +314,7 @@ impl PlaneConfig {
         } else {
             0
         };
-        let cells = pattern
-            .cells
-            .live_cells()
-            .map(|(x, y)| x0.checked_add_unsigned(x).zip(y0.checked_add_unsigned(y)))
-            .collect::<Option<_>>()
+        let cells = placed_runs(&pattern.cells, (x0, y0))
             .ok_or_else(|| Error::PatternOffPlane(name.clone()))?;
         Ok(PlaneConfig {
             rule,
@@ -329,4 +324,21 @@ impl PlaneConfig {
             seed: None,
         })
     }
+}
+
+/// A pattern's live runs with its box's top-left cell at `(x0, y0)`;
+/// `None` when one would reach past `i64::MAX`.
+fn placed_runs(cells: &Cells, (x0, y0): (i64, i64)) -> Option<Vec<CellRun>> {
+    let mut runs = Vec::new();
+    for (y, row) in cells.rows() {
+        let y = y0.checked_add_unsigned(y)?;
+        for (alive, x, len) in row {
+            if alive {
+                let x = x0.checked_add_unsigned(x)?;
+                x.checked_add_unsigned(len - 1)?;
+                runs.push(CellRun { x, y, len });
+            }
+        }
+    }
+    Some(runs)
 }

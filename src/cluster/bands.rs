@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use std::ops::Range;
 
-use crate::engine::plane::{self, Band};
+use crate::engine::plane::{self, Band, CellRun};
 
 /// Generations between looks at whether the bands' work is even.
 pub const BALANCE_EVERY: u64 = 128;
@@ -63,10 +63,10 @@ impl PlaneBands {
 
     /// The first bands of a run: they share the live cells (the balancer
     /// then follows the work).
-    pub fn for_cells(cells: &[(i64, i64)], ranks: usize) -> PlaneBands {
+    pub fn for_cells(cells: &[CellRun], ranks: usize) -> PlaneBands {
         let mut cells_per_row = BTreeMap::new();
-        for &(_, y) in cells {
-            *cells_per_row.entry(plane::row_tile(y)).or_insert(0) += 1;
+        for run in cells {
+            *cells_per_row.entry(plane::row_tile(run.y)).or_insert(0) += run.len;
         }
         PlaneBands::balanced(&cells_per_row, ranks)
     }

@@ -96,8 +96,8 @@ pub fn run(
     let rank = cluster.rank();
     let mut bands = PlaneBands::for_cells(&config.cells, cluster.size());
     let mut plane = Plane::new(config.rule, bands.band(rank));
-    for &(x, y) in &config.cells {
-        plane.set(x, y, true);
+    for &run in &config.cells {
+        plane.set_run(run);
     }
 
     let report = |generation: u64, plane: &Plane, out: &mut dyn Write| {

@@ -34,8 +34,8 @@ impl PlaneRankState {
     pub fn new(config: PlaneConfig, ranks: usize, rank: usize) -> PlaneRankState {
         let bands = PlaneBands::for_cells(&config.cells, ranks);
         let mut plane = Plane::new(config.rule, bands.band(rank));
-        for &(x, y) in &config.cells {
-            plane.set(x, y, true);
+        for &run in &config.cells {
+            plane.set_run(run);
         }
         PlaneRankState {
             generation: config.start_generation,
@@ -239,9 +239,11 @@ impl Ranks for LocalPlaneRanks {
 /// The cell at the middle of the live cells, where the view starts.
 pub fn middle(config: &PlaneConfig) -> (i64, i64) {
     let mid = |a: i64, b: i64| ((i128::from(a) + i128::from(b)).div_euclid(2)) as i64;
-    let xs = config.cells.iter().map(|c| c.0);
-    let ys = config.cells.iter().map(|c| c.1);
-    match (xs.clone().min(), xs.max(), ys.clone().min(), ys.max()) {
+    let x0 = config.cells.iter().map(|r| r.x).min();
+    let x1 = config.cells.iter().map(|r| r.x + (r.len - 1) as i64).max();
+    let y0 = config.cells.iter().map(|r| r.y).min();
+    let y1 = config.cells.iter().map(|r| r.y).max();
+    match (x0, x1, y0, y1) {
         (Some(x0), Some(x1), Some(y0), Some(y1)) => (mid(x0, x1), mid(y0, y1)),
         _ => (0, 0),
     }
