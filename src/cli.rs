@@ -59,9 +59,11 @@ pub struct Cli {
     #[arg(help_heading = "Patterns", long, value_name = "FILE|NAME")]
     pub pattern: Option<String>,
 
-    /// Put the pattern's top-left corner at column X, row Y [default: centred]
-    #[arg(help_heading = "Patterns", long, value_name = "X,Y", value_parser = parse_at, requires = "pattern")]
-    pub at: Option<(usize, usize)>,
+    /// Put the pattern's top-left corner at column X, row Y [default: centred
+    /// on a bounded grid, at the file's own place on the plane]; negative
+    /// on the plane only
+    #[arg(help_heading = "Patterns", long, value_name = "X,Y", value_parser = parse_at, requires = "pattern", allow_hyphen_values = true)]
+    pub at: Option<(i64, i64)>,
 
     /// List the built-in patterns and exit
     #[arg(help_heading = "Patterns", long)]
@@ -289,8 +291,8 @@ fn parse_density(text: &str) -> Result<f64, String> {
     Ok(value)
 }
 
-fn parse_at(text: &str) -> Result<(usize, usize), String> {
-    let bad = || format!("'{text}' is not a position X,Y (two whole numbers, e.g. 10,20)");
+fn parse_at(text: &str) -> Result<(i64, i64), String> {
+    let bad = || format!("'{text}' is not a position X,Y (two whole numbers, e.g. 10,20 or -5,3)");
     let (x, y) = text.split_once(',').ok_or_else(bad)?;
     Ok((
         x.trim().parse().map_err(|_| bad())?,

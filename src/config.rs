@@ -118,9 +118,14 @@ impl RunConfig {
                 height,
             });
         }
-        let (x, y) = match cli.at {
+        let at = cli
+            .at
+            .map(|(x, y)| (usize::try_from(x), usize::try_from(y)));
+        let (x, y) = match at {
             None => ((width - pw) / 2, (height - ph) / 2),
-            Some((x, y)) if x >= width || y >= height => {
+            Some((Ok(x), Ok(y))) if x < width && y < height => (x, y),
+            Some(_) => {
+                let (x, y) = cli.at.unwrap_or_default();
                 return Err(Error::AtOutside {
                     x,
                     y,
@@ -128,19 +133,19 @@ impl RunConfig {
                     height,
                 });
             }
-            Some((x, y)) if edge == Edge::Dead && (x + pw > width || y + ph > height) => {
-                return Err(Error::PatternOutside {
-                    name: name.to_string(),
-                    x,
-                    y,
-                    pattern_width: pw,
-                    pattern_height: ph,
-                    width,
-                    height,
-                });
-            }
-            Some(at) => at,
         };
+        // Centred, it fits; placed by hand, it must fit where edges are dead.
+        if cli.at.is_some() && edge == Edge::Dead && (x + pw > width || y + ph > height) {
+            return Err(Error::PatternOutside {
+                name: name.to_string(),
+                x,
+                y,
+                pattern_width: pw,
+                pattern_height: ph,
+                width,
+                height,
+            });
+        }
         Ok(RunConfig {
             width,
             height,
@@ -302,7 +307,7 @@ impl PlaneConfig {
         // absolute coordinates of Life 1.06/1.05, else with the top-left of
         // the file's frame at (0, 0) (it centres only on bounded grids).
         let (x0, y0) = match cli.at {
-            Some((x, y)) => (x as i64, y as i64),
+            Some(at) => at,
             None => pattern
                 .xrle
                 .and_then(|x| x.pos)

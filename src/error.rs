@@ -88,8 +88,8 @@ pub enum Error {
     },
     #[error("--at {x},{y} is outside the {width}x{height} grid")]
     AtOutside {
-        x: usize,
-        y: usize,
+        x: i64,
+        y: i64,
         width: usize,
         height: usize,
     },

@@ -821,6 +821,21 @@ fn a_plane_save_too_large_for_a_grid_resumes_in_place_on_every_rank_count() {
     );
 }
 
+/// `--at X,Y` puts the top-left of the pattern's frame at X,Y on the plane,
+/// negative coordinates included (a bounded grid takes 0 and up), on any
+/// rank count: the glider's frame is its bounding box.
+#[test]
+fn at_places_the_frame_anywhere_on_the_plane() {
+    let dir = temp_dir();
+    for (np, at, pos) in [(1, "-5,-7", (-5, -7)), (3, "-1000000,20", (-1_000_000, 20))] {
+        let args = ["--pattern", "glider", "--at", at, "--generations", "0"];
+        let ours = life_tui(np, &args, &dir.path().join(format!("at.{np}.rle"))).unwrap();
+        assert_eq!(ours.pos, Some(pos), "--at {at}");
+        let [x0, y0] = [pos.0, pos.1];
+        assert_eq!(ours.bbox, Some([x0, y0, x0 + 2, y0 + 2]), "--at {at}");
+    }
+}
+
 /// Every format life-tui reads, placed where Golly places it (see the top
 /// of this file), then stepped: RLE frames with blank leading rows and
 /// columns, a negative `Pos`, `.cells` with and without `!` lines, Life
