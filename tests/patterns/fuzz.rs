@@ -111,10 +111,12 @@ const LIMITS: Limits = Limits {
     max_run: 1 << 16,
 };
 
-/// Anything accepted must come back the same through the RLE writer.
-fn check_rewrite(p: &Pattern) -> Result<(), TestCaseError> {
+/// Anything accepted must come back the same through the RLE writer, read
+/// with the same limits (which decide whether a box is kept as a grid or
+/// as runs).
+fn check_rewrite(p: &Pattern, limits: &Limits) -> Result<(), TestCaseError> {
     let text = write_rle(p);
-    let back = parse(text.as_bytes())
+    let back = parse_with_limits(text.as_bytes(), limits)
         .map_err(|e| TestCaseError::fail(format!("rewrite failed: {e}\n{text}")))?;
     // RLE has no place for Life 1.06/1.05's absolute origin (Golly would
     // write it as `#CXRLE Pos`, which is read back as such, not as an origin).
@@ -133,14 +135,14 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
         if let Ok(p) = parse(&bytes) {
-            check_rewrite(&p)?;
+            check_rewrite(&p, &Limits::default())?;
         }
     }
 
     #[test]
     fn arbitrary_printable_text_never_panics(text in "[ -~\r\n\t]{0,300}") {
         if let Ok(p) = parse_with_limits(text.as_bytes(), &LIMITS) {
-            check_rewrite(&p)?;
+            check_rewrite(&p, &LIMITS)?;
         }
     }
 
@@ -154,7 +156,7 @@ proptest! {
             apply(&mut bytes, m);
         }
         match parse_with_limits(&bytes, &LIMITS) {
-            Ok(p) => check_rewrite(&p)?,
+            Ok(p) => check_rewrite(&p, &LIMITS)?,
             Err(e) => {
                 // Errors name a real place: line 0 only for whole-file errors.
                 let text = String::from_utf8_lossy(&bytes);
