@@ -200,19 +200,29 @@ pub fn run(
     let seconds = cluster.max((start.elapsed() - reporting).as_secs_f64());
 
     let last = fingerprint(cluster, &plane, generation);
-    write_summary(
-        cluster,
-        config,
-        options,
-        (&plane, &bands),
-        (timing, seconds, rebalances),
+    let end = RunEnd {
+        plane: &plane,
+        bands: &bands,
+        timing,
+        seconds,
+        rebalances,
         last,
-        out,
-    );
+    };
+    write_summary(cluster, config, options, end, out);
     if let Some(path) = &options.output {
         save(cluster, config, &plane, options.generations, path)?;
     }
     Ok(())
+}
+
+/// What a finished run's summary is made of, on every rank.
+struct RunEnd<'a> {
+    plane: &'a Plane,
+    bands: &'a PlaneBands,
+    timing: StepTiming,
+    seconds: f64,
+    rebalances: u64,
+    last: Report,
 }
 
 /// Gathers every rank's totals and writes the summary line (on rank 0).
@@ -220,11 +230,17 @@ fn write_summary(
     cluster: &Cluster,
     config: &PlaneConfig,
     options: &HeadlessOptions,
-    (plane, bands): (&Plane, &PlaneBands),
-    (timing, seconds, rebalances): (StepTiming, f64, u64),
-    last: Report,
+    end: RunEnd,
     out: &mut dyn Write,
 ) {
+    let RunEnd {
+        plane,
+        bands,
+        timing,
+        seconds,
+        rebalances,
+        last,
+    } = end;
     let [tiles] = cluster.sums([plane.tile_count() as u64]);
     let (unchanged, whole) = cluster.halo_messages();
     let totals = cluster.gather(&RankTotals {

@@ -6,8 +6,8 @@
 //! live cells read.
 
 use super::{
-    Limits, Pattern, PatternError, PatternErrorKind, RLE_LINE_LIMIT, Run, RunList, Xrle, column_of,
-    lines, one_line, parse_rule_and_bounds, rule_text, text_lines,
+    Cells, Limits, Pattern, PatternError, PatternErrorKind, RLE_LINE_LIMIT, Run, RunList, Xrle,
+    column_of, lines, one_line, parse_rule_and_bounds, rule_text, text_lines,
 };
 use crate::engine::BitGrid;
 
@@ -330,25 +330,25 @@ pub fn write_sparse(pattern: &Pattern, cells: &mut [(i64, i64)]) -> String {
         (Some(first), Some(last)) => (first.1, last.1),
         _ => (0, -1),
     };
-    let size = if cells.is_empty() {
+    let (width, height) = if cells.is_empty() {
         (0, 0)
     } else {
         (x1.abs_diff(x0) + 1, y1.abs_diff(y0) + 1)
     };
-    let rows = cells.chunk_by(|a, b| a.1 == b.1).map(|row| {
-        let mut runs = Vec::new();
-        let mut at = 0u64;
-        for same in row.chunk_by(|a, b| b.0 == a.0 + 1) {
-            let start = same[0].0.abs_diff(x0);
-            if start > at {
-                runs.push((false, at, start - at));
-            }
-            runs.push((true, start, same.len() as u64));
-            at = start + same.len() as u64;
-        }
-        (row[0].1.abs_diff(y0), runs)
-    });
-    write_runs(pattern, size, rows)
+    let runs = cells
+        .chunk_by(|a, b| a.1 == b.1 && b.0 == a.0 + 1)
+        .map(|same| Run {
+            y: same[0].1.abs_diff(y0),
+            x: same[0].0.abs_diff(x0),
+            len: same.len() as u64,
+        })
+        .collect();
+    let cells = Cells::Runs {
+        width,
+        height,
+        runs,
+    };
+    write_runs(pattern, (width, height), cells.rows())
 }
 
 /// The RLE text of `pattern`'s metadata and the cells of `rows`: each a
