@@ -31,6 +31,9 @@ export DEBIAN_FRONTEND=noninteractive
 start=$(date +%s)
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# apt may unpack a -dev package's unversioned .so after the dpkg run whose
+# trigger refreshed the loader's cache: refresh it once more.
+$sudo ldconfig 2>/dev/null || true
 
 still=()
 for pkg in "${missing[@]}"; do

@@ -91,7 +91,28 @@ pmix_plugin_usable() {
         dir=""
     done
     [ -n "$dir" ] || return 1
-    ldconfig -p 2>/dev/null | grep -q '^[[:space:]]*libpmix\.so '
+    dlopen_finds libpmix.so
+}
+
+# Can the dynamic loader open LIBRARY by its bare name, as dlopen(3) does?
+# Asked of the loader itself where python3 is there. Else the loader's
+# cache, read whole before it is searched: `ldconfig -p | grep -q` can die
+# of SIGPIPE under pipefail when grep stops before ldconfig has written, and
+# the cache can lag a library that apt unpacked after its last ldconfig run
+# (seen on CI), so the multiarch directories the loader always searches are
+# looked in too.
+dlopen_finds() {
+    local lib=$1 cache dir
+    if command -v python3 >/dev/null 2>&1; then
+        python3 -c 'import ctypes, sys; ctypes.CDLL(sys.argv[1])' "$lib" 2>/dev/null
+        return
+    fi
+    cache=$({ ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null) || cache=""
+    case $cache in *"	$lib "*) return 0 ;; esac
+    for dir in /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu /lib64 /usr/lib64 /lib /usr/lib; do
+        [ -e "$dir/$lib" ] && return 0
+    done
+    return 1
 }
 
 # Does the system lack what PACKAGE provides? (0 = missing)
