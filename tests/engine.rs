@@ -874,3 +874,157 @@ mod plane {
         assert!(population > 0);
     }
 }
+
+/// Plants `rle`'s cells (a `b`/`o`/`$` body, no header) at (x, y).
+fn plant(grid: &mut BitGrid, rle: &str, x: usize, y: usize) {
+    let (mut cx, mut cy, mut count) = (0, 0, 0);
+    for c in rle.chars() {
+        match c {
+            '0'..='9' => count = count * 10 + c.to_digit(10).unwrap() as usize,
+            'b' | 'o' | '$' => {
+                let n = count.max(1);
+                match c {
+                    'b' => cx += n,
+                    'o' => {
+                        for i in 0..n {
+                            grid.set(x + cx + i, y + cy, true);
+                        }
+                        cx += n
+                    }
+                    _ => (cx, cy) = (0, cy + n),
+                }
+                count = 0;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The tracking compares each tile with two generations back, which holds
+/// only while the buffer a step writes into holds the generation before.
+/// After dense batches of k generations it holds the generation k back: an
+/// oscillator whose period divides k + 1 (a pulsar, p3, after batches of 2;
+/// octagon 2, p5, after the default batches of 4) would look unchanged
+/// there. A busy soup beside them sends the strip dense and back again and
+/// again.
+#[test]
+fn oscillators_stay_in_step_when_a_strip_turns_sparse_after_dense_batches() {
+    const PULSAR: &str = "2b3o3b3o2$o4bobo4bo$o4bobo4bo$o4bobo4bo$2b3o3b3o2$2b3o3b3o$o4bobo4bo$o4bobo4bo$o4bobo4bo2$2b3o3b3o";
+    const OCTAGON_2: &str = "3b2o3b$2bo2bo2b$bo4bo$o6bo$o6bo$bo4bo$2bo2bo2b$3b2o";
+    let (width, height) = (1024, 256);
+    // Clear of the torus seam at x = 0 too, whose tile wraps to theirs.
+    let soup = pseudo_random_grid(512, height, 11);
+    let mut grid = BitGrid::new(width, height);
+    for y in 0..height {
+        for x in (0..512).filter(|&x| soup.get(x, y)) {
+            grid.set(x + 128, y, true);
+        }
+    }
+    plant(&mut grid, PULSAR, 850, 40);
+    plant(&mut grid, OCTAGON_2, 850, 120);
+    plant(&mut grid, OCTAGON_2, 900, 200);
+    let generations = 600;
+    let expected = reference_run(&grid, Rule::LIFE, Edge::Torus, generations);
+    for depth in [2, 4, 8] {
+        let mut strip = Strip::from_grid_with_depth(&grid, depth);
+        let mut left = generations;
+        while left > 0 {
+            let batch = left.min(depth as u64);
+            strip.advance_alone(&Rule::LIFE, Edge::Torus, batch as usize);
+            left -= batch;
+        }
+        let stats = strip.activity();
+        assert!(
+            stats.dense_generations > 0 && stats.sparse_generations > 0,
+            "depth {depth}: the strip must go dense and back: {stats:?}"
+        );
+        assert!(
+            strip.to_grid() == expected,
+            "depth {depth}: cells differ from the reference"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+    /// The same through every change of footing the tracking has: dense
+    /// spells of several generations, switches of the stepping, cells set
+    /// one by one between steps, and the period-2 oscillators it lets sleep.
+    #[test]
+    fn tracking_through_dense_spells_and_edits_equals_the_reference(
+        grid in sparse_grid(),
+        rule in arbitrary_rule(),
+        torus in any::<bool>(),
+        depth in 1usize..=6,
+        rounds in proptest::collection::vec(
+            (1usize..=6, 0usize..3, any::<(u16, u16, bool)>(), any::<bool>()),
+            1..10,
+        ),
+    ) {
+        let edge = if torus { Edge::Torus } else { Edge::Dead };
+        let depth = depth.min(grid.height());
+        let mut strip = Strip::from_grid_with_depth(&grid, depth);
+        let mut expected = grid.clone();
+        for (generations, mode, (x, y, alive), edit) in rounds {
+            let k = generations.min(depth);
+            strip.set_stepping([Stepping::Auto, Stepping::Dense, Stepping::Sparse][mode]);
+            strip.advance_alone(&rule, edge, k);
+            expected = reference_run(&expected, rule, edge, k as u64);
+            prop_assert!(strip.to_grid() == expected);
+            prop_assert_eq!(strip.count_population(), strip.population());
+            if edit {
+                let (x, y) = (usize::from(x) % grid.width(), usize::from(y) % grid.height());
+                strip.set(x, y, alive);
+                expected.set(x, y, alive);
+            }
+        }
+    }
+
+    #[test]
+    fn auto_strips_with_exchanges_equal_the_reference(
+        grid in arbitrary_grid(),
+        rule in arbitrary_rule(),
+        torus in any::<bool>(),
+        strips in 1usize..=3,
+        depth in 1usize..=4,
+        generations in 1usize..=40,
+    ) {
+        let edge = if torus { Edge::Torus } else { Edge::Dead };
+        let strips = strips.min(grid.height());
+        let depth = depth.min(grid.height() / strips);
+        let expected = reference_run(&grid, rule, edge, generations as u64);
+        let auto = run_in_strips_with(&grid, rule, edge, strips, depth, generations, Stepping::Auto);
+        prop_assert_eq!(auto, expected);
+    }
+}
+
+/// A soup's ash is mostly still lifes and blinkers: once settled, a strip
+/// steps only the tiles around what still moves, not every blinker's.
+#[test]
+fn blinkers_sleep_like_still_lifes() {
+    let side = 2048;
+    let mut grid = BitGrid::new(side, side);
+    // A blinker in every tile.
+    for ty in 0..side / 16 {
+        for tx in 0..side / 256 {
+            let (x, y) = (tx * 256 + 100, ty * 16 + 7);
+            for dx in 0..3 {
+                grid.set(x + dx, y, true);
+            }
+        }
+    }
+    let mut life = Life::new(&grid, Rule::LIFE, Edge::Torus);
+    life.run(8);
+    let before = life.activity();
+    life.run(1000);
+    let after = life.activity();
+    assert_eq!(
+        after.dense_generations, before.dense_generations,
+        "{after:?}"
+    );
+    assert_eq!(after.tiles_stepped, before.tiles_stepped, "{after:?}");
+    assert!(
+        life.grid() == grid,
+        "an even number of generations: as it started"
+    );
+}

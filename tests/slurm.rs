@@ -617,7 +617,10 @@ fn crashed(stderr: &str) -> Option<&str> {
 }
 
 #[test]
-fn kill_9_of_a_remote_rank_under_srun_ends_the_job_within_1_second() {
+// Slurm's KillOnBadExit ends the step in about 0.3 s on an idle machine;
+// CI saw 1.05 s while the other core was compiling. 5 s still tells it
+// from the lost-node path (11-12 s here) and Slurm's defaults (401 s).
+fn kill_9_of_a_remote_rank_under_srun_ends_the_job_within_5_seconds() {
     let Some(cluster) = Cluster::up() else { return };
     let (mut job, _) = start_long(&cluster);
     let victim = cluster.ranks(Some(2))[1];
@@ -628,7 +631,7 @@ fn kill_9_of_a_remote_rank_under_srun_ends_the_job_within_1_second() {
     let stderr = stderr_after(&mut job);
     eprintln!("kill -9 of a rank on node 2: srun ended in {took:?} ({status})");
     assert!(!status.success(), "a killed rank is a failure");
-    assert!(took <= Duration::from_secs(1), "took {took:?}:\n{stderr}");
+    assert!(took <= Duration::from_secs(5), "took {took:?}:\n{stderr}");
     assert_eq!(crashed(&stderr), None, "{stderr}");
     let cleared = cluster.assert_no_rank_left(Duration::from_secs(15));
     eprintln!("...and no rank was left {cleared:?} later");

@@ -1,10 +1,16 @@
-//! Which tiles of a strip to step: those next to a change of the
-//! generation before. A tile whose 3x3 neighbourhood of tiles (and the
-//! halo rows along it) did not change cannot change either, whatever the
-//! rule, and the buffer it would be written into still holds it (it was
-//! written there two generations ago and has not changed since), so it
-//! is skipped without even being copied. This is
-//! what makes a glider on a huge torus cost a few tiles a generation.
+//! Which tiles of a strip to step: those next to a change since two
+//! generations before. The buffer a step writes into holds the generation
+//! before the one being read. A tile whose 3x3 neighbourhood of tiles (and
+//! the halo rows along it) is as two generations ago would come out as it
+//! was one generation ago, which that buffer already holds, whatever the
+//! rule: it is skipped without even being copied. So still lifes and
+//! period-2 oscillators (blinkers: most of a soup's ash) cost nothing, and
+//! a glider on a huge torus costs a few tiles a generation.
+//!
+//! This holds while the written buffer holds the true generation before.
+//! Where it may not (after dense batches of several generations, rows
+//! written whole, cells set one by one), the tiles concerned are stepped
+//! two generations running before they may sleep again.
 //!
 //! Where most tiles change anyway (a random soup), stepping every cell with
 //! the dense kernel is faster: the strip then steps densely for a while
@@ -64,13 +70,19 @@ const LAST_LOOK: u64 = 4096;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Known {
     /// Nothing (after dense steps, or the caller wrote whole rows): every
-    /// tile is stepped.
+    /// tile is stepped, and counts as changed, since the buffer it is
+    /// written into may not hold the generation before.
     Nothing,
-    /// No generation stepped since the strip was made (both buffers all
-    /// dead) but for the cells set one by one, whose tiles are due: the
-    /// other tiles hold dead neighbourhoods, which stay dead unless the
-    /// rule has B0.
+    /// No generation stepped since the strip was made or its tracking
+    /// restarted, and the tiles of the cells set since are due: the
+    /// others hold dead neighbourhoods, which stay dead unless the rule
+    /// has B0. The buffer to be written is made a copy of the own rows
+    /// before the first step.
     Seeded,
+    /// The due tiles are right, but include every tile stepped in the
+    /// generation before as changed (after [`Known::Nothing`] or
+    /// [`Known::Seeded`]): they say nothing about the activity.
+    Settling,
     /// The due tiles are those next to the last generation's changes.
     Tracked,
 }
@@ -94,14 +106,28 @@ pub(super) struct Activity {
     look_every: u64,
     pub(super) mode: Stepping,
     stats: ActivityStats,
-    /// Live cells of each tile as last counted, their sum (None: count
-    /// every tile again), and the tiles changed since (each once): so that
-    /// counting a sparse strip's population costs what changed, not the
-    /// strip (the live view counts every round).
-    tile_population: Vec<u32>,
-    population: Option<u64>,
-    stale: Vec<u32>,
-    stale_mark: Vec<u64>,
+    /// Per buffer (see [`Activity::parity`]): live cells of each tile as
+    /// last counted, their sum (None: count every tile again), and the
+    /// tiles changed since (each once): so that counting a sparse strip's
+    /// population costs what changed, not the strip (the live view counts
+    /// every round). Per buffer, because a sleeping blinker's two phases
+    /// are in different buffers and may hold different counts.
+    tile_population: [Vec<u32>; 2],
+    population: [Option<u64>; 2],
+    stale: [Vec<u32>; 2],
+    stale_mark: [Vec<u64>; 2],
+    /// Which buffer holds the generation now: flipped at every swap.
+    parity: usize,
+    /// Tiles whose cells were set since the last generation: their buffer
+    /// to be written next does not hold what their cells came from, so
+    /// they are stepped at the generation after that one too.
+    fresh: Vec<u32>,
+    fresh_mark: Vec<u64>,
+    /// The halo rows next to the own rows (above, below) as read one and
+    /// two generations ago, and how many generations running they were
+    /// recorded (up to 2; none after dense steps).
+    halo_seen: [[Vec<u64>; 2]; 2],
+    halo_recorded: u8,
 }
 
 impl Activity {
@@ -129,10 +155,18 @@ impl Activity {
             look_every: FIRST_LOOK,
             mode: Stepping::Auto,
             stats: ActivityStats::default(),
-            tile_population: Vec::with_capacity(room),
-            population: None,
-            stale: Vec::with_capacity(room),
-            stale_mark: Vec::with_capacity(room.div_ceil(64)),
+            tile_population: [Vec::with_capacity(room), Vec::with_capacity(room)],
+            population: [None; 2],
+            stale: [Vec::with_capacity(room), Vec::with_capacity(room)],
+            stale_mark: [
+                Vec::with_capacity(room.div_ceil(64)),
+                Vec::with_capacity(room.div_ceil(64)),
+            ],
+            parity: 0,
+            fresh: Vec::with_capacity(room),
+            fresh_mark: Vec::with_capacity(room.div_ceil(64)),
+            halo_seen: std::array::from_fn(|_| std::array::from_fn(|_| vec![0; words])),
+            halo_recorded: 0,
         };
         activity.resize(rows);
         // Both buffers are all dead, and nothing has been written yet.
@@ -145,9 +179,15 @@ impl Activity {
         self.due.clear();
         self.due.resize(self.grid.len().div_ceil(64), 0);
         self.due_list.clear();
-        self.stale.clear();
-        self.stale_mark.clear();
-        self.stale_mark.resize(self.grid.len().div_ceil(64), 0);
+        let marks = self.grid.len().div_ceil(64);
+        for b in 0..2 {
+            self.stale[b].clear();
+            self.stale_mark[b].clear();
+            self.stale_mark[b].resize(marks, 0);
+        }
+        self.fresh.clear();
+        self.fresh_mark.clear();
+        self.fresh_mark.resize(marks, 0);
         self.forget();
     }
 
@@ -155,18 +195,24 @@ impl Activity {
     /// (and count every tile).
     pub(super) fn forget(&mut self) {
         self.known = Known::Nothing;
-        self.population = None;
+        self.population = [None; 2];
+        self.halo_recorded = 0;
     }
 
-    /// Tile `t`'s count is out of date.
-    fn mark_stale(&mut self, t: usize) {
-        if self.population.is_none() {
+    /// The strip swapped its buffers: the one written is the one now.
+    pub(super) fn swapped(&mut self) {
+        self.parity ^= 1;
+    }
+
+    /// Tile `t`'s count in buffer `b` is out of date.
+    fn mark_stale(&mut self, b: usize, t: usize) {
+        if self.population[b].is_none() {
             return;
         }
         let (word, bit) = (t / 64, 1u64 << (t % 64));
-        if self.stale_mark[word] & bit == 0 {
-            self.stale_mark[word] |= bit;
-            self.stale.push(t as u32);
+        if self.stale_mark[b][word] & bit == 0 {
+            self.stale_mark[b][word] |= bit;
+            self.stale[b].push(t as u32);
         }
     }
 
@@ -184,27 +230,29 @@ impl Activity {
             })
             .sum()
         };
-        let total = match self.population {
+        let b = self.parity;
+        let tiles = &mut self.tile_population[b];
+        let total = match self.population[b] {
             None => {
-                self.tile_population.clear();
-                self.tile_population.extend((0..grid.len()).map(count));
-                self.tile_population.iter().map(|&n| u64::from(n)).sum()
+                tiles.clear();
+                tiles.extend((0..grid.len()).map(count));
+                tiles.iter().map(|&n| u64::from(n)).sum()
             }
             Some(mut total) => {
-                for &t in &self.stale {
+                for &t in &self.stale[b] {
                     let t = t as usize;
                     let now = count(t);
-                    total = total - u64::from(self.tile_population[t]) + u64::from(now);
-                    self.tile_population[t] = now;
+                    total = total - u64::from(tiles[t]) + u64::from(now);
+                    tiles[t] = now;
                 }
                 total
             }
         };
-        for &t in &self.stale {
-            self.stale_mark[t as usize / 64] = 0;
+        for &t in &self.stale[b] {
+            self.stale_mark[b][t as usize / 64] = 0;
         }
-        self.stale.clear();
-        self.population = Some(total);
+        self.stale[b].clear();
+        self.population[b] = Some(total);
         total
     }
 
@@ -213,9 +261,17 @@ impl Activity {
     /// edges that is one tile too many, which costs a step, not a result).
     pub(super) fn cell_written(&mut self, j: usize, y: usize) {
         let at = (y / self.grid.tile_rows, j / TILE_WORDS);
-        self.mark_stale(at.0 * self.grid.across() + at.1);
+        let t = at.0 * self.grid.across() + at.1;
+        self.mark_stale(self.parity, t);
         if self.known == Known::Nothing {
             return;
+        }
+        let (word, bit) = (t / 64, 1u64 << (t % 64));
+        // (Before the first generation the strip copies its own rows into
+        // the buffer to be written: see [`Activity::is_seeded`].)
+        if self.known != Known::Seeded && self.fresh_mark[word] & bit == 0 {
+            self.fresh_mark[word] |= bit;
+            self.fresh.push(t as u32);
         }
         for down in -1..=1 {
             for across in -1..=1 {
@@ -236,7 +292,8 @@ impl Activity {
     /// rows) and their neighbours are due, the others hold dead
     /// neighbourhoods, which stay dead unless the rule has B0.
     pub(super) fn seed(&mut self, own: &[u64]) {
-        self.population = None;
+        self.population = [None; 2];
+        self.halo_recorded = 0;
         self.due.fill(0);
         self.due_list.clear();
         self.known = Known::Seeded;
@@ -248,6 +305,13 @@ impl Activity {
                 }
             }
         }
+    }
+
+    /// Whether no generation was stepped since tracking started: the strip
+    /// then copies its own rows into the buffer to be written, which
+    /// [`Known::Seeded`] says it holds, before stepping.
+    pub(super) fn is_seeded(&self) -> bool {
+        self.known == Known::Seeded
     }
 
     /// Whether the next `generations` go tile by tile (else densely).
@@ -297,9 +361,38 @@ impl Activity {
         self.mark((r * cols + c) as usize);
     }
 
+    /// The halo rows next to the own rows (`above`, `below`) as this
+    /// generation reads them: the tiles along the words that differ from
+    /// two generations ago are due. Right after tracking starts there is
+    /// no such history, and none is needed: at the first generation after
+    /// [`Activity::seed`] the buffer to be written holds the own rows as
+    /// they are (or dead ones) and the halo rows are compared with dead
+    /// ones, at the second with the first's, the tiles' changes at the
+    /// first being against that buffer. (After [`Known::Nothing`] every
+    /// tile is due for two generations anyway.)
+    pub(super) fn halo_rows(&mut self, above: &[u64], below: &[u64], torus: bool) {
+        for (side, now) in [above, below].into_iter().enumerate() {
+            let top = side == 0;
+            for (j, &word) in now.iter().enumerate() {
+                let before = match self.halo_recorded {
+                    0 => 0,
+                    1 => self.halo_seen[side][0][j],
+                    _ => self.halo_seen[side][1][j],
+                };
+                if word != before {
+                    self.halo_changed(top, j, torus);
+                }
+            }
+            let [one, two] = &mut self.halo_seen[side];
+            std::mem::swap(one, two);
+            one.copy_from_slice(now);
+        }
+        self.halo_recorded = (self.halo_recorded + 1).min(2);
+    }
+
     /// Word `j` of the halo row above (`top`) or below the strip changed:
     /// the tiles of the first (last) row of tiles that touch it are due.
-    pub(super) fn halo_changed(&mut self, top: bool, j: usize, torus: bool) {
+    fn halo_changed(&mut self, top: bool, j: usize, torus: bool) {
         if self.known == Known::Nothing {
             return;
         }
@@ -335,10 +428,19 @@ impl Activity {
             .resize(self.stepping.len(), TileChange::default());
     }
 
-    /// After the tiles were stepped: marks the tiles next to each change
-    /// as due, and decides whether to step densely for a while.
+    /// After the tiles were stepped (into the buffer not now, which is
+    /// the one now after the swap that follows): marks the tiles next to
+    /// each change as due, and decides whether to step densely for a while.
     pub(super) fn end_generation(&mut self, torus: bool) {
         let across = self.grid.across();
+        let written = 1 - self.parity;
+        if self.known == Known::Nothing {
+            // Their changes were against a buffer that may not have held
+            // the generation before: all are due again.
+            for t in 0..self.grid.len() {
+                self.mark(t);
+            }
+        }
         for i in 0..self.stepping.len() {
             let (t, change) = (self.stepping[i] as usize, self.changes[i]);
             if !change.has(TileChange::ANY) {
@@ -346,7 +448,7 @@ impl Activity {
             }
             let at = (t / across, t % across);
             self.mark(t);
-            self.mark_stale(t);
+            self.mark_stale(written, t);
             let near = [
                 (TileChange::TOP, -1, 0),
                 (TileChange::BOTTOM, 1, 0),
@@ -363,12 +465,24 @@ impl Activity {
                 }
             }
         }
+        // A tile whose cells were set changed against a buffer that did not
+        // hold what they came from: it and its neighbours are due again.
+        for i in 0..self.fresh.len() {
+            let t = self.fresh[i] as usize;
+            self.fresh_mark[t / 64] = 0;
+            for down in -1..=1 {
+                for side in -1..=1 {
+                    self.mark_near((t / across, t % across), down, side, torus);
+                }
+            }
+        }
+        self.fresh.clear();
         self.stats.tiles_stepped += self.stepping.len() as u64;
         self.stats.sparse_generations += 1;
         let busy = self.stepping.len() as f64 > DENSE_FRACTION * self.grid.len() as f64;
         // A generation that stepped every tile because nothing was known,
-        // or only the tiles of cells just set, says nothing about the
-        // activity.
+        // or the tiles marked after such a generation or after cells were
+        // seeded, says nothing about the activity.
         if self.known == Known::Tracked && self.mode == Stepping::Auto {
             if busy {
                 // Once a look, however many busy generations it sees.
@@ -380,6 +494,9 @@ impl Activity {
                 self.look_every = FIRST_LOOK;
             }
         }
-        self.known = Known::Tracked;
+        self.known = match self.known {
+            Known::Nothing | Known::Seeded => Known::Settling,
+            Known::Settling | Known::Tracked => Known::Tracked,
+        };
     }
 }

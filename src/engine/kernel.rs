@@ -866,8 +866,10 @@ impl TileGrid {
     }
 }
 
-/// Like [`walk`], and also returns what changed: the output xor the centre
-/// row, ORed over all rows, in the first row, and in the last row.
+/// Like [`walk`], and also returns what changed: the output xor what the
+/// output rows held before (the generation two back, so that a period-2
+/// oscillator reads as unchanged), ORed over all rows, in the first row,
+/// and in the last row.
 #[inline(always)]
 fn walk_tracked<B: Bits, T: Transition>(
     rule: T,
@@ -887,8 +889,9 @@ fn walk_tracked<B: Bits, T: Transition>(
         let next = rule
             .next(centre.cells, count(&above, &centre, &below.triples()))
             .and(B::splat(mask));
+        let before = B::load(&out[y * words + j..]);
         next.store(&mut out[y * words + j..]);
-        let diff = next.xor(centre.cells);
+        let diff = next.xor(before);
         all = all.or(diff);
         if y == start {
             first = diff;

@@ -147,17 +147,12 @@ impl Strip {
 
     /// Makes the activity tracking start again from the cells as they are
     /// (after [`Strip::resize_rows`] and writing the new rows, say), at the
-    /// cost of a copy of the strip rather than a step of every tile: the
-    /// other buffer gets the same own rows and dead halo rows, and the
-    /// tiles with live cells are due.
+    /// cost of a copy of the strip (made at the next step) rather than a
+    /// step of every tile: the tiles with live cells are due.
     pub fn restart_tracking(&mut self) {
-        let (rows, depth, words) = (self.rows, self.depth, self.words_per_row());
-        let own = depth * words..(depth + rows) * words;
+        let words = self.words_per_row();
+        let own = self.depth * words..(self.depth + self.rows) * words;
         let cells = self.cells.as_slice().expect("standard layout");
-        let next = self.next.as_slice_mut().expect("standard layout");
-        next[own.clone()].copy_from_slice(&cells[own.clone()]);
-        next[..own.start].fill(0);
-        next[own.end..].fill(0);
         self.activity.seed(&cells[own]);
     }
 
@@ -379,17 +374,15 @@ impl Strip {
         let torus = edge == Edge::Torus;
         let src = self.cells.as_slice().expect("standard layout");
         let out = self.next.as_slice_mut().expect("standard layout");
-        // `out` holds the generation before `src`'s: where a halo row
-        // differs from it, the tiles along the difference are due.
-        for (top, at) in [(true, depth - 1), (false, depth + rows)] {
-            let now = &src[at * words..(at + 1) * words];
-            let before = &out[at * words..(at + 1) * words];
-            for (j, (a, b)) in now.iter().zip(before).enumerate() {
-                if a != b {
-                    self.activity.halo_changed(top, j, torus);
-                }
-            }
+        if self.activity.is_seeded() {
+            let own = depth * words..(depth + rows) * words;
+            out[own.clone()].copy_from_slice(&src[own]);
         }
+        self.activity.halo_rows(
+            &src[(depth - 1) * words..depth * words],
+            &src[(depth + rows) * words..(depth + rows + 1) * words],
+            torus,
+        );
         self.activity.begin_generation(rule);
         let activity = &mut self.activity;
         kernel::step_tiles(
@@ -427,6 +420,7 @@ impl Strip {
             }
         }
         std::mem::swap(&mut self.cells, &mut self.next);
+        self.activity.swapped();
     }
 
     /// [`Strip::advance`] with every cell.
@@ -487,6 +481,7 @@ impl Strip {
             batch.step(all, depth, range, next_own, scratch);
         }
         std::mem::swap(&mut self.cells, &mut self.next);
+        self.activity.swapped();
     }
 
     pub fn population(&self) -> u64 {
