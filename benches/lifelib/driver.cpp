@@ -1,11 +1,15 @@
-// Runs a pattern on lifelib's unbounded plane and times the stepping
-// alone, for benches/plane.rs (issue 17).
+// Runs a pattern on lifelib's unbounded plane, or on its torus when the
+// rule says so, and times the stepping alone, for benches/plane.rs and the
+// soup-ash study in benches/scaling.rs (issue 17).
 //
 //   driver PATTERN.rle GENERATIONS [OUT.rle]
 //
 // The engine is apgsearch's tile engine: apg::upattern<VTile28, 28> built
-// with its default constructor, the unbounded plane (lifelib 2.5.6's torus
-// constructor overlaps rows when the tile counts are not powers of two).
+// with its default constructor, the unbounded plane. A rule with a torus
+// suffix (":T3584,3584") runs on lifelib's torus of that size instead,
+// which needs a width divisible by 28 and a height by 56, and whose tile
+// counts must be powers of two: lifelib 2.5.6 takes an unsigned modulo of
+// negative tile coordinates, so other sizes overlap rows.
 // Its 28x28 tiles step two generations per visit, so it can only run an
 // even number of generations: for an odd count the last generation is run,
 // untimed, by lifelib's 16x16 tile engine (UTile), which steps any count.
@@ -31,9 +35,12 @@ namespace {
 
 // lifelib's rle2vec reads the cells only: drop the comment lines and the
 // `x = .., y = .., rule = ..` header, taking lifelib's name of the rule
-// from it ("B36/S23" is "b36s23"; no rule line means Life). A bounded-grid
-// suffix (":T..") is refused: this driver runs the plane only.
-bool read_rle(const char* path, std::string& cells, std::string& rule, std::string& error) {
+// from it ("B36/S23" is "b36s23"; no rule line means Life) and the torus
+// size from a ":Tw,h" suffix (0 x 0: the plane). Other bounded grids are
+// refused.
+bool read_rle(const char* path, std::string& cells, std::string& rule, int64_t torus[2],
+              std::string& error) {
+    torus[0] = torus[1] = 0;
     std::ifstream in(path);
     if (!in) {
         error = std::string("cannot read ") + path;
@@ -48,11 +55,18 @@ bool read_rle(const char* path, std::string& cells, std::string& rule, std::stri
             if (at != std::string::npos) {
                 std::string value = line.substr(line.find('=', at) + 1);
                 rule.clear();
-                for (char c : value) {
-                    if (c == ':') {
-                        error = "a bounded grid is not the plane: " + line;
+                auto colon = value.find(':');
+                if (colon != std::string::npos) {
+                    long long w = 0, h = 0;
+                    if (std::sscanf(value.c_str() + colon, ":T%lld,%lld", &w, &h) != 2 || w <= 0 || h <= 0) {
+                        error = "only a torus (:Tw,h) or the plane runs here: " + line;
                         return false;
                     }
+                    torus[0] = w;
+                    torus[1] = h;
+                    value = value.substr(0, colon);
+                }
+                for (char c : value) {
                     if (c != ' ' && c != '/' && c != '\r') { rule += (char) std::tolower(c); }
                 }
             }
@@ -72,7 +86,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     std::string cells, rule_name, error;
-    if (!read_rle(argv[1], cells, rule_name, error)) {
+    int64_t torus[2];
+    if (!read_rle(argv[1], cells, rule_name, torus, error)) {
         std::cerr << "error: " << error << std::endl;
         return 2;
     }
@@ -92,7 +107,18 @@ int main(int argc, char** argv) {
     }
     std::vector<apg::bitworld> planes = apg::rle2vec(cells);
     planes.resize(1);
-    apg::upattern<apg::VTile28, 28> universe;
+    auto power_of_two = [](int64_t n) { return n > 0 && (n & (n - 1)) == 0; };
+    if (torus[0] > 0 && (torus[0] % 28 != 0 || torus[1] % 56 != 0 || !power_of_two(torus[0] / 28)
+                         || !power_of_two(torus[1] / 28))) {
+        std::cerr << "error: lifelib runs a " << torus[0] << "x" << torus[1]
+                  << " torus wrongly: it needs 28*2^i x 56*2^j" << std::endl;
+        return 2;
+    }
+    if (torus[0] > 0 && generations % 2 == 1) {
+        std::cerr << "error: an odd number of generations runs on the plane only" << std::endl;
+        return 2;
+    }
+    apg::upattern<apg::VTile28, 28> universe(torus[0], torus[1]);
     universe.insertPattern(planes);
 
     uint64_t even = generations - generations % 2;
