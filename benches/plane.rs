@@ -247,6 +247,86 @@ struct Study {
     baseline_rss_kib: Option<u64>,
     seconds: f64,
     outcomes: Vec<Outcome>,
+    /// The soup-ash torus study, when lifelib was built.
+    ash: Option<AshOutcome>,
+}
+
+/// Side of the soup-ash torus: 128x128 of lifelib's 28x28 tiles, a size
+/// its torus runs exactly (see `benches/lifelib/driver.cpp`).
+const ASH_SIDE: u64 = 3584;
+const ASH_SEED: u64 = 1;
+const ASH_FROM: u64 = 10_000;
+const ASH_TO: u64 = 20_000;
+
+/// A soup's ash on a torus, stepped from one checkpoint by both engines.
+#[derive(Serialize, Default)]
+struct AshOutcome {
+    life_tui_seconds: Vec<f64>,
+    lifelib_seconds: Vec<f64>,
+    life_tui_population: Option<u64>,
+    lifelib_population: Option<u64>,
+    life_tui_hash: Option<String>,
+}
+
+impl AshOutcome {
+    fn ratio(&self) -> Option<f64> {
+        if self.life_tui_seconds.is_empty() || self.lifelib_seconds.is_empty() {
+            return None;
+        }
+        Some(median(&self.life_tui_seconds) / median(&self.lifelib_seconds).max(CLOCK_FLOOR))
+    }
+
+    fn populations_equal(&self) -> bool {
+        self.life_tui_population.is_some() && self.life_tui_population == self.lifelib_population
+    }
+}
+
+/// Runs a seeded soup on a torus to [`ASH_FROM`] (untimed) and times both
+/// engines from there to [`ASH_TO`], alternating them. lifelib's torus
+/// writes its cells in its own hexagonal tile frame, so the check is the
+/// population, not the cells.
+fn ash_study(tools: &Tools, lifelib: &Path, runs: usize) -> Result<AshOutcome, String> {
+    let checkpoint = tools.scratch.join(format!("ash-{ASH_SIDE}-{ASH_FROM}.rle"));
+    let side = ASH_SIDE.to_string();
+    let mut prepare = Command::new(&tools.life);
+    prepare
+        .args(["--headless", "--width", &side, "--height", &side])
+        .args(["--seed", &ASH_SEED.to_string()])
+        .args(["--generations", &ASH_FROM.to_string(), "--output"])
+        .arg(&checkpoint);
+    let run = measure(&prepare, Some(tools.life_tui_timeout))?;
+    if !run.success {
+        return Err(format!(
+            "life-tui could not make the ash: {}",
+            run.stderr.trim()
+        ));
+    }
+    let mut outcome = AshOutcome::default();
+    for _ in 0..runs {
+        let mut resume = Command::new(&tools.life);
+        resume
+            .args(["--headless", "--resume"])
+            .arg(&checkpoint)
+            .args(["--generations", &ASH_TO.to_string()]);
+        let run = measure(&resume, Some(tools.life_tui_timeout))?;
+        if !run.success {
+            return Err(format!("life-tui --resume failed: {}", run.stderr.trim()));
+        }
+        let last = run.stdout.lines().last().ok_or("no output")?;
+        let value: serde_json::Value = serde_json::from_str(last).map_err(|e| e.to_string())?;
+        let summary = &value["summary"];
+        outcome.life_tui_seconds.push(
+            summary["seconds"]
+                .as_f64()
+                .ok_or("no seconds in the summary")?,
+        );
+        outcome.life_tui_population = summary["population"].as_u64();
+        outcome.life_tui_hash = summary["hash"].as_str().map(String::from);
+        let (seconds, _, population) = run_lifelib(lifelib, &checkpoint, ASH_TO - ASH_FROM, None)?;
+        outcome.lifelib_seconds.push(seconds);
+        outcome.lifelib_population = population;
+    }
+    Ok(outcome)
 }
 
 fn study() -> Result<(), String> {
@@ -305,6 +385,7 @@ fn study() -> Result<(), String> {
         baseline_rss_kib: baseline_rss(&tools),
         seconds: 0.0,
         outcomes: Vec::new(),
+        ash: None,
     };
     let report_path = out.join("plane-report.md");
     for (done, case) in cases.iter().enumerate() {
@@ -318,6 +399,25 @@ fn study() -> Result<(), String> {
         study.outcomes.push(outcome);
         // Written after every case, so that a study stopped part way
         // still leaves what it measured.
+        study.load_after = load_average();
+        study.seconds = started.elapsed().as_secs_f64();
+        write(&report_path, report(&study).as_bytes())?;
+        let json = serde_json::to_string_pretty(&study).map_err(|e| e.to_string())?;
+        write(&out.join("plane.json"), json.as_bytes())?;
+    }
+    if let Some(lifelib) = &tools.lifelib
+        && !std::env::var("LIFE_BENCH_ASH").is_ok_and(|v| v == "0")
+    {
+        match ash_study(&tools, lifelib, runs) {
+            Ok(ash) => {
+                eprintln!(
+                    "bench plane: soup ash on a {ASH_SIDE}² torus, {ASH_FROM}-{ASH_TO}: {} vs lifelib",
+                    ratio_or_dash(ash.ratio())
+                );
+                study.ash = Some(ash);
+            }
+            Err(err) => eprintln!("bench plane: no soup-ash study: {err}"),
+        }
         study.load_after = load_average();
         study.seconds = started.elapsed().as_secs_f64();
         write(&report_path, report(&study).as_bytes())?;
@@ -1201,6 +1301,31 @@ fn report(study: &Study) -> String {
             )
         }),
         million.and_then(|o| Some(o.failures().is_empty() && above_baseline(o)? <= 256.0)),
+    );
+    let ash = study.ash.as_ref();
+    target(
+        &format!(
+            "a soup's ash on a {ASH_SIDE}² torus (seed {ASH_SEED}): generations {ASH_FROM}-{ASH_TO} resumed from a checkpoint, vs lifelib on its torus"
+        ),
+        "<= 1.0x; populations equal",
+        ash.map(|a| {
+            format!(
+                "{} ({} s vs {} s); {}",
+                ratio_or_dash(a.ratio()),
+                seconds_or_dash(
+                    (!a.life_tui_seconds.is_empty()).then(|| median(&a.life_tui_seconds))
+                ),
+                seconds_or_dash(
+                    (!a.lifelib_seconds.is_empty()).then(|| median(&a.lifelib_seconds))
+                ),
+                if a.populations_equal() {
+                    "equal"
+                } else {
+                    "**not equal**"
+                }
+            )
+        }),
+        ash.and_then(|a| Some(a.ratio()? <= 1.0 && a.populations_equal())),
     );
     let _ = writeln!(
         r,
