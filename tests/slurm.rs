@@ -767,14 +767,25 @@ const LONG_SOUP: [&str; 10] = [
 ];
 
 /// The requeue-safe example script submitted with a checkpoint every
-/// `every` generations in `dir`; its job id.
+/// `every` generations in `dir`, running [`LONG_SOUP`]; its job id.
 fn submit_requeue_job(cluster: &Cluster, dir: &Path, every: u64, extra: &[&str]) -> String {
+    submit_requeue_run(cluster, dir, every, extra, &LONG_SOUP)
+}
+
+/// [`submit_requeue_job`] running life-tui with `run`.
+fn submit_requeue_run(
+    cluster: &Cluster,
+    dir: &Path,
+    every: u64,
+    extra: &[&str],
+    run: &[&str],
+) -> String {
     let out_arg = format!("--output={}", dir.join("job.out").display());
     let chdir = format!("--chdir={}", dir.display());
     let mut args = vec![&out_arg as &str, &chdir];
     args.extend(extra);
     args.push(REQUEUE_SCRIPT);
-    args.extend(LONG_SOUP);
+    args.extend(run);
     let mut command = cluster.command("sbatch", &args);
     command
         .env("LIFE_TUI", BIN)
@@ -819,44 +830,108 @@ fn wait_for_generation(dir: &Path, generation: u64) {
 
 /// The uninterrupted run's final (generation, population, hash).
 fn uninterrupted() -> (u64, u64, String) {
+    uninterrupted_run(&LONG_SOUP)
+}
+
+fn uninterrupted_run(run: &[&str]) -> (u64, u64, String) {
     let mut args = vec!["--headless"];
-    args.extend(LONG_SOUP);
+    args.extend(run);
     reports(&alone(&args)).pop().unwrap()
 }
 
+/// Slurm's own signal ahead of a time limit, not one sent by hand: a job
+/// given one minute and `--signal=USR1@40` is signalled by slurmctld's
+/// timer some 20-45 s in (its resolution lets it fire early). The run is
+/// far longer than the limit, so the signal always finds it running: the
+/// ranks stop at a generation they agree on and write the checkpoint, the
+/// script requeues the job, and the next start resumes from there. The
+/// stop and the reports after it must be the uninterrupted run's; the job
+/// is then cancelled.
 #[test]
-fn a_job_stopped_by_a_signal_then_requeued_ends_with_the_uninterrupted_hash() {
+fn a_job_signalled_by_slurm_ahead_of_its_time_limit_stops_requeues_and_resumes_exactly() {
     let Some(cluster) = Cluster::up() else { return };
     let dir = common::temp_dir();
-    let id = submit_requeue_job(&cluster, dir.path(), 500, &[]);
-    wait_for_generation(dir.path(), 300);
-    // What Slurm sends the ranks ahead of the time limit (--signal=USR1@N).
-    let out = run_with_timeout(
-        cluster.command("scancel", &["--signal=USR1", &id]),
-        common::TIMEOUT,
+    let run = |generations: &str| {
+        [
+            "--width",
+            "512",
+            "--height",
+            "512",
+            "--seed",
+            "11",
+            "--generations",
+            generations,
+            "--report-every",
+            "500",
+        ]
+        .map(String::from)
+    };
+    let endless = run("1000000000");
+    let endless: Vec<&str> = endless.iter().map(String::as_str).collect();
+    let id = submit_requeue_run(
+        &cluster,
+        dir.path(),
+        1000,
+        &["--time=1", "--signal=USR1@40"],
+        &endless,
     );
+    let started = Instant::now();
+    let (stop, resumed_report) = loop {
+        let (json, other) = job_output(dir.path());
+        let stop = json.iter().find_map(|l| l.get("stopped")).cloned();
+        if let Some(stop) = stop {
+            let at = stop["generation"].as_u64().unwrap();
+            let resumed = other
+                .iter()
+                .any(|l| l.contains(&format!("resuming from generation {at}")));
+            let after = json
+                .iter()
+                .skip_while(|l| l.get("stopped").is_none())
+                .filter(|l| l["generation"].as_u64().is_some_and(|g| g > at))
+                .map(|l| {
+                    (
+                        l["generation"].as_u64().unwrap(),
+                        l["population"].as_u64().unwrap(),
+                        l["hash"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .next();
+            if let (true, Some(after)) = (resumed, after) {
+                break (stop, after);
+            }
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(180),
+            "no stop and resume within 3 minutes: {:#?}",
+            job_output(dir.path())
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let restarts = job_field(&cluster, &id, "Restarts");
+    let out = run_with_timeout(cluster.command("scancel", &[&id]), common::TIMEOUT);
     assert!(out.status.success(), "scancel: {out:?}");
-    let state = std::panic::catch_unwind(|| wait_for_job(&cluster, &id, Duration::from_secs(60)))
-        .unwrap_or_else(|_| panic!("the job's output: {:#?}", job_output(dir.path())));
-    let (json, other) = job_output(dir.path());
-    assert_eq!(state, "COMPLETED", "{other:#?}");
-    assert_eq!(job_field(&cluster, &id, "Restarts"), "1");
-    let stopped = json
-        .iter()
-        .find_map(|l| l.get("stopped"))
-        .unwrap_or_else(|| panic!("no stopped line: {other:#?}"));
-    let at = stopped["generation"].as_u64().unwrap();
-    eprintln!("stopped by SIGUSR1 at generation {at}, requeued, resumed: {stopped}");
-    assert!(
-        other
-            .iter()
-            .any(|l| l.contains(&format!("resuming from generation {at}"))),
-        "resumed from the stop: {other:#?}"
+    eprintln!(
+        "time limit 1 min: stopped by Slurm after {:?} at {stop}, requeued (Restarts={restarts}), resumed to {resumed_report:?}",
+        started.elapsed()
     );
+    assert_eq!(stop["signal"], "SIGUSR1", "{stop}");
+    assert_ne!(restarts, "0");
+    let at = stop["generation"].as_u64().unwrap();
+    let alone_to = |generation: u64| {
+        let args = run(&generation.to_string());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        uninterrupted_run(&args)
+    };
     assert_eq!(
-        reports_of(&json[json.len() - 1..]).pop().unwrap(),
-        uninterrupted()
+        (
+            at,
+            stop["population"].as_u64().unwrap(),
+            stop["hash"].as_str().unwrap().to_owned()
+        ),
+        alone_to(at),
+        "the stop is the uninterrupted run's generation {at}"
     );
+    assert_eq!(resumed_report, alone_to(resumed_report.0));
 }
 
 #[test]
