@@ -611,6 +611,33 @@ impl<W: Bits> Column<W> for Interior<'_> {
     }
 }
 
+/// A tile at a row's end whose source rows were copied with the words
+/// beyond the row's ends beside them (wrapped on a torus, dead otherwise):
+/// padded row `i` is source row `first + i`, its words `1..=W::LANES` the
+/// tile's. So it walks as an interior tile does, a bundle at a time,
+/// instead of a word at a time.
+struct Padded<'a> {
+    rows: &'a [[u64; TILE_WORDS + 2]],
+    first: usize,
+}
+
+impl<W: Bits> Column<W> for Padded<'_> {
+    #[inline(always)]
+    fn load(&self, r: usize) -> (W, W, W) {
+        let row = &self.rows[r - self.first];
+        let cells = W::load(&row[1..]);
+        (
+            cells.left(W::load(row)),
+            cells,
+            cells.right(W::load(&row[2..])),
+        )
+    }
+}
+
+/// Most rows a tile may have for [`Padded`] (the strips' tiles have
+/// [`super::activity::TILE_ROWS`]).
+const PADDED_TILE_ROWS: usize = 16;
+
 /// Any single word `j`, neighbours across the row's ends included.
 struct Single<'a> {
     src: &'a [u64],
@@ -924,11 +951,45 @@ fn step_tiles_with<W: Bits, T: Transition>(
         let (rows, cols) = grid.bounds(t as usize);
         let n = cols.len();
         let (mut all, mut first, mut last) = ([0u64; TILE_WORDS], [0; TILE_WORDS], [0; TILE_WORDS]);
-        if cols.start >= 1 && cols.end < words && n == TILE_WORDS {
+        let interior = cols.start >= 1 && cols.end < words;
+        // At a row's end, whole words only: a partial last word would need
+        // its neighbour's bits moved and its own masked.
+        let padded = !interior
+            && shape.width.is_multiple_of(64)
+            && rows.len() <= PADDED_TILE_ROWS
+            && words >= TILE_WORDS;
+        if n == TILE_WORDS && interior {
             let column = Interior {
                 src,
                 words,
                 j: cols.start,
+            };
+            let [a, f, l] =
+                walk_tracked::<W, T>(rule, rows, out, (words, cols.start), u64::MAX, &column);
+            a.store(&mut all);
+            f.store(&mut first);
+            l.store(&mut last);
+        } else if n == TILE_WORDS && padded {
+            let torus = shape.edge == Edge::Torus;
+            let mut copy = [[0u64; TILE_WORDS + 2]; PADDED_TILE_ROWS + 2];
+            let span = rows.start..rows.end + 2;
+            for (r, padded_row) in span.clone().zip(copy.iter_mut()) {
+                let row = &src[r * words..(r + 1) * words];
+                padded_row[1..=TILE_WORDS].copy_from_slice(&row[cols.clone()]);
+                padded_row[0] = match cols.start {
+                    0 if torus => row[words - 1],
+                    0 => 0,
+                    j => row[j - 1],
+                };
+                padded_row[TILE_WORDS + 1] = match cols.end {
+                    end if end < words => row[end],
+                    _ if torus => row[0],
+                    _ => 0,
+                };
+            }
+            let column = Padded {
+                rows: &copy[..span.len()],
+                first: span.start,
             };
             let [a, f, l] =
                 walk_tracked::<W, T>(rule, rows, out, (words, cols.start), u64::MAX, &column);
