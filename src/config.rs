@@ -212,12 +212,11 @@ impl RunConfig {
                 });
             }
             Some(placed) => {
-                for (px, py) in placed.cells.live_cells() {
+                let own = placed.cells.live_cells().filter_map(|(px, py)| {
                     let (gx, gy) = ((placed.x + px) % self.width, (placed.y + py) % self.height);
-                    if rows.contains(&gy) {
-                        strip.set(gx, gy - rows.start, true);
-                    }
-                }
+                    rows.contains(&gy).then(|| (gx, gy - rows.start))
+                });
+                strip.place(own);
             }
         }
         strip

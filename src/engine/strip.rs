@@ -520,6 +520,19 @@ impl Strip {
         }
     }
 
+    /// Sets the cells `alive` (own coordinates) alive and restarts the
+    /// tracking from all the cells then (see [`Strip::restart_tracking`]):
+    /// what placing a pattern costs is a word written a cell and a look at
+    /// each tile, not the tiles around every cell marked one by one.
+    pub fn place(&mut self, alive: impl IntoIterator<Item = (usize, usize)>) {
+        let (width, rows, depth) = (self.width, self.rows, self.depth);
+        for (x, y) in alive {
+            assert!(x < width && y < rows);
+            self.cells[(y + depth, x / 64)] |= 1 << (x % 64);
+        }
+        self.restart_tracking();
+    }
+
     /// The strip's own rows as a [`BitGrid`].
     pub fn to_grid(&self) -> BitGrid {
         BitGrid::from_words(self.width, self.rows, self.own_words().to_vec())
