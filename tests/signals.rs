@@ -575,3 +575,52 @@ fn exit_statuses_are_documented_in_the_help_and_the_readme() {
         assert!(readme.contains(option), "{option}");
     }
 }
+
+/// A peer that stops answering once the run is done, just before
+/// MPI_Finalize (its node frozen or cut off then): the others, everything
+/// written, wait for it in MPI_Finalize no longer than `--peer-timeout`
+/// and end with status 4, saying so; mpirun then takes the stopped one
+/// down. Without the watch they would wait for ever.
+#[test]
+fn a_peer_lost_at_mpi_finalize_holds_the_others_no_longer_than_the_peer_timeout() {
+    let np = 3;
+    let args = [
+        "--headless",
+        "--width",
+        "64",
+        "--height",
+        "64",
+        "--generations",
+        "10",
+        "--peer-timeout",
+        "3",
+    ];
+    let mut command = mpirun_command(np, &args);
+    command.env("LIFE_TUI_TEST_STOP_BEFORE_FINALIZE", "1");
+    let started = Instant::now();
+    let running = spawn_collected(command);
+    let pids = rank_pids(&running.job, np);
+    let (status, stdout, stderr) = finish(running, Duration::from_secs(30));
+    let took = started.elapsed();
+    assert_eq!(status, Some(4), "{stderr}");
+    assert!(
+        took >= Duration::from_secs(3) && took < Duration::from_secs(15),
+        "{took:?}: {stderr}"
+    );
+    assert!(
+        stderr.contains("did not finish with it (MPI_Finalize) within 3 s"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("rank 1:"),
+        "the stopped rank says nothing: {stderr}"
+    );
+    let summary = stdout
+        .lines()
+        .map(json_line)
+        .find_map(|l| l.get("summary").cloned())
+        .unwrap_or_else(|| panic!("the results were written first: {stdout}"));
+    assert_eq!(summary["generations"], 10);
+    assert_all_gone(&pids, Duration::from_secs(5), "stopped before MPI_Finalize");
+    eprintln!("rank 1 stopped before MPI_Finalize: the job ended with status 4 after {took:?}");
+}

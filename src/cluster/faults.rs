@@ -118,6 +118,36 @@ pub(super) enum Wait {
     Peers = 3,
     /// Rank 0 reading an input or writing a checkpoint or the output.
     RootFiles = 4,
+    /// MPI_Finalize, which waits for every peer: the run's results are
+    /// all written by then.
+    Finalize = 5,
+}
+
+/// The hidden, test-only switch that stops one rank (SIGSTOP, as a frozen
+/// or cut-off node looks) just before MPI_Finalize, to test that its
+/// peers do not wait for it for ever: `LIFE_TUI_TEST_STOP_BEFORE_FINALIZE=<rank>`.
+const TEST_STOP_BEFORE_FINALIZE_VAR: &str = "LIFE_TUI_TEST_STOP_BEFORE_FINALIZE";
+
+/// Set when MPI_Finalize begins after a stopping signal was already
+/// handled (a run stopped at an agreed generation): that signal is not a
+/// launcher tearing the job down.
+static SIGNALLED_BEFORE_FINALIZE: AtomicBool = AtomicBool::new(false);
+
+/// Marks the wait inside MPI_Finalize until dropped.
+pub(super) fn finishing() -> Waiting {
+    SIGNALLED_BEFORE_FINALIZE.store(crate::signals::received().is_some(), Ordering::SeqCst);
+    waiting(Wait::Finalize)
+}
+
+/// Stops this process if the test-only switch names `rank`.
+pub(super) fn test_stop_before_finalize(rank: usize) {
+    let named = std::env::var(TEST_STOP_BEFORE_FINALIZE_VAR)
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    if named == Some(rank) {
+        let _ =
+            rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::STOP);
+    }
 }
 
 /// How many timeouts a wait for rank 0's files may last.
@@ -225,6 +255,28 @@ fn watchdog(rank: usize, timeout: Duration) {
         }
         let what = WAITING_FOR.load(Ordering::SeqCst);
         let waited = Duration::from_millis(now_ms().saturating_sub(since));
+        // Finishing, everything written: a launcher tearing the job down
+        // (a peer failed) is obeyed at once and quietly, as the signal's
+        // default action would have been; peers silent past the timeout
+        // (a cut link) are left behind, saying so.
+        if what == Wait::Finalize as u8 && WAITING_SINCE.load(Ordering::SeqCst) == since {
+            if let Some((signal, _)) = signalled
+                && !SIGNALLED_BEFORE_FINALIZE.load(Ordering::SeqCst)
+            {
+                end_now("", exit::stopped_without_checkpoint(signal));
+            }
+            if waited > timeout {
+                end_now(
+                    &format!(
+                        "life-tui: rank {rank}: its results are complete, but its peers did not finish with it (MPI_Finalize) within {} s (--peer-timeout): a peer was lost; ending with status {}",
+                        timeout.as_secs(),
+                        exit::LOST_PEER
+                    ),
+                    exit::LOST_PEER,
+                );
+            }
+            continue;
+        }
         // Asked to stop (Slurm ending the step, a time limit, Ctrl-C) and
         // the peers have not answered for a while: a stop at an agreed
         // generation cannot happen, and SIGKILL follows KillWait seconds
@@ -281,7 +333,9 @@ fn end_now(line: &str, status: u8) -> ! {
     if let Some(hook) = BEFORE_EXIT.get() {
         hook();
     }
-    let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("{line}\n").as_bytes());
+    if !line.is_empty() {
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("{line}\n").as_bytes());
+    }
     signal_hook::low_level::exit(i32::from(status))
 }
 

@@ -12,7 +12,7 @@ mod share;
 pub use balance::Balancer;
 pub use faults::{abort_on_panic, before_lost_peer_exit};
 
-use faults::{Wait, waiting};
+use faults::{Wait, finishing, test_stop_before_finalize, waiting};
 
 use std::cell::RefCell;
 use std::ops::Range;
@@ -50,10 +50,10 @@ const TAG_MOVE: i32 = 3;
 /// The MPI job as this rank sees it.
 pub struct Cluster {
     // Dropping the universe finalizes MPI; it must outlive every use of
-    // `world`. MPI_Finalize is not a watched wait: a rank whose peer ended
-    // first with an error is signalled by mpirun while in it, and must not
-    // report a lost peer for what is only the job ending.
-    _universe: Universe,
+    // `world`. Taken when the cluster is dropped, inside a watched wait:
+    // MPI_Finalize waits for every peer, and one behind a cut link would
+    // hold this rank for ever (see `Wait::Finalize`).
+    universe: Option<Universe>,
     world: SimpleCommunicator,
     /// How long a rank busy-polls for late halos before yielding its core:
     /// zero when this node runs more ranks than it has cores, where the
@@ -96,6 +96,14 @@ impl std::ops::AddAssign for StepTiming {
     }
 }
 
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        test_stop_before_finalize(self.rank());
+        let _finishing = finishing();
+        drop(self.universe.take());
+    }
+}
+
 impl Cluster {
     /// Joins the MPI job (or starts a one-rank job without mpirun).
     pub fn init() -> Cluster {
@@ -112,7 +120,7 @@ impl Cluster {
             SPIN
         };
         Cluster {
-            _universe: universe,
+            universe: Some(universe),
             world,
             spin,
             halos: RefCell::default(),
