@@ -231,6 +231,75 @@ pub const ROWS: &[Row] = &[
     },
 ];
 
+/// One entry of the hint line under the view: keys (each character one,
+/// or `space`) and a word for what they do.
+pub struct Hint {
+    pub keys: &'static str,
+    pub word: &'static str,
+    /// What the keys are bound to in [`ROWS`] (a test checks it).
+    pub actions: &'static [Action],
+}
+
+/// The hint line, in order; the view drops entries from the middle when
+/// the line is too narrow, so the last two (help and quit) stay.
+pub const HINTS: &[Hint] = &[
+    Hint {
+        keys: "space",
+        word: "pause",
+        actions: &[PauseResume],
+    },
+    Hint {
+        keys: "n",
+        word: "step",
+        actions: &[Step],
+    },
+    Hint {
+        keys: "+-",
+        word: "speed",
+        actions: &[Faster, Slower],
+    },
+    Hint {
+        keys: "hjkl",
+        word: "pan",
+        actions: &[PanLeft, PanDown, PanUp, PanRight],
+    },
+    Hint {
+        keys: "zZ",
+        word: "zoom",
+        actions: &[ZoomIn, ZoomOut],
+    },
+    Hint {
+        keys: "f",
+        word: "fit",
+        actions: &[Fit],
+    },
+    Hint {
+        keys: "m",
+        word: "mode",
+        actions: &[NextMode],
+    },
+    Hint {
+        keys: "o",
+        word: "ranks",
+        actions: &[Overlay],
+    },
+    Hint {
+        keys: "s",
+        word: "save",
+        actions: &[Save],
+    },
+    Hint {
+        keys: "?",
+        word: "help",
+        actions: &[Help],
+    },
+    Hint {
+        keys: "q",
+        word: "quit",
+        actions: &[Quit],
+    },
+];
+
 /// What `key` may ask for, in table order: an arrow both pans and, in
 /// presenter mode, changes stops, and the view picks by its mode.
 pub fn actions(key: Key) -> impl Iterator<Item = Action> {
@@ -279,6 +348,44 @@ mod tests {
         assert_eq!(actions(Char('7')).collect::<Vec<_>>(), [RanksAtWork(7)]);
         assert_eq!(actions(Ctrl('c')).collect::<Vec<_>>(), [Quit]);
         assert_eq!(actions(Char('x')).count(), 0);
+    }
+
+    #[test]
+    fn every_hint_names_keys_bound_to_what_it_says() {
+        for hint in HINTS {
+            let keys: Vec<Key> = if hint.keys == "space" {
+                vec![Char(' ')]
+            } else {
+                hint.keys.chars().map(Char).collect()
+            };
+            let mut asked: Vec<Action> = Vec::new();
+            for key in keys {
+                let bound: Vec<Action> = actions(key).collect();
+                assert_eq!(
+                    bound.len(),
+                    1,
+                    "hint {:?}: {key:?} is bound to {bound:?}",
+                    hint.keys
+                );
+                assert!(
+                    hint.actions.contains(&bound[0]),
+                    "hint {:?} {:?}: {key:?} asks for {:?}",
+                    hint.keys,
+                    hint.word,
+                    bound[0]
+                );
+                asked.push(bound[0]);
+            }
+            for action in hint.actions {
+                assert!(
+                    asked.contains(action),
+                    "hint {:?}: no key for {action:?}",
+                    hint.keys
+                );
+            }
+        }
+        assert_eq!(HINTS[HINTS.len() - 1].actions, [Quit]);
+        assert_eq!(HINTS[HINTS.len() - 2].actions, [Help]);
     }
 
     #[test]

@@ -544,19 +544,8 @@ fn render_hint(app: &App, area: Rect, buf: &mut Buffer) {
             Style::default().fg(Color::Rgb(240, 190, 90)),
         ),
         None => {
-            let keys = [
-                ("space", "pause"),
-                ("n", "step"),
-                ("+-", "speed"),
-                ("hjkl", "pan"),
-                ("zZ", "zoom"),
-                ("f", "fit"),
-                ("m", "mode"),
-                ("o", "ranks"),
-                ("s", "save"),
-                ("?", "help"),
-                ("q", "quit"),
-            ];
+            let mut keys: Vec<(&str, &str)> =
+                keys::HINTS.iter().map(|h| (h.keys, h.word)).collect();
             // Whole hints only: drop from the middle of the list until the
             // line fits, keeping `? help` and `q quit` at its end.
             let width = |keys: &[(&str, &str)]| -> usize {
@@ -565,7 +554,6 @@ fn render_hint(app: &App, area: Rect, buf: &mut Buffer) {
                     .map(|(k, what)| k.chars().count() + what.chars().count() + 3)
                     .sum::<usize>()
             };
-            let mut keys = keys.to_vec();
             while width(&keys) > usize::from(area.width) + 2 && keys.len() > 2 {
                 keys.remove(keys.len() - 3);
             }
