@@ -371,6 +371,25 @@ fn run_stepping(
     life.grid()
 }
 
+/// `grid` run in `strips` strips exchanging halos `depth` rows deep (as
+/// many as its height allows) equals the reference.
+fn strips_equal_the_reference(
+    grid: &BitGrid,
+    rule: Rule,
+    torus: bool,
+    (strips, depth): (usize, usize),
+    generations: usize,
+    stepping: Stepping,
+) -> Result<(), TestCaseError> {
+    let edge = if torus { Edge::Torus } else { Edge::Dead };
+    let strips = strips.min(grid.height());
+    let depth = depth.min(grid.height() / strips);
+    let expected = reference_run(grid, rule, edge, generations as u64);
+    let got = run_in_strips_with(grid, rule, edge, strips, depth, generations, stepping);
+    prop_assert_eq!(got, expected);
+    Ok(())
+}
+
 /// A grid of up to 700x70 cells with a few small clusters of random cells
 /// in it: mostly empty tiles, some active, some still.
 fn sparse_grid() -> impl Strategy<Value = BitGrid> {
@@ -414,12 +433,7 @@ proptest! {
         depth in 1usize..=6,
         generations in 1usize..=25,
     ) {
-        let edge = if torus { Edge::Torus } else { Edge::Dead };
-        let strips = strips.min(grid.height());
-        let depth = depth.min(grid.height() / strips);
-        let expected = reference_run(&grid, rule, edge, generations as u64);
-        let sparse = run_in_strips_with(&grid, rule, edge, strips, depth, generations, Stepping::Sparse);
-        prop_assert_eq!(sparse, expected);
+        strips_equal_the_reference(&grid, rule, torus, (strips, depth), generations, Stepping::Sparse)?;
     }
 
     #[test]
@@ -1002,12 +1016,7 @@ proptest! {
         depth in 1usize..=4,
         generations in 1usize..=40,
     ) {
-        let edge = if torus { Edge::Torus } else { Edge::Dead };
-        let strips = strips.min(grid.height());
-        let depth = depth.min(grid.height() / strips);
-        let expected = reference_run(&grid, rule, edge, generations as u64);
-        let auto = run_in_strips_with(&grid, rule, edge, strips, depth, generations, Stepping::Auto);
-        prop_assert_eq!(auto, expected);
+        strips_equal_the_reference(&grid, rule, torus, (strips, depth), generations, Stepping::Auto)?;
     }
 }
 

@@ -263,7 +263,7 @@ fn watchdog(rank: usize, timeout: Duration) {
             if let Some((signal, _)) = signalled
                 && !SIGNALLED_BEFORE_FINALIZE.load(Ordering::SeqCst)
             {
-                end_now("", exit::stopped_without_checkpoint(signal));
+                end_quietly(exit::stopped_without_checkpoint(signal));
             }
             if waited > timeout {
                 end_now(
@@ -333,8 +333,14 @@ fn end_now(line: &str, status: u8) -> ! {
     if let Some(hook) = BEFORE_EXIT.get() {
         hook();
     }
-    if !line.is_empty() {
-        let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("{line}\n").as_bytes());
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("{line}\n").as_bytes());
+    signal_hook::low_level::exit(i32::from(status))
+}
+
+/// [`end_now`] without a line, as a signal's default action would end it.
+fn end_quietly(status: u8) -> ! {
+    if let Some(hook) = BEFORE_EXIT.get() {
+        hook();
     }
     signal_hook::low_level::exit(i32::from(status))
 }

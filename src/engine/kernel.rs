@@ -634,9 +634,8 @@ impl<W: Bits> Column<W> for Padded<'_> {
     }
 }
 
-/// Most rows a tile may have for [`Padded`] (the strips' tiles have
-/// [`super::activity::TILE_ROWS`]).
-const PADDED_TILE_ROWS: usize = 16;
+/// Most rows a tile may have for [`Padded`]: the strips' tiles'.
+const PADDED_TILE_ROWS: usize = super::activity::TILE_ROWS;
 
 /// Any single word `j`, neighbours across the row's ends included.
 struct Single<'a> {
