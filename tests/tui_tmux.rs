@@ -382,6 +382,43 @@ fn a_panic_on_a_worker_rank_ends_the_job_within_5_seconds_and_keeps_the_checkpoi
     assert_eq!(leftovers, ["ck.rle"], "no temporary files left");
 }
 
+#[test]
+fn sigcont_and_sigterm_back_to_back_as_mpirun_sends_them_leave_a_sane_terminal() {
+    // mpirun tears a job down with SIGCONT, then SIGTERM at once. A SIGTERM
+    // handler running inside the SIGCONT one used to exit before the saved
+    // modes were back: the shell came back raw in about 1 run of 3.
+    let pane = Pane::start(80, 24);
+    let dir = common::temp_dir();
+    let pid_file = dir.path().join("pid");
+    for run in 0..8 {
+        let _ = std::fs::remove_file(&pid_file);
+        pane.line(&format!(
+            "clear; sh -c 'echo $$ > {}; exec {BIN} --seed {run}'; echo EXIT=$?",
+            pid_file.display()
+        ));
+        pane.wait_for("the view", PATIENCE, |s| {
+            generation(s).is_some_and(|n| n > 5)
+        });
+        let pid: i32 = std::fs::read_to_string(&pid_file)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        // SAFETY: kill with a pid read from the file the child wrote.
+        unsafe {
+            libc::kill(pid, libc::SIGCONT);
+            libc::kill(pid, libc::SIGTERM);
+        }
+        let screen = pane.wait_for("the shell back", PATIENCE, |s| exit_code(s).is_some());
+        assert_eq!(
+            exit_code(&screen),
+            Some(128 + libc::SIGTERM),
+            "run {run}: {screen}"
+        );
+        assert_sane_terminal(&pane);
+    }
+}
+
 /// Cells shown in blocks mode (one cell per two characters, at 1:1).
 fn block_cells(screen: &str, rows: usize) -> BTreeSet<(usize, usize)> {
     let mut cells = BTreeSet::new();

@@ -15,7 +15,7 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU8, Ordering};
 
 use rustix::process::Pid;
 use rustix::termios::{self, OptionalActions, Termios};
@@ -64,8 +64,12 @@ pub const LEAVE: &[u8] = b"\x1b[?1006l\x1b[?1002l\x1b[?1000l\x1b[0m\x1b[?25h\x1b
 static TTY_FD: AtomicI32 = AtomicI32::new(-1);
 static SAVED: OnceLock<Termios> = OnceLock::new();
 static ORIGINAL_FOREGROUND: AtomicI32 = AtomicI32::new(0);
-/// The view is up and the terminal not yet restored.
-static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// Whether the view is up: [`OFF`], [`UP`] or [`LEAVING`].
+static VIEW: AtomicU8 = AtomicU8::new(OFF);
+const OFF: u8 = 0;
+const UP: u8 = 1;
+/// A restore is under way (on some thread); anyone else waits for it.
+const LEAVING: u8 = 2;
 /// The terminal was restored behind the main loop's back (signal, panic):
 /// stop drawing and leave.
 static GONE: AtomicBool = AtomicBool::new(false);
@@ -204,7 +208,7 @@ impl Tty {
         let mut raw = saved;
         raw.make_raw();
         termios::tcsetattr(&self.file, OptionalActions::Now, &raw)?;
-        ACTIVE.store(true, Ordering::SeqCst);
+        VIEW.store(UP, Ordering::SeqCst);
         (&self.file).write_all(ENTER)?;
         Ok(())
     }
@@ -259,9 +263,85 @@ pub fn gone() -> bool {
 /// and `tcsetpgrp` system calls, on values stored before the view was
 /// up) and idempotent.
 pub fn restore() {
-    if !ACTIVE.swap(false, Ordering::SeqCst) {
-        return;
+    leave(After::Return);
+}
+
+/// What [`leave`] does once the terminal is back.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum After {
+    Return,
+    /// Behind the main loop's back: mark the view gone, show a worker's
+    /// panic report if one is there, and (with `Some`) end the process.
+    Teardown(Option<i32>),
+}
+
+/// The teardown signals, which must not interrupt a restore: mpirun sends
+/// SIGCONT and SIGTERM back to back, and a SIGTERM handler nested in the
+/// SIGCONT one found the view already leaving and exited before the saved
+/// modes were set back (the shell came back in raw mode, 1 run in 3).
+const TEARDOWN_SIGNALS: [i32; 5] = [
+    libc::SIGCONT,
+    libc::SIGTERM,
+    libc::SIGHUP,
+    libc::SIGINT,
+    libc::SIGQUIT,
+];
+
+fn leave(after: After) {
+    let blocked = block_teardown_signals();
+    match VIEW.compare_exchange(UP, LEAVING, Ordering::SeqCst, Ordering::SeqCst) {
+        Ok(_) => {
+            if after != After::Return {
+                GONE.store(true, Ordering::SeqCst);
+            }
+            put_terminal_back();
+            if after != After::Return {
+                show_worker_report();
+            }
+            VIEW.store(OFF, Ordering::SeqCst);
+        }
+        Err(LEAVING) => {
+            // Another thread is restoring; this one cannot interrupt it (the
+            // signals are blocked here), so wait for it to finish.
+            while VIEW.load(Ordering::SeqCst) == LEAVING {
+                let _ = rustix::thread::nanosleep(&rustix::thread::Timespec {
+                    tv_sec: 0,
+                    tv_nsec: 1_000_000,
+                });
+            }
+        }
+        Err(_) => {}
     }
+    if let After::Teardown(Some(status)) = after {
+        signal_hook::low_level::exit(status);
+    }
+    unblock(blocked);
+}
+
+/// Blocks [`TEARDOWN_SIGNALS`] on this thread; returns the mask before.
+fn block_teardown_signals() -> libc::sigset_t {
+    // SAFETY: sigemptyset, sigaddset and pthread_sigmask only write the
+    // sets passed to them, all local; pthread_sigmask is async-signal-safe.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        let mut before: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for signal in TEARDOWN_SIGNALS {
+            libc::sigaddset(&mut set, signal);
+        }
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, &mut before);
+        before
+    }
+}
+
+fn unblock(before: libc::sigset_t) {
+    // SAFETY: as in `block_teardown_signals`: a mask this thread had.
+    unsafe {
+        libc::pthread_sigmask(libc::SIG_SETMASK, &before, std::ptr::null_mut());
+    }
+}
+
+fn put_terminal_back() {
     let fd = TTY_FD.load(Ordering::SeqCst);
     if fd < 0 {
         return;
@@ -290,20 +370,13 @@ fn install_handlers() -> io::Result<()> {
             // `show_worker_report` (open, read, write, close, unlink), an
             // atomic store and `_exit`.
             unsafe {
+                // mpirun sends SIGCONT when a rank died, then SIGTERM.
                 signal_hook::low_level::register(libc::SIGCONT, || {
-                    if ACTIVE.load(Ordering::SeqCst) {
-                        restore();
-                        GONE.store(true, Ordering::SeqCst);
-                        // mpirun sends SIGCONT when a rank died: say why,
-                        // if a worker left a report.
-                        show_worker_report();
-                    }
+                    leave(After::Teardown(None));
                 })?;
                 for signal in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT, libc::SIGQUIT] {
                     signal_hook::low_level::register(signal, move || {
-                        restore();
-                        GONE.store(true, Ordering::SeqCst);
-                        signal_hook::low_level::exit(128 + signal);
+                        leave(After::Teardown(Some(128 + signal)));
                     })?;
                 }
             }
@@ -313,8 +386,7 @@ fn install_handlers() -> io::Result<()> {
         crate::cluster::before_lost_peer_exit(restore);
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            restore();
-            GONE.store(true, Ordering::SeqCst);
+            leave(After::Teardown(None));
             previous(info);
         }));
     });

@@ -146,7 +146,7 @@ pub fn has_braille(screen: &str) -> bool {
 /// pane is on the main screen.
 pub fn assert_sane_terminal(pane: &Pane) {
     assert!(!pane.alternate_on(), "still on the alternate screen");
-    pane.line(r#"clear; echo "MODES $(stty -a | tr -s ' ;' '\n\n' | grep -E -x -- '-?(icanon|echo)' | paste -sd,)""#);
+    pane.line(r#"clear; echo "MODES $(stty -a | tr -s ' ;' '\n\n' | grep -E -x -- '-?(opost|icanon|echo)' | paste -sd,)""#);
     let screen = pane.wait_for("stty output", PATIENCE, |s| {
         s.lines()
             .any(|l| l.starts_with("MODES ") && !l.contains('$'))
@@ -157,7 +157,7 @@ pub fn assert_sane_terminal(pane: &Pane) {
         .unwrap_or_default();
     assert_eq!(
         line.trim_end(),
-        "MODES icanon,echo",
+        "MODES opost,icanon,echo",
         "terminal modes not restored:\n{screen}"
     );
 }
