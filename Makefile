@@ -7,7 +7,7 @@ CARGO ?= cargo
 BIN := target/release/life-tui
 MPIRUN := scripts/mpi-env.sh mpirun
 
-.PHONY: demo test test-mpich test-long test-slurm-kill-loop deps build lint bench headless-demo clean install
+.PHONY: demo test test-core test-mpich test-long test-slurm-kill-loop deps build lint bench headless-demo clean install
 
 deps:
 	@command -v cargo >/dev/null || { echo "error: cargo not found; install Rust from rustup.rs" >&2; exit 1; }
@@ -44,11 +44,19 @@ headless-demo: build
 	$(MPIRUN) -q --stdin none -np $(NP) $(BIN) --headless --width 1024 --height 1024 --generations 500 --report-every 100
 
 lint: deps
-	$(CARGO) fmt --check
-	$(CARGO) clippy --profile ci --all-targets -- -D warnings
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --profile ci --workspace --all-targets -- -D warnings
 
-test: deps lint
-	$(CARGO) test --profile ci -- --test-threads=2
+# The MPI-free core crate (core/: engine, pattern formats, files) alone. It
+# needs neither Open MPI nor libclang (.ci/run runs it before they are
+# installed), and its dependency tree holds no mpi crate.
+test-core:
+	@if $(CARGO) tree -p life-core -e normal,build,dev --prefix none | grep -E '^mpi'; then \
+		echo "error: life-core depends on an mpi crate" >&2; exit 1; fi
+	$(CARGO) test --profile ci -p life-core -- --test-threads=2
+
+test: deps lint test-core
+	$(CARGO) test --profile ci -p life-tui -- --test-threads=2
 
 # The performance study of issue 5 (minutes, not part of `make test`):
 # criterion micro-benchmarks of the kernel, then headless runs under mpirun

@@ -201,6 +201,7 @@ Signals (headless): SIGTERM, SIGUSR1 or SIGINT on any rank stops every rank at
 
 Exit statuses:
   0  done
+  1  the live view lost its terminal (closed, or restored by mpirun's teardown)
   2  bad input: one line `error: ...` on stderr
   3  stopped by a signal, the checkpoint written (resume from it)
   4  lost a peer: no answer for --peer-timeout seconds (10; 20 under mpirun)

@@ -4,6 +4,10 @@
 
 /// The run finished (or `--help`, `--version`, `--list-patterns`).
 pub const OK: u8 = 0;
+/// The live view lost its terminal: it could not draw (the terminal was
+/// closed), or a signal restored it (mpirun's SIGCONT as it tears the job
+/// down). The job is ended with MPI_Abort.
+pub const LOST_TERMINAL: u8 = 1;
 /// Bad input: an option, a pattern or checkpoint file, an output path, a
 /// grid too big for memory. One `error: ...` line says which.
 pub const BAD_INPUT: u8 = 2;

@@ -1,20 +1,22 @@
 //! life-tui: Conway's Game of Life over MPI row strips, live in the terminal.
+//!
+//! The engine, the pattern formats and atomic files are the MPI-free
+//! `life-core` crate (`core/`), re-exported here under the same names.
+
+pub use life_core::{engine, files, pattern};
 
 pub mod checkpoint;
 pub mod cli;
 pub mod cluster;
 pub mod config;
-pub mod engine;
 pub mod error;
 pub mod exit;
-pub mod files;
 pub mod headless;
 pub mod input;
 pub mod keys;
 pub mod launch;
 pub mod live;
 pub mod memory;
-pub mod pattern;
 pub mod signals;
 pub mod tui;
 pub mod view;

@@ -50,6 +50,45 @@ enum Universe {
     Plane(PlaneConfig),
 }
 
+/// Why the live view did not start, or did not end well. Every way out
+/// of [`lead`] goes through [`ViewError::status`].
+#[derive(Debug, thiserror::Error)]
+pub enum ViewError {
+    #[error("{0}")]
+    Config(#[from] crate::error::Error),
+    #[error("{0}")]
+    Terminal(#[from] terminal::TtyError),
+    #[error("{0}")]
+    Tour(#[from] tour::TourError),
+    #[error("{0}")]
+    Recording(#[from] record::RecordError),
+    #[error("cannot draw on the terminal: {0}")]
+    Draw(std::io::Error),
+    /// Restored behind the loop's back: a signal (mpirun's SIGCONT when a
+    /// rank died) or a panic.
+    #[error("the terminal was taken back")]
+    TerminalGone,
+}
+
+impl ViewError {
+    /// The exit status (the table is in [`crate::exit`]).
+    pub fn status(&self) -> u8 {
+        match self {
+            ViewError::Config(error) => error.exit_status(),
+            ViewError::Terminal(_) | ViewError::Tour(_) | ViewError::Recording(_) => {
+                crate::exit::BAD_INPUT
+            }
+            ViewError::Draw(_) | ViewError::TerminalGone => crate::exit::LOST_TERMINAL,
+        }
+    }
+}
+
+impl From<crate::files::FileError> for ViewError {
+    fn from(error: crate::files::FileError) -> ViewError {
+        ViewError::Config(error.into())
+    }
+}
+
 /// What rank 0 settles before anyone starts.
 struct Prepared {
     tty: Tty,
@@ -65,12 +104,12 @@ fn prepare(
     cluster: &Cluster,
     cli: &Cli,
     pattern: Option<(String, Pattern)>,
-) -> Result<Prepared, String> {
+) -> Result<Prepared, ViewError> {
     if let Some(path) = &cli.checkpoint {
         // Before the terminal is touched, as headless runs check it first.
-        crate::files::check_writable(path).map_err(|e| e.to_string())?;
+        crate::files::check_writable(path)?;
     }
-    let tty = Tty::open(cli.tty.as_deref()).map_err(|e| e.to_string())?;
+    let tty = Tty::open(cli.tty.as_deref())?;
     let (columns, rows) = match tty.size() {
         Ok((c, r)) if c > 0 && r > 0 => (c, r),
         _ => (80, 24),
@@ -78,12 +117,11 @@ fn prepare(
     let screen = Rect::new(0, 0, columns, rows);
     let tour = match &cli.tour {
         Some(playlist) => {
-            let bundle = tour::read_bundle(playlist.as_deref()).map_err(|e| e.to_string())?;
+            let bundle = tour::read_bundle(playlist.as_deref())?;
             let seed = cli.seed.unwrap_or_else(crate::engine::seed::fresh_seed);
             let default_size = App::initial_grid_dots(screen);
-            let tour = tour::resolve(&bundle, cli, default_size, cluster.size(), seed)
-                .map_err(|e| e.to_string())?;
-            tour::check_memory(&tour, cluster.size()).map_err(|e| e.to_string())?;
+            let tour = tour::resolve(&bundle, cli, default_size, cluster.size(), seed)?;
+            tour::check_memory(&tour, cluster.size())?;
             Some(tour)
         }
         None => None,
@@ -91,17 +129,14 @@ fn prepare(
     let plane = PlaneConfig::wanted(cli, pattern.as_ref().map(|(_, p)| p));
     let universe = match &tour {
         Some(tour) => grid(tour.stops[0].config.clone(), cluster)?,
-        None if plane => Universe::Plane(
-            PlaneConfig::resolve_seeded(cli, pattern, seed_of(cli)).map_err(|e| e.to_string())?,
-        ),
+        None if plane => Universe::Plane(PlaneConfig::resolve_seeded(cli, pattern, seed_of(cli))?),
         None => grid(
-            RunConfig::resolve(cli, pattern, Some(App::initial_grid_dots(screen)))
-                .map_err(|e| e.to_string())?,
+            RunConfig::resolve(cli, pattern, Some(App::initial_grid_dots(screen)))?,
             cluster,
         )?,
     };
     let cast = match &cli.record {
-        Some(path) => Some(record::Cast::create(path, columns, rows).map_err(|e| e.to_string())?),
+        Some(path) => Some(record::Cast::create(path, columns, rows)?),
         None => None,
     };
     Ok(Prepared {
@@ -114,10 +149,8 @@ fn prepare(
 }
 
 /// A bounded grid run, split over the job's ranks.
-fn grid(config: RunConfig, cluster: &Cluster) -> Result<Universe, String> {
-    let decomp = config
-        .decomposition(cluster.size())
-        .map_err(|e| e.to_string())?;
+fn grid(config: RunConfig, cluster: &Cluster) -> Result<Universe, ViewError> {
+    let decomp = config.decomposition(cluster.size())?;
     Ok(Universe::Grid(config, decomp))
 }
 
@@ -129,18 +162,18 @@ fn seed_of(cli: &Cli) -> u64 {
 fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 {
     let mut setup = SetupMessage::default();
     let Prepared {
-        mut tty,
+        tty,
         universe,
-        screen,
+        screen: area,
         cast,
         tour,
     } = match prepare(cluster, cli, pattern) {
         Ok(prepared) => prepared,
-        Err(message) => {
-            setup.status = 2;
+        Err(error) => {
+            setup.status = u64::from(error.status());
             live::setup(cluster, &mut setup);
-            eprintln!("error: {message}");
-            return 2;
+            eprintln!("error: {error}");
+            return error.status();
         }
     };
     let leader = u64::from(std::process::id());
@@ -149,7 +182,7 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
         Universe::Grid(config, _) => (config.width, config.height, config.seed),
         Universe::Plane(config) => (0, 0, config.seed.unwrap_or(0)),
     };
-    let (dots_w, dots_h) = App::initial_grid_dots(screen);
+    let (dots_w, dots_h) = App::initial_grid_dots(area);
     setup = SetupMessage {
         status: 0,
         width: width as u64,
@@ -194,20 +227,16 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
         }),
     };
 
-    let Started {
-        cast,
-        input,
-        events,
-        mut terminal,
-    } = match start_terminal(&mut tty, cast, screen) {
-        Ok(started) => started,
-        Err(message) => {
+    let cast = cast.map(|cast| Rc::new(RefCell::new(cast)));
+    let mut screen = match Screen::take(tty, cast.clone(), area) {
+        Ok(screen) => screen,
+        Err(error) => {
             live::quit(cluster);
-            eprintln!("error: {message}");
-            return 2;
+            eprintln!("error: {error}");
+            return error.status();
         }
     };
-    let mut app = App::new(info, seed, screen);
+    let mut app = App::new(info, seed, area);
     app.colours = theme::Colours::from_env(|name| std::env::var(name).ok());
     app.pattern = pattern_name;
     app.generation = start_generation;
@@ -220,12 +249,18 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
         app.tour = Some(tour::TourState::new(tour, cluster.size(), every));
         tour::go_to(&mut app, 0, std::time::Instant::now());
     }
-    let recorded_size = std::cell::Cell::new((screen.width, screen.height));
+    let recorded_size = std::cell::Cell::new((area.width, area.height));
+    let Screen {
+        tty,
+        events,
+        drawing,
+        ..
+    } = &mut screen;
     let exit = event_loop::run(
-        &mut terminal,
+        drawing.as_mut().expect("the screen draws until dropped"),
         &mut *ranks,
         &mut app,
-        &events,
+        events,
         || {
             let size = tty.size().ok().filter(|&(c, r)| c > 0 && r > 0);
             if let (Some(cast), Some((columns, rows))) = (&cast, size)
@@ -241,80 +276,83 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
             ..LoopOptions::default()
         },
     );
-    input.stop();
-    drop(terminal);
-    tty.restore();
+    drop(screen);
     if let Some(cast) = &cast
         && let Err(err) = cast.borrow_mut().finish(terminal::LEAVE)
     {
         eprintln!("error: the recording is incomplete: {err}");
     }
-    match exit {
+    let error = match exit {
         Ok((Exit::Quit, meter)) => {
             if std::env::var_os("LIFE_TUI_STATS").is_some() {
                 eprintln!("{}", stats_line(&meter, &app));
             }
-            0
+            return crate::exit::OK;
         }
-        Ok((Exit::TerminalGone, _)) => cluster.abort(1),
-        Err(err) => {
-            eprintln!("error: drawing failed: {err}");
-            cluster.abort(1)
-        }
+        Ok((Exit::TerminalGone, _)) => ViewError::TerminalGone,
+        Err(err) => ViewError::Draw(err),
+    };
+    if matches!(error, ViewError::Draw(_)) {
+        eprintln!("error: {error}");
     }
+    // The others still wait for rank 0's next round.
+    cluster.abort(i32::from(error.status()))
 }
 
 /// The terminal a view draws on, once set up.
 type Drawing = Terminal<CrosstermBackend<BufWriter<record::Recording<terminal::TtyWriter>>>>;
 
-/// What [`start_terminal`] sets up.
-struct Started {
-    cast: Option<Rc<RefCell<record::Cast>>>,
-    input: input::Input,
+/// The terminal while the view owns it: raw mode and the alternate screen,
+/// the input thread feeding `events`, and ratatui's terminal. Dropping it,
+/// on every way out, stops the input thread and gives the terminal back as
+/// it was.
+struct Screen {
+    tty: Tty,
+    input: Option<input::Input>,
     events: mpsc::Receiver<input::Event>,
-    terminal: Drawing,
+    drawing: Option<Drawing>,
 }
 
-/// Takes the terminal over: raw mode and the alternate screen, the input
-/// thread feeding `events`, the recording (if any) and ratatui's
-/// terminal. On an error the terminal is given back as it was.
-fn start_terminal(
-    tty: &mut Tty,
-    cast: Option<record::Cast>,
-    screen: Rect,
-) -> Result<Started, String> {
-    let started = (|| -> Result<_, String> {
-        let input = tty.input().map_err(|e| e.to_string())?;
-        let writer = tty.writer().map_err(|e| e.to_string())?;
-        tty.enter().map_err(|e| e.to_string())?;
-        Ok((input, writer))
-    })();
-    let (input, writer) = started.inspect_err(|_| tty.restore())?;
-    let cast = cast.map(|cast| Rc::new(RefCell::new(cast)));
-    if let Some(cast) = &cast {
-        // Tty::enter wrote these to the terminal itself.
-        cast.borrow_mut().append(terminal::ENTER);
-        cast.borrow_mut().output();
-    }
-    let writer = record::Recording::new(writer, cast.clone());
-    let (sender, events) = mpsc::channel();
-    let input = input::Input::spawn(input, sender);
-    let backend = CrosstermBackend::new(BufWriter::with_capacity(1 << 16, writer));
-    let options = TerminalOptions {
-        viewport: Viewport::Fixed(screen),
-    };
-    match Terminal::with_options(backend, options) {
-        Ok(terminal) => Ok(Started {
-            cast,
-            input,
+impl Screen {
+    fn take(
+        tty: Tty,
+        cast: Option<Rc<RefCell<record::Cast>>>,
+        area: Rect,
+    ) -> Result<Screen, ViewError> {
+        let source = tty.input().map_err(terminal::TtyError::Setup)?;
+        let writer = tty.writer().map_err(terminal::TtyError::Setup)?;
+        let (sender, events) = mpsc::channel();
+        let mut screen = Screen {
+            tty,
+            input: None,
             events,
-            terminal,
-        }),
-        Err(err) => {
-            input.stop();
-            tty.restore();
-            Err(format!("cannot draw on the terminal: {err}"))
+            drawing: None,
+        };
+        screen.tty.enter()?;
+        if let Some(cast) = &cast {
+            // Tty::enter wrote these to the terminal itself.
+            cast.borrow_mut().append(terminal::ENTER);
+            cast.borrow_mut().output();
         }
+        screen.input = Some(input::Input::spawn(source, sender));
+        let writer = record::Recording::new(writer, cast);
+        let backend = CrosstermBackend::new(BufWriter::with_capacity(1 << 16, writer));
+        let options = TerminalOptions {
+            viewport: Viewport::Fixed(area),
+        };
+        screen.drawing = Some(Terminal::with_options(backend, options).map_err(ViewError::Draw)?);
+        Ok(screen)
+    }
+}
+
+impl Drop for Screen {
+    fn drop(&mut self) {
+        // No read may be left pending on the terminal as it is restored.
+        if let Some(input) = self.input.take() {
+            input.stop();
+        }
+        drop(self.drawing.take());
+        self.tty.restore();
     }
 }
 

@@ -199,6 +199,9 @@ impl Tty {
         let saved = termios::tcgetattr(&self.file)?;
         let _ = SAVED.set(saved.clone());
         TTY_FD.store(self.file.as_raw_fd(), Ordering::SeqCst);
+        // From here a restore has something to put back, even if a step
+        // below fails.
+        VIEW.store(UP, Ordering::SeqCst);
         if self.mode == LaunchMode::TakeForeground {
             let original = termios::tcgetpgrp(&self.file)?;
             termios::tcsetpgrp(&self.file, rustix::process::getpgrp())?;
@@ -208,7 +211,6 @@ impl Tty {
         let mut raw = saved;
         raw.make_raw();
         termios::tcsetattr(&self.file, OptionalActions::Now, &raw)?;
-        VIEW.store(UP, Ordering::SeqCst);
         (&self.file).write_all(ENTER)?;
         Ok(())
     }

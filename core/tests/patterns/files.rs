@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use life_tui::engine::Rule;
-use life_tui::files::FileError;
-use life_tui::pattern::{
+use life_core::engine::Rule;
+use life_core::files::FileError;
+use life_core::pattern::{
     Format, PatternErrorKind, detect_format, read_file, write_cells, write_rle,
 };
 
@@ -27,7 +27,7 @@ const GUN_ROWS: [&str; 9] = [
     "............OO......................",
 ];
 
-fn rows(grid: &life_tui::engine::BitGrid) -> Vec<String> {
+fn rows(grid: &life_core::engine::BitGrid) -> Vec<String> {
     (0..grid.height())
         .map(|y| {
             (0..grid.width())

@@ -2,8 +2,8 @@
 //! arbitrary mutations of valid files. Whatever is accepted must survive a
 //! trip through the RLE writer unchanged.
 
-use life_tui::engine::Rule;
-use life_tui::pattern::{Limits, Pattern, parse, parse_with_limits, write_rle};
+use life_core::engine::Rule;
+use life_core::pattern::{Limits, Pattern, parse, parse_with_limits, write_rle};
 use proptest::prelude::*;
 
 const SEEDS: &[&str] = &[

@@ -4,7 +4,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use life_tui::engine::{BitGrid, Edge, Isa, Rule, Stepping, Strip};
+use life_core::engine::{BitGrid, Edge, Isa, Rule, Stepping, Strip};
 
 struct Counting;
 

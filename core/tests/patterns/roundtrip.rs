@@ -2,8 +2,8 @@
 //! over random grids (widths 0..200, including non-multiples of 64) and
 //! random metadata.
 
-use life_tui::engine::{BitGrid, Edge, Rule};
-use life_tui::pattern::{
+use life_core::engine::{BitGrid, Edge, Rule};
+use life_core::pattern::{
     Bounds, Cells, Pattern, RLE_LINE_LIMIT, Xrle, parse, write_cells, write_rle,
 };
 use proptest::prelude::*;

@@ -21,7 +21,7 @@ pub enum Cells {
 }
 
 /// A row and its runs, as (alive, start, length).
-pub(crate) type RowRuns = (u64, Vec<(bool, u64, u64)>);
+pub type RowRuns = (u64, Vec<(bool, u64, u64)>);
 
 /// `len` live cells of row `y` from column `x`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -95,7 +95,7 @@ impl Cells {
 
     /// The runs of every row holding a live cell, as (row, its runs as
     /// (alive, start, length) without the trailing dead run), by row.
-    pub(crate) fn rows(&self) -> Box<dyn Iterator<Item = RowRuns> + '_> {
+    pub fn rows(&self) -> Box<dyn Iterator<Item = RowRuns> + '_> {
         match self {
             Cells::Grid(grid) => Box::new((0..grid.height()).filter_map(|y| {
                 let runs = row_runs(grid, y);

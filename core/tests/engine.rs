@@ -1,6 +1,6 @@
 //! The engine against hand-checked patterns and the naive reference.
 
-use life_tui::engine::{BitGrid, DeadSides, Edge, Isa, Life, Rule, Stepping, Strip, reference};
+use life_core::engine::{BitGrid, DeadSides, Edge, Isa, Life, Rule, Stepping, Strip, reference};
 use proptest::prelude::*;
 
 fn grid_from(width: usize, height: usize, cells: &[(usize, usize)]) -> BitGrid {
@@ -663,8 +663,8 @@ proptest! {
 // enough that nothing reaches its edges.
 
 mod plane {
-    use life_tui::engine::plane::{self, Band, Bbox, Plane};
-    use life_tui::engine::{BitGrid, Edge, Isa, Rule, reference};
+    use life_core::engine::plane::{self, Band, Bbox, Plane};
+    use life_core::engine::{BitGrid, Edge, Isa, Rule, reference};
     use proptest::prelude::*;
 
     fn reference_run(cells: &[(i64, i64)], generations: u64, rule: &Rule) -> Vec<(i64, i64)> {
