@@ -274,3 +274,124 @@ fn grouped_and_super_paths_are_found_too() {
     // Not a path of this crate.
     assert!(crate_uses("use other_crate::tui; let s = nosuper::x;", &["config"]).is_empty());
 }
+
+/// The sibling files that `text`, the file `name` of the module folder
+/// `folder`, names: `super::NAME` (one level up, so a sibling) or
+/// `crate::FOLDER::NAME`, grouped forms included.
+fn sibling_uses(text: &str, folder: &str, siblings: &BTreeSet<String>) -> BTreeSet<String> {
+    // Seen from the folder, `crate::FOLDER::` is `super::`, which
+    // `crate_uses` follows to the root of a one-level module.
+    let text = text.replace(&format!("crate::{folder}::"), "super::");
+    crate_uses(&text, &["file"])
+        .into_iter()
+        .filter(|name| siblings.contains(name))
+        .collect()
+}
+
+/// Module folder -> each of its files (but `mod.rs`) -> the siblings it uses.
+fn folder_graphs(src: &Path) -> BTreeMap<String, BTreeMap<String, BTreeSet<String>>> {
+    let mut graphs = BTreeMap::new();
+    for entry in std::fs::read_dir(src).unwrap().flatten() {
+        let dir = entry.path();
+        if !dir.is_dir() {
+            continue;
+        }
+        let folder = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let files: BTreeMap<String, String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+            .map(|p| {
+                let name = p.file_stem().unwrap().to_string_lossy().into_owned();
+                (name, std::fs::read_to_string(&p).unwrap())
+            })
+            .filter(|(name, _)| name != "mod")
+            .collect();
+        let names: BTreeSet<String> = files.keys().cloned().collect();
+        let graph = files
+            .iter()
+            .map(|(name, text)| {
+                let mut uses = sibling_uses(text, &folder, &names);
+                uses.remove(name);
+                (name.clone(), uses)
+            })
+            .collect();
+        graphs.insert(folder, graph);
+    }
+    graphs
+}
+
+/// An import circle in `graph`, as the path that closes it.
+fn circle_in(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|n| n == node) {
+            let mut circle = path[at..].to_vec();
+            circle.push(node.to_string());
+            return Some(circle);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_string());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(circle) = visit(next, graph, path, done) {
+                return Some(circle);
+            }
+        }
+        path.pop();
+        done.insert(node.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph
+        .keys()
+        .find_map(|node| visit(node, graph, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn no_module_folder_has_an_import_circle_between_its_files() {
+    // tui/app.rs holds the features' state; the features (history,
+    // speedup, tour) read it through tui/component.rs and never import
+    // the App back.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut circles = Vec::new();
+    for src in [root.join("src"), root.join("core/src")] {
+        for (folder, graph) in folder_graphs(&src) {
+            if let Some(circle) = circle_in(&graph) {
+                circles.push(format!("{folder}: {}", circle.join(" -> ")));
+            }
+        }
+    }
+    assert!(circles.is_empty(), "import circles: {circles:?}");
+}
+
+#[test]
+fn a_circle_between_sibling_files_is_found() {
+    let names: BTreeSet<String> = ["app", "history", "ui"].map(String::from).into();
+    let texts = [
+        (
+            "app",
+            "use super::history::History;\nuse crate::engine::Rule;",
+        ),
+        ("history", "use crate::tui::{ui::titled_box, app::App};"),
+        ("ui", "use super::{app::App, history};"),
+    ];
+    let graph: BTreeMap<String, BTreeSet<String>> = texts
+        .iter()
+        .map(|(name, text)| (name.to_string(), sibling_uses(text, "tui", &names)))
+        .collect();
+    assert_eq!(graph["app"], ["history".to_string()].into());
+    assert_eq!(graph["history"], ["app", "ui"].map(String::from).into());
+    let circle = circle_in(&graph).expect("app -> history -> app");
+    assert_eq!(circle.first(), circle.last());
+    // Without history's import of the App, the rest is a chain.
+    let mut chain = graph.clone();
+    chain.insert("history".into(), BTreeSet::new());
+    assert_eq!(circle_in(&chain), None);
+}

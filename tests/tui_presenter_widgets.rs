@@ -37,7 +37,7 @@ fn info_of(config: &RunConfig, ranks: usize) -> RunInfo {
 fn round(app: &mut App, engine: &mut LocalRanks, steps: u64) {
     let control = app.control(steps);
     let result = engine.round(&control);
-    history::observe(app, &control, &result, Instant::now());
+    app.observe(&control, &result, Instant::now());
     app.absorb(&control, result);
 }
 
@@ -54,7 +54,7 @@ fn touring(screen: Rect, ranks: usize) -> (App, LocalRanks, Tour) {
     app.history = history::History::new(true);
     app.tour = Some(TourState::new(&tour, ranks, None));
     app.areas = app.layout(screen);
-    tour::go_to(&mut app, 0, Instant::now());
+    app.go_to_stop(0, Instant::now());
     round(&mut app, &mut engine, 0);
     (app, engine, tour)
 }
@@ -71,7 +71,7 @@ fn draw(app: &App, screen: Rect) -> String {
 fn the_title_card_sits_above_the_pattern() {
     let screen = Rect::new(0, 0, 80, 24);
     let (mut app, mut engine, _) = touring(screen, 2);
-    tour::go_to(&mut app, 1, Instant::now());
+    app.go_to_stop(1, Instant::now());
     round(&mut app, &mut engine, 0);
     app.gens_per_second = 0.0;
     app.frames_per_second = 30.0;
@@ -98,7 +98,7 @@ fn after_the_card_a_caption_line_and_the_stop_runs() {
     let screen = Rect::new(0, 0, 80, 24);
     let (mut app, mut engine, _) = touring(screen, 2);
     assert!(app.paused, "the card holds the stop");
-    tour::tick(&mut app, Instant::now() + CARD_TIME);
+    app.tick(Instant::now() + CARD_TIME);
     assert!(!app.paused, "the stop runs once the card is gone");
     round(&mut app, &mut engine, 0);
     app.gens_per_second = 30.0;
@@ -150,7 +150,7 @@ fn a_tour_stop_that_dies_or_repeats_pauses_itself() {
     let screen = Rect::new(0, 0, 100, 30);
     let (mut app, mut engine, _) = touring(screen, 2);
     // Die hard vanishes after 130 generations.
-    tour::go_to(&mut app, 4, Instant::now());
+    app.go_to_stop(4, Instant::now());
     round(&mut app, &mut engine, 0);
     app.paused = false;
     let mut rounds = 0;
@@ -168,7 +168,7 @@ fn a_tour_stop_that_dies_or_repeats_pauses_itself() {
         app.message
     );
     // The pulsar repeats every 3 generations.
-    tour::go_to(&mut app, 2, Instant::now());
+    app.go_to_stop(2, Instant::now());
     round(&mut app, &mut engine, 0);
     app.paused = false;
     let mut rounds = 0;
@@ -239,7 +239,7 @@ fn a_grid_too_large_to_step_back_says_so() {
         ..RoundResult::default()
     };
     let control = app.control(0);
-    history::observe(&mut app, &control, &result, Instant::now());
+    app.observe(&control, &result, Instant::now());
     app.paused = true;
     app.handle_key(key(KeyCode::Char('b')));
     assert_eq!(app.pending.command, Command::None);

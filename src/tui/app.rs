@@ -3,17 +3,20 @@
 //! each round's result updates it; `ui` draws it.
 
 use std::collections::VecDeque;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use termina::event::{
     KeyCode, KeyEvent, KeyEventKind, Modifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 
-use crate::cluster::Decomposition;
-use crate::config::{PlaneConfig, RunConfig};
+pub use super::component::RunInfo;
+use super::component::{Effect, Facts};
+use super::history::History;
+use super::speedup::Speedup;
+use super::theme::Colours;
+use super::tour::TourState;
 use crate::engine::plane::Bbox;
-use crate::engine::{Edge, Rule};
 use crate::keys::{self, Action, Key};
 use crate::live::{Command, Control, Edit, MAX_EDITS, RankStats, RoundResult};
 use crate::view::Viewport;
@@ -72,51 +75,8 @@ impl RenderMode {
     }
 }
 
-/// Facts about the run that do not change while it is shown.
-#[derive(Clone, Debug)]
-pub struct RunInfo {
-    pub width: usize,
-    pub height: usize,
-    pub rule: Rule,
-    pub edge: Edge,
-    pub decomp: Decomposition,
-    /// The unbounded plane: no width, height or edge, and the bands move
-    /// with the work (`decomp` then only counts the ranks).
-    pub plane: bool,
-}
-
 /// The largest zoom out on the plane: a dot for 2^40 x 2^40 cells.
 const PLANE_MAX_SCALE: u64 = 1 << 40;
-
-impl RunInfo {
-    /// What the view shows of a run split as `decomp`.
-    pub fn of(config: &RunConfig, decomp: Decomposition) -> RunInfo {
-        RunInfo {
-            width: config.width,
-            height: config.height,
-            rule: config.rule,
-            edge: config.edge,
-            decomp,
-            plane: false,
-        }
-    }
-
-    /// What the view shows of a plane run on `ranks` ranks.
-    pub fn of_plane(config: &PlaneConfig, ranks: usize) -> RunInfo {
-        RunInfo {
-            width: 0,
-            height: 0,
-            rule: config.rule,
-            edge: Edge::Torus,
-            decomp: Decomposition::with_sizes(&vec![1; ranks]),
-            plane: true,
-        }
-    }
-
-    pub fn ranks(&self) -> usize {
-        self.decomp.ranks()
-    }
-}
 
 /// One rank's row in the side panel, smoothed over recent rounds.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -184,16 +144,16 @@ pub struct App {
     /// Something changed that the next frame must show.
     pub dirty: bool,
     /// What colours the terminal shows (see `theme`).
-    pub colours: super::theme::Colours,
+    pub colours: Colours,
     /// The keyboard's input ended (a launcher that gives rank 0 no usable
     /// terminal input): the hint line says so for good.
     pub input_closed: bool,
     /// Presenter mode (`--tour`): the stops and where we are.
-    pub tour: Option<super::tour::TourState>,
+    pub tour: Option<TourState>,
     /// The chart, the grid's hash, auto-pause and step back.
-    pub history: super::history::History,
+    pub history: History,
     /// Live strong scaling: rates measured by ranks at work (`1`-`9`).
-    pub speedup: super::speedup::Speedup,
+    pub speedup: Speedup,
 }
 
 impl App {
@@ -231,11 +191,11 @@ impl App {
             pending: Pending::default(),
             drawing: None,
             dirty: true,
-            colours: super::theme::Colours::default(),
+            colours: Colours::default(),
             input_closed: false,
             tour: None,
-            history: super::history::History::new(false),
-            speedup: super::speedup::Speedup::default(),
+            history: History::new(false),
+            speedup: Speedup::default(),
         };
         app.areas = app.layout(screen);
         app
@@ -362,8 +322,80 @@ impl App {
             view,
             edits,
             checkpoint: false,
-            hash: super::history::wants_hash(self),
+            hash: self.history.wants_hash(),
         }
+    }
+
+    /// What the features read of the view.
+    fn facts(&self) -> Facts {
+        Facts {
+            info: self.info.clone(),
+            paused: self.paused,
+            generation: self.generation,
+            gens_per_second: self.gens_per_second,
+            target_speed: self.target_speed(),
+            command_pending: self.pending.command != Command::None,
+        }
+    }
+
+    /// Carries out what a feature asked for.
+    fn apply(&mut self, effect: Effect) {
+        match effect {
+            Effect::Message(text) => self.message = Some(text),
+            Effect::Command(command) => self.pending.command = command,
+            Effect::Pause => self.paused = true,
+            Effect::Resume => {
+                self.paused = false;
+                self.dirty = true;
+            }
+            Effect::GenerationBack => self.generation = self.generation.saturating_sub(1),
+            Effect::Split(decomp) => self.info.decomp = decomp,
+            Effect::ShowStop {
+                index,
+                info,
+                zoom,
+                title,
+            } => {
+                self.info = info;
+                self.pending = Pending {
+                    command: Command::Load(index as u64),
+                    ..Pending::default()
+                };
+                self.generation = 0;
+                self.scale = zoom;
+                self.center = (self.info.width as i64 / 2, self.info.height as i64 / 2);
+                self.pattern = Some(title);
+                self.paused = true;
+                self.dirty = true;
+                // Watch the new grid from its first generation on.
+                self.history.arm();
+            }
+        }
+    }
+
+    /// Takes in a round before [`App::absorb`]: the history (hash, chart,
+    /// step back, auto-pause) and the rates of ranks at work.
+    pub fn observe(&mut self, control: &Control, result: &RoundResult, now: Instant) {
+        let facts = self.facts();
+        let effects = self.history.observe(control, result, &facts, now);
+        self.speedup.observe(control, &result.stats, &facts, now);
+        effects.into_iter().for_each(|effect| self.apply(effect));
+    }
+
+    /// Shows stop `index` of the tour, if there is one.
+    pub fn go_to_stop(&mut self, index: usize, now: Instant) {
+        if let Some(effect) = self.tour.as_mut().map(|tour| tour.go_to(index, now)) {
+            self.apply(effect);
+        }
+    }
+
+    /// Every turn of the main loop: the tour's card and its timer.
+    pub fn tick(&mut self, now: Instant) {
+        let effects = self.tour.as_mut().map(|tour| tour.tick(now));
+        effects
+            .into_iter()
+            .flatten()
+            .for_each(|effect| self.apply(effect));
     }
 
     /// Whether the user asked for something the next round must carry.
@@ -419,10 +451,15 @@ impl App {
         if self.info.plane && plane_refuses(self, first) {
             return;
         }
-        if super::tour::handle_action(self, &actions)
-            || super::history::handle_action(self, first)
-            || super::speedup::handle_action(self, first)
-        {
+        let facts = self.facts();
+        let taken = match self.tour.as_mut() {
+            Some(tour) => tour.handle(&actions, Instant::now()),
+            None => None,
+        }
+        .or_else(|| self.history.handle(first, &facts))
+        .or_else(|| self.speedup.handle(first, &facts));
+        if let Some(effects) = taken {
+            effects.into_iter().for_each(|effect| self.apply(effect));
             return;
         }
         let pan =

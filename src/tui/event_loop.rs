@@ -285,7 +285,7 @@ fn play_round<R: Ranks + ?Sized>(
     meter.round_bytes += result.bytes as u64;
     meter.round_time += took;
     let saved = save_gathered(&mut result, control, app, options);
-    super::history::observe(app, control, &result, Instant::now());
+    app.observe(control, &result, Instant::now());
     app.absorb(control, result);
     if let Some(text) = saved {
         app.message = Some(text);
@@ -333,7 +333,7 @@ pub fn run<B: Backend, R: Ranks + ?Sized>(
         while let Ok(event) = events.try_recv() {
             handle(app, event);
         }
-        super::tour::tick(app, Instant::now());
+        app.tick(Instant::now());
         if app.quit {
             ranks.quit();
             return Ok((Exit::Quit, meter));

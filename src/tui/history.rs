@@ -18,8 +18,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Sparkline, Widget};
 
-use super::app::App;
-use super::ui::titled_box;
+use super::component::{Effect, Facts};
+use super::theme::{short, titled_box};
 use crate::engine::hash;
 use crate::keys::Action;
 use crate::live::rewind::{BUDGET, Rewind, RewindCount};
@@ -80,138 +80,154 @@ impl History {
     }
 }
 
-/// Whether the next round must carry the ranks' hashes.
-pub fn wants_hash(app: &App) -> bool {
-    let history = &app.history;
-    history.chart || (history.auto_pause && history.armed)
-}
+impl History {
+    /// Whether the next round must carry the ranks' hashes.
+    pub fn wants_hash(&self) -> bool {
+        self.chart || (self.auto_pause && self.armed)
+    }
 
-/// `g` shows the chart; `b` steps back one generation while paused.
-pub fn handle_action(app: &mut App, action: Action) -> bool {
-    match action {
-        Action::Chart => {
-            app.history.chart = !app.history.chart;
-            true
-        }
-        Action::StepBack => {
-            step_back(app);
-            true
-        }
-        _ => false,
+    /// Watch the grid for its end from its next generation on (a tour's
+    /// new stop).
+    pub fn arm(&mut self) {
+        self.armed = true;
     }
-}
 
-fn step_back(app: &mut App) {
-    let rewind = &app.history.rewind;
-    if !app.paused {
-        app.message = Some("b steps back while paused: press space first".into());
-    } else if rewind.depth == 0 {
-        let tallest = (0..app.info.ranks())
-            .map(|r| app.info.decomp.rows_of(r).len())
-            .max()
-            .unwrap_or(0);
-        app.message = Some(format!(
-            "too large to step back: one generation of a strip is {}, each rank keeps at most {}",
-            human_bytes(Rewind::bytes_per_copy(app.info.width, tallest)),
-            human_bytes(BUDGET)
-        ));
-    } else if rewind.available == 0 || app.generation == 0 {
-        app.message = Some(format!(
-            "no earlier generation kept (the last {} stepped are, since the grid last changed)",
-            rewind.depth
-        ));
-    } else if app.pending.command == Command::None {
-        app.pending.command = Command::Back;
-    }
-}
-
-/// Takes in a round before the app absorbs it: the hash, the chart's
-/// sample, the step-back count, and the pause when the pattern ended.
-pub fn observe(app: &mut App, control: &Control, result: &RoundResult, now: Instant) {
-    let history = &mut app.history;
-    history.rewind.depth = Rewind::depth_for(app.info.width, &app.info.decomp);
-    let changed = !control.edits.is_empty()
-        || matches!(
-            control.command,
-            Command::Reseed(_) | Command::Load(_) | Command::Clear
-        );
-    if changed {
-        history.rewind.clear();
-        history.restart();
-        // An empty grid is where drawing starts, not an end.
-        history.armed = control.command != Command::Clear || !control.edits.is_empty();
-    }
-    if let Command::Active(_) = control.command {
-        // The strips changed shape: their copies no longer fit.
-        history.rewind.clear();
-    }
-    if control.command == Command::Back {
-        history.rewind.back();
-        app.generation = app.generation.saturating_sub(1);
-        history.recent.clear();
-    }
-    history.rewind.stepped(control.steps);
-    super::speedup::observe(app, control, &result.stats, now);
-    let history = &mut app.history;
-    let generation = app.generation + control.steps;
-    let population: u64 = result.stats.iter().map(|s| s.population).sum();
-    if control.hash {
-        let sum = result
-            .stats
-            .iter()
-            .fold(0u64, |sum, s| sum.wrapping_add(s.hash));
-        let grid = if app.info.plane {
-            hash::finish_plane(sum)
-        } else {
-            hash::finish(sum, app.info.width, app.info.height)
-        };
-        history.hash = Some((generation, grid));
-    } else if changed || control.steps > 0 || control.command == Command::Back {
-        history.hash = None;
-    }
-    if history.last_sample.is_none_or(|t| now - t >= SAMPLE_EVERY) {
-        history.last_sample = Some(now);
-        if history.samples.len() == SAMPLES {
-            history.samples.pop_front();
-        }
-        history.samples.push_back(Sample {
-            generation,
-            population,
-            gens_per_second: app.gens_per_second,
-        });
-    }
-    if !(history.auto_pause && history.armed) {
-        return;
-    }
-    let mut ended = None;
-    if control.steps > 0 && population == 0 {
-        ended = Some(format!("died out by generation {generation}: paused"));
-    } else if let Some((_, grid)) = history.hash.filter(|_| control.hash) {
-        let earlier = history
-            .recent
-            .iter()
-            .rev()
-            .find(|&&(g, h)| h == grid && g < generation)
-            .map(|&(g, _)| g);
-        if history.recent.len() == HASHES {
-            history.recent.pop_front();
-        }
-        history.recent.push_back((generation, grid));
-        ended = earlier.filter(|_| control.steps > 0).map(|g| {
-            let period = generation - g;
-            if period == 1 {
-                format!("still life since generation {g} or before: paused")
-            } else {
-                format!(
-                    "repeats: generation {generation} is generation {g} again (period {period} or a divisor): paused"
-                )
+    /// `g` shows the chart; `b` steps back one generation while paused.
+    /// None when the key is not the history's.
+    pub fn handle(&mut self, action: Action, facts: &Facts) -> Option<Vec<Effect>> {
+        match action {
+            Action::Chart => {
+                self.chart = !self.chart;
+                Some(Vec::new())
             }
-        });
+            Action::StepBack => Some(self.step_back(facts).into_iter().collect()),
+            _ => None,
+        }
     }
-    if let Some(text) = ended {
-        history.armed = false;
-        app.paused = true;
-        app.message = Some(text);
+
+    fn step_back(&self, facts: &Facts) -> Option<Effect> {
+        let rewind = &self.rewind;
+        let info = &facts.info;
+        let message = if !facts.paused {
+            "b steps back while paused: press space first".to_string()
+        } else if rewind.depth == 0 {
+            let tallest = (0..info.ranks())
+                .map(|r| info.decomp.rows_of(r).len())
+                .max()
+                .unwrap_or(0);
+            format!(
+                "too large to step back: one generation of a strip is {}, each rank keeps at most {}",
+                human_bytes(Rewind::bytes_per_copy(info.width, tallest)),
+                human_bytes(BUDGET)
+            )
+        } else if rewind.available == 0 || facts.generation == 0 {
+            format!(
+                "no earlier generation kept (the last {} stepped are, since the grid last changed)",
+                rewind.depth
+            )
+        } else if !facts.command_pending {
+            return Some(Effect::Command(Command::Back));
+        } else {
+            return None;
+        };
+        Some(Effect::Message(message))
+    }
+
+    /// Takes in a round before the app absorbs it: the hash, the chart's
+    /// sample, the step-back count, and the pause when the pattern ended.
+    pub fn observe(
+        &mut self,
+        control: &Control,
+        result: &RoundResult,
+        facts: &Facts,
+        now: Instant,
+    ) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        let info = &facts.info;
+        self.rewind.depth = Rewind::depth_for(info.width, &info.decomp);
+        let changed = !control.edits.is_empty()
+            || matches!(
+                control.command,
+                Command::Reseed(_) | Command::Load(_) | Command::Clear
+            );
+        if changed {
+            self.rewind.clear();
+            self.restart();
+            // An empty grid is where drawing starts, not an end.
+            self.armed = control.command != Command::Clear || !control.edits.is_empty();
+        }
+        if let Command::Active(_) = control.command {
+            // The strips changed shape: their copies no longer fit.
+            self.rewind.clear();
+        }
+        let mut shown = facts.generation;
+        if control.command == Command::Back {
+            self.rewind.back();
+            shown = shown.saturating_sub(1);
+            effects.push(Effect::GenerationBack);
+            self.recent.clear();
+        }
+        self.rewind.stepped(control.steps);
+        let generation = shown + control.steps;
+        let population: u64 = result.stats.iter().map(|s| s.population).sum();
+        if control.hash {
+            let sum = result
+                .stats
+                .iter()
+                .fold(0u64, |sum, s| sum.wrapping_add(s.hash));
+            let grid = if info.plane {
+                hash::finish_plane(sum)
+            } else {
+                hash::finish(sum, info.width, info.height)
+            };
+            self.hash = Some((generation, grid));
+        } else if changed || control.steps > 0 || control.command == Command::Back {
+            self.hash = None;
+        }
+        if self.last_sample.is_none_or(|t| now - t >= SAMPLE_EVERY) {
+            self.last_sample = Some(now);
+            if self.samples.len() == SAMPLES {
+                self.samples.pop_front();
+            }
+            self.samples.push_back(Sample {
+                generation,
+                population,
+                gens_per_second: facts.gens_per_second,
+            });
+        }
+        if !(self.auto_pause && self.armed) {
+            return effects;
+        }
+        let mut ended = None;
+        if control.steps > 0 && population == 0 {
+            ended = Some(format!("died out by generation {generation}: paused"));
+        } else if let Some((_, grid)) = self.hash.filter(|_| control.hash) {
+            let earlier = self
+                .recent
+                .iter()
+                .rev()
+                .find(|&&(g, h)| h == grid && g < generation)
+                .map(|&(g, _)| g);
+            if self.recent.len() == HASHES {
+                self.recent.pop_front();
+            }
+            self.recent.push_back((generation, grid));
+            ended = earlier.filter(|_| control.steps > 0).map(|g| {
+                let period = generation - g;
+                if period == 1 {
+                    format!("still life since generation {g} or before: paused")
+                } else {
+                    format!(
+                        "repeats: generation {generation} is generation {g} again (period {period} or a divisor): paused"
+                    )
+                }
+            });
+        }
+        if let Some(text) = ended {
+            self.armed = false;
+            effects.extend([Effect::Pause, Effect::Message(text)]);
+        }
+        effects
     }
 }
 
@@ -223,102 +239,87 @@ pub fn chart_area(grid: Rect) -> Rect {
     Rect::new(grid.x, grid.bottom() - height, width, height)
 }
 
-fn short(n: f64) -> String {
-    if n >= 1e9 {
-        format!("{:.1}G", n / 1e9)
-    } else if n >= 1e6 {
-        format!("{:.1}M", n / 1e6)
-    } else if n >= 1e4 {
-        format!("{:.1}k", n / 1e3)
-    } else {
-        format!("{n:.0}")
-    }
-}
-
-/// Draws the chart over the bottom of the grid, when it is on.
-pub fn render(app: &App, grid: Rect, buf: &mut Buffer) {
-    let history = &app.history;
-    if !history.chart {
-        return;
-    }
-    // Room on the right for the rank-count chart, when it has rates.
-    let beside = if !app.speedup.rates.is_empty() && grid.width >= 64 {
-        36
-    } else {
-        0
-    };
-    let mut area = chart_area(grid);
-    area.width = area.width.min(grid.width - beside);
-    if area.height < 4 || area.width < 24 {
-        return;
-    }
-    Clear.render(area, buf);
-    let block = titled_box(" history ", DIM)
-        .title_bottom(Line::styled(" g hides ", Style::default().fg(DIM)).right_aligned());
-    let inner = block.inner(area);
-    block.render(area, buf);
-    let label_width = 16u16.min(inner.width / 2);
-    let spark_width = inner.width - label_width;
-    let tail = |value: fn(&Sample) -> u64| -> Vec<u64> {
-        let skip = history
-            .samples
-            .len()
-            .saturating_sub(usize::from(spark_width));
-        history.samples.iter().skip(skip).map(value).collect()
-    };
-    let last = history.samples.back().copied();
-    let rows: [(&str, String, Vec<u64>, Color); 2] = [
-        (
-            "population",
-            short(last.map_or(0.0, |s| s.population as f64)),
-            tail(|s| s.population),
-            POPULATION,
-        ),
-        (
-            "gen/s",
-            short(last.map_or(0.0, |s| s.gens_per_second)),
-            tail(|s| s.gens_per_second.round() as u64),
-            SPEED,
-        ),
-    ];
-    let spark_rows = (inner.height.saturating_sub(1) / 2).max(1);
-    for (k, (name, value, data, colour)) in rows.into_iter().enumerate() {
-        let y = inner.y + k as u16 * spark_rows;
-        if y + spark_rows > inner.bottom() {
-            break;
+impl History {
+    /// Draws the chart at the bottom of `column` (the part of the grid
+    /// area the layout gives it), when it is on; `generation` is the one
+    /// on screen, whose hash it shows if known.
+    pub fn render(&self, column: Rect, generation: u64, buf: &mut Buffer) {
+        let history = self;
+        if !history.chart {
+            return;
         }
-        let label = Rect::new(inner.x, y, label_width, spark_rows);
-        Paragraph::new(vec![
-            Line::styled(format!(" {name}"), Style::default().fg(DIM)),
-            Line::styled(
-                format!(" {value}"),
-                Style::default().fg(colour).add_modifier(Modifier::BOLD),
+        let area = chart_area(column);
+        if area.height < 4 || area.width < 24 {
+            return;
+        }
+        Clear.render(area, buf);
+        let block = titled_box(" history ", DIM)
+            .title_bottom(Line::styled(" g hides ", Style::default().fg(DIM)).right_aligned());
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let label_width = 16u16.min(inner.width / 2);
+        let spark_width = inner.width - label_width;
+        let tail = |value: fn(&Sample) -> u64| -> Vec<u64> {
+            let skip = history
+                .samples
+                .len()
+                .saturating_sub(usize::from(spark_width));
+            history.samples.iter().skip(skip).map(value).collect()
+        };
+        let last = history.samples.back().copied();
+        let rows: [(&str, String, Vec<u64>, Color); 2] = [
+            (
+                "population",
+                short(last.map_or(0.0, |s| s.population as f64)),
+                tail(|s| s.population),
+                POPULATION,
             ),
-        ])
-        .render(label, buf);
-        let max = data.iter().copied().max().unwrap_or(0).max(1);
-        Sparkline::default()
-            .data(data)
-            .max(max)
-            .style(Style::default().fg(colour))
-            .render(
-                Rect::new(inner.x + label_width, y, spark_width, spark_rows),
-                buf,
-            );
+            (
+                "gen/s",
+                short(last.map_or(0.0, |s| s.gens_per_second)),
+                tail(|s| s.gens_per_second.round() as u64),
+                SPEED,
+            ),
+        ];
+        let spark_rows = (inner.height.saturating_sub(1) / 2).max(1);
+        for (k, (name, value, data, colour)) in rows.into_iter().enumerate() {
+            let y = inner.y + k as u16 * spark_rows;
+            if y + spark_rows > inner.bottom() {
+                break;
+            }
+            let label = Rect::new(inner.x, y, label_width, spark_rows);
+            Paragraph::new(vec![
+                Line::styled(format!(" {name}"), Style::default().fg(DIM)),
+                Line::styled(
+                    format!(" {value}"),
+                    Style::default().fg(colour).add_modifier(Modifier::BOLD),
+                ),
+            ])
+            .render(label, buf);
+            let max = data.iter().copied().max().unwrap_or(0).max(1);
+            Sparkline::default()
+                .data(data)
+                .max(max)
+                .style(Style::default().fg(colour))
+                .render(
+                    Rect::new(inner.x + label_width, y, spark_width, spark_rows),
+                    buf,
+                );
+        }
+        let hash = match history.hash {
+            Some((at, hash)) if at == generation => hash::to_hex(hash),
+            _ => "-".into(),
+        };
+        let back = match history.rewind.depth {
+            0 => "too large to step back".to_string(),
+            _ => format!("b back: {}", history.rewind.available),
+        };
+        let footer = Rect::new(inner.x, inner.bottom() - 1, inner.width, 1);
+        Paragraph::new(Line::from(vec![
+            Span::styled(" hash ", Style::default().fg(DIM)),
+            Span::raw(hash),
+            Span::styled(format!("  {back}"), Style::default().fg(DIM)),
+        ]))
+        .render(footer, buf);
     }
-    let hash = match history.hash {
-        Some((generation, hash)) if generation == app.generation => hash::to_hex(hash),
-        _ => "-".into(),
-    };
-    let back = match history.rewind.depth {
-        0 => "too large to step back".to_string(),
-        _ => format!("b back: {}", history.rewind.available),
-    };
-    let footer = Rect::new(inner.x, inner.bottom() - 1, inner.width, 1);
-    Paragraph::new(Line::from(vec![
-        Span::styled(" hash ", Style::default().fg(DIM)),
-        Span::raw(hash),
-        Span::styled(format!("  {back}"), Style::default().fg(DIM)),
-    ]))
-    .render(footer, buf);
 }

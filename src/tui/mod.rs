@@ -2,6 +2,7 @@
 //! ranks follow rank 0's control messages and never touch the terminal.
 
 pub mod app;
+pub mod component;
 pub mod event_loop;
 pub mod history;
 pub mod input;
@@ -247,7 +248,7 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
     if let Some(tour) = &tour {
         let every = cli.tour_seconds.map(std::time::Duration::from_secs);
         app.tour = Some(tour::TourState::new(tour, cluster.size(), every));
-        tour::go_to(&mut app, 0, std::time::Instant::now());
+        app.go_to_stop(0, std::time::Instant::now());
     }
     let recorded_size = std::cell::Cell::new((area.width, area.height));
     let Screen {

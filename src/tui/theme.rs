@@ -5,7 +5,9 @@
 //! at all: then the rank overlay marks strips and seams with attributes.
 
 use ratatui::buffer::Buffer;
-use ratatui::style::Color;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Span;
+use ratatui::widgets::{Block, BorderType};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Colours {
@@ -75,6 +77,44 @@ pub fn to_palette(colour: Color) -> Color {
         Color::Indexed(232 + step)
     } else {
         Color::Indexed(16 + 36 * ri as u8 + 6 * gi as u8 + bi as u8)
+    }
+}
+
+/// A rounded box with a bold title, as every panel and chart has.
+pub fn titled_box(title: &str, border: Color) -> Block<'_> {
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(Style::default().fg(border))
+        .title(Span::styled(
+            title,
+            Style::default().add_modifier(Modifier::BOLD),
+        ))
+}
+
+/// A bar of `width` characters, `fraction` of it filled, in eighths.
+pub fn bar(fraction: f64, width: usize) -> String {
+    const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    let eighths = (fraction.clamp(0.0, 1.0) * (width * 8) as f64).round() as usize;
+    let mut text: String = "█".repeat(eighths / 8);
+    if eighths / 8 < width {
+        text.push(PARTS[eighths % 8]);
+    }
+    while text.chars().count() < width {
+        text.push(' ');
+    }
+    text
+}
+
+/// A count in four characters or so: 950, 12.3k, 4.5M, 1.2G.
+pub fn short(n: f64) -> String {
+    if n >= 1e9 {
+        format!("{:.1}G", n / 1e9)
+    } else if n >= 1e6 {
+        format!("{:.1}M", n / 1e6)
+    } else if n >= 1e4 {
+        format!("{:.1}k", n / 1e3)
+    } else {
+        format!("{n:.0}")
     }
 }
 

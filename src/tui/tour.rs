@@ -33,12 +33,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget, Wrap};
 use serde::{Deserialize, Serialize};
 
-use super::app::{App, RunInfo};
+use super::component::{Effect, RunInfo};
 use crate::cli::Cli;
 use crate::config::RunConfig;
 use crate::engine::Rule;
 use crate::input::PatternSource;
-use crate::live::Command;
 use crate::memory;
 
 /// The built-in tour: classics of the library, from a methuselah to guns,
@@ -430,80 +429,56 @@ impl TourState {
     }
 }
 
-/// Makes stop `index` the current one: every rank loads its grid in the
-/// next round, and its card goes up.
-pub fn go_to(app: &mut App, index: usize, now: Instant) {
-    let Some(tour) = app.tour.as_mut() else {
-        return;
-    };
-    let index = index.min(tour.stops.len() - 1);
-    tour.current = index;
-    tour.started = now;
-    tour.card = true;
-    let stop = tour.stops[index].clone();
-    app.info = stop.info;
-    app.pending.command = Command::Load(index as u64);
-    app.pending.edits.clear();
-    app.pending.steps = 0;
-    app.generation = 0;
-    app.scale = stop.zoom;
-    app.center = (app.info.width as i64 / 2, app.info.height as i64 / 2);
-    app.pattern = Some(stop.title);
-    app.paused = true;
-    app.dirty = true;
-    // Watch the new grid from its first generation on.
-    app.history.armed = true;
-}
-
-/// The clicker's keys; true when the key was the tour's.
-pub fn handle_action(app: &mut App, actions: &[Action]) -> bool {
-    let Some(tour) = &app.tour else {
-        return false;
-    };
-    let (current, last) = (tour.current, tour.stops.len() - 1);
-    let now = Instant::now();
-    let stop = actions
-        .iter()
-        .find(|a| matches!(a, Action::NextStop | Action::PreviousStop));
-    match stop {
-        Some(Action::NextStop) => {
-            if current < last {
-                go_to(app, current + 1, now);
-            } else {
-                app.message = Some("the last stop of the tour".into());
-            }
-            true
+impl TourState {
+    /// Makes stop `index` the current one: every rank loads its grid in
+    /// the next round, and its card goes up.
+    pub fn go_to(&mut self, index: usize, now: Instant) -> Effect {
+        let index = index.min(self.stops.len() - 1);
+        self.current = index;
+        self.started = now;
+        self.card = true;
+        let stop = self.stops[index].clone();
+        Effect::ShowStop {
+            index,
+            info: stop.info,
+            zoom: stop.zoom,
+            title: stop.title,
         }
-        Some(_) => {
-            if current > 0 {
-                go_to(app, current - 1, now);
-            } else {
-                app.message = Some("the first stop of the tour".into());
-            }
-            true
-        }
-        _ => false,
     }
-}
 
-/// Called by the main loop every turn: takes the card down when its time
-/// is up (the stop starts running), and moves on with `--tour-seconds`
-/// (after the last stop, back to the first: a kiosk loop).
-pub fn tick(app: &mut App, now: Instant) {
-    let Some(tour) = app.tour.as_mut() else {
-        return;
-    };
-    let elapsed = now.saturating_duration_since(tour.started);
-    if tour.card && elapsed >= tour.card_time() {
-        tour.card = false;
-        app.paused = false;
-        app.dirty = true;
+    /// The clicker's keys; None when the key is not the tour's.
+    pub fn handle(&mut self, actions: &[Action], now: Instant) -> Option<Vec<Effect>> {
+        let (current, last) = (self.current, self.stops.len() - 1);
+        let stop = actions
+            .iter()
+            .find(|a| matches!(a, Action::NextStop | Action::PreviousStop))?;
+        let effect = match stop {
+            Action::NextStop if current < last => self.go_to(current + 1, now),
+            Action::NextStop => Effect::Message("the last stop of the tour".into()),
+            _ if current > 0 => self.go_to(current - 1, now),
+            _ => Effect::Message("the first stop of the tour".into()),
+        };
+        Some(vec![effect])
     }
-    if let Some(every) = tour.advance_every
-        && elapsed >= every
-    {
-        let next = (tour.current + 1) % tour.stops.len();
-        go_to(app, next, now);
+
+    /// Called by the main loop every turn: takes the card down when its
+    /// time is up (the stop starts running), and moves on with
+    /// `--tour-seconds` (after the last stop, back to the first: a kiosk
+    /// loop).
+    pub fn tick(&mut self, now: Instant) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        let elapsed = now.saturating_duration_since(self.started);
+        if self.card && elapsed >= self.card_time() {
+            self.card = false;
+            effects.push(Effect::Resume);
+        }
+        if let Some(every) = self.advance_every
+            && elapsed >= every
+        {
+            let next = (self.current + 1) % self.stops.len();
+            effects.push(self.go_to(next, now));
+        }
+        effects
     }
 }
 
@@ -527,79 +502,79 @@ pub fn centre_of(grid: Rect) -> (u16, u16) {
     (grid.x + grid.width / 2, grid.y + grid.height / 2)
 }
 
-/// Draws the current stop's card (or, once it runs, a one-line caption
-/// at the top of the grid).
-pub fn render(app: &App, grid: Rect, buf: &mut Buffer) {
-    let Some(tour) = &app.tour else {
-        return;
-    };
-    if grid.width < 8 || grid.height < 4 {
-        return;
-    }
-    let stop = &tour.stops[tour.current];
-    let counter = format!(" {}/{} ", tour.current + 1, tour.stops.len());
-    if !tour.card {
-        let mut spans = vec![
-            Span::styled(counter, Style::default().fg(Color::Black).bg(ACCENT)),
-            Span::styled(
-                format!(" {} ", stop.title),
-                Style::default().fg(ACCENT).add_modifier(Modifier::BOLD),
-            ),
-        ];
-        if let Some(first) = stop.caption.first() {
-            spans.push(Span::styled(first.clone(), Style::default().fg(DIM)));
+impl TourState {
+    /// Draws the current stop's card (or, once it runs, a one-line caption
+    /// at the top of the grid).
+    pub fn render(&self, grid: Rect, buf: &mut Buffer) {
+        let tour = self;
+        if grid.width < 8 || grid.height < 4 {
+            return;
         }
-        let line = Rect::new(grid.x, grid.y, grid.width, 1);
-        Paragraph::new(Line::from(spans)).render(line, buf);
-        return;
-    }
-    // Title, a blank line, then the caption as it wraps inside the box.
-    let inside = usize::from(card_area(grid, 0).width.saturating_sub(2)).max(1);
-    let wrapped: usize = stop
-        .caption
-        .iter()
-        .map(|line| line.chars().count().div_ceil(inside).max(1))
-        .sum();
-    let area = card_area(grid, 2 + wrapped.min(usize::from(u16::MAX)) as u16);
-    if area.height < 3 {
-        // No room for a box: the title on the top row.
-        let line = Rect::new(grid.x, grid.y, grid.width, 1);
-        Clear.render(line, buf);
-        Paragraph::new(Line::styled(
-            format!("{counter}{}", stop.title),
-            Style::default().fg(ACCENT).add_modifier(Modifier::BOLD),
-        ))
-        .render(line, buf);
-        return;
-    }
-    Clear.render(area, buf);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(Style::default().fg(ACCENT))
-        .title(Span::styled(counter, Style::default().fg(ACCENT)))
-        .title_bottom(
-            Line::styled(" → next  ← previous ", Style::default().fg(DIM)).right_aligned(),
-        );
-    let inner = block.inner(area);
-    block.render(area, buf);
-    let mut lines = vec![
-        Line::styled(
-            stop.title.clone(),
-            Style::default()
-                .fg(Color::White)
-                .add_modifier(Modifier::BOLD),
-        )
-        .centered(),
-        Line::default(),
-    ];
-    lines.extend(
-        stop.caption
+        let stop = &tour.stops[tour.current];
+        let counter = format!(" {}/{} ", tour.current + 1, tour.stops.len());
+        if !tour.card {
+            let mut spans = vec![
+                Span::styled(counter, Style::default().fg(Color::Black).bg(ACCENT)),
+                Span::styled(
+                    format!(" {} ", stop.title),
+                    Style::default().fg(ACCENT).add_modifier(Modifier::BOLD),
+                ),
+            ];
+            if let Some(first) = stop.caption.first() {
+                spans.push(Span::styled(first.clone(), Style::default().fg(DIM)));
+            }
+            let line = Rect::new(grid.x, grid.y, grid.width, 1);
+            Paragraph::new(Line::from(spans)).render(line, buf);
+            return;
+        }
+        // Title, a blank line, then the caption as it wraps inside the box.
+        let inside = usize::from(card_area(grid, 0).width.saturating_sub(2)).max(1);
+        let wrapped: usize = stop
+            .caption
             .iter()
-            .map(|c| Line::styled(c.clone(), Style::default().fg(DIM)).centered()),
-    );
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: true })
-        .render(inner, buf);
+            .map(|line| line.chars().count().div_ceil(inside).max(1))
+            .sum();
+        let area = card_area(grid, 2 + wrapped.min(usize::from(u16::MAX)) as u16);
+        if area.height < 3 {
+            // No room for a box: the title on the top row.
+            let line = Rect::new(grid.x, grid.y, grid.width, 1);
+            Clear.render(line, buf);
+            Paragraph::new(Line::styled(
+                format!("{counter}{}", stop.title),
+                Style::default().fg(ACCENT).add_modifier(Modifier::BOLD),
+            ))
+            .render(line, buf);
+            return;
+        }
+        Clear.render(area, buf);
+        let block = Block::bordered()
+            .border_type(BorderType::Rounded)
+            .border_style(Style::default().fg(ACCENT))
+            .title(Span::styled(counter, Style::default().fg(ACCENT)))
+            .title_bottom(
+                Line::styled(" → next  ← previous ", Style::default().fg(DIM)).right_aligned(),
+            );
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let mut lines = vec![
+            Line::styled(
+                stop.title.clone(),
+                Style::default()
+                    .fg(Color::White)
+                    .add_modifier(Modifier::BOLD),
+            )
+            .centered(),
+            Line::default(),
+        ];
+        lines.extend(
+            stop.caption
+                .iter()
+                .map(|c| Line::styled(c.clone(), Style::default().fg(DIM)).centered()),
+        );
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .render(inner, buf);
+    }
 }
 
 #[cfg(test)]

@@ -2,14 +2,16 @@
 //! the rank side panel, the status bar, the hint line and the help.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
+use ratatui::widgets::{Clear, Paragraph, Widget};
 
 use super::app::{App, RenderMode};
-use super::theme::Colours;
+use super::speedup;
+use super::theme::{Colours, bar, titled_box};
 use crate::keys;
+use crate::live::scaling::active_ranks;
 use crate::view::dot_inside;
 
 /// Live cells when the overlay is off.
@@ -59,9 +61,10 @@ impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let areas = self.layout(area);
         render_grid(self, areas.grid, buf);
-        super::tour::render(self, areas.grid, buf);
-        super::history::render(self, areas.grid, buf);
-        super::speedup::render(self, areas.grid, buf);
+        if let Some(tour) = &self.tour {
+            tour.render(areas.grid, buf);
+        }
+        render_charts(self, areas.grid, buf);
         if let Some(panel) = areas.panel {
             render_panel(self, panel, buf);
         }
@@ -272,31 +275,6 @@ fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
             label_strip(owner, area, row, app.colours, buf);
         }
     }
-}
-
-/// A rounded box with a bold title, as every panel and chart has.
-pub fn titled_box(title: &str, border: Color) -> Block<'_> {
-    Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(Style::default().fg(border))
-        .title(Span::styled(
-            title,
-            Style::default().add_modifier(Modifier::BOLD),
-        ))
-}
-
-/// A bar of `width` characters, `fraction` of it filled, in eighths.
-pub fn bar(fraction: f64, width: usize) -> String {
-    const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
-    let eighths = (fraction.clamp(0.0, 1.0) * (width * 8) as f64).round() as usize;
-    let mut text: String = "█".repeat(eighths / 8);
-    if eighths / 8 < width {
-        text.push(PARTS[eighths % 8]);
-    }
-    while text.chars().count() < width {
-        text.push(' ');
-    }
-    text
 }
 
 /// A duration in seconds, short.
@@ -596,4 +574,24 @@ fn render_help(screen: Rect, buf: &mut Buffer) {
         ]));
     }
     Paragraph::new(lines).render(inner, buf);
+}
+
+/// The history chart at the bottom of the grid area, with the rank-count
+/// chart in a column of its own on the right once it has rates.
+fn render_charts(app: &App, grid: Rect, buf: &mut Buffer) {
+    if !app.history.chart {
+        return;
+    }
+    let beside = if speedup::fits_beside(&app.speedup, grid) {
+        speedup::CHART_WIDTH
+    } else {
+        0
+    };
+    let [history, ranks] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(beside)]).areas(grid);
+    app.history.render(history, app.generation, buf);
+    if beside > 0 {
+        app.speedup
+            .render(ranks, active_ranks(&app.info.decomp), buf);
+    }
 }

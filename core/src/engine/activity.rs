@@ -47,13 +47,8 @@ pub struct ActivityStats {
     pub dense_generations: u64,
 }
 
-/// Rows of a tile: small enough that a glider keeps few tiles busy, tall
-/// enough that the two extra source rows a tile reads cost little (1/8).
-/// Measured against 8 and 32 on eight busy patterns at 4096^2 (medians of
-/// 3-5, a noisy shared machine): 32 took 1.04x the time of 16; 8 took
-/// 0.84x and 1.03x in two rounds (faster on acorn and the puffer train,
-/// slower on the spacefiller): no clear winner, so 16 stays.
-pub const TILE_ROWS: usize = 16;
+/// Rows of a tile (the kernel's tile geometry, with its width).
+pub use super::kernel::TILE_ROWS;
 
 /// Above this fraction of tiles stepped in a generation, the dense kernel
 /// does the work faster: stepping every tile of a soup costs about 1.3

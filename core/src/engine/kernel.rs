@@ -635,7 +635,7 @@ impl<W: Bits> Column<W> for Padded<'_> {
 }
 
 /// Most rows a tile may have for [`Padded`]: the strips' tiles'.
-const PADDED_TILE_ROWS: usize = super::activity::TILE_ROWS;
+const PADDED_TILE_ROWS: usize = TILE_ROWS;
 
 /// Any single word `j`, neighbours across the row's ends included.
 struct Single<'a> {
@@ -803,6 +803,14 @@ pub fn step_rows(isa: Isa, rule: &Rule, edge: Edge, width: usize, src: &[u64], o
 /// Words across a tile of the activity-tracked (sparse) step: one AVX2
 /// register, 256 cells.
 pub const TILE_WORDS: usize = 4;
+
+/// Rows of a tile of the activity-tracked step: small enough that a glider keeps few tiles busy, tall
+/// enough that the two extra source rows a tile reads cost little (1/8).
+/// Measured against 8 and 32 on eight busy patterns at 4096^2 (medians of
+/// 3-5, a noisy shared machine): 32 took 1.04x the time of 16; 8 took
+/// 0.84x and 1.03x in two rounds (faster on acorn and the puffer train,
+/// slower on the spacefiller): no clear winner, so 16 stays.
+pub const TILE_ROWS: usize = 16;
 
 /// What changed in a tile from one generation to the next: whether
 /// anything did, and which of its edges and corners, so that only the
