@@ -27,6 +27,38 @@ pub struct RunConfig {
     pub start_generation: u64,
 }
 
+/// What a bounded grid run takes from the command line (or from a tour's
+/// stop, which sets some of them itself).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GridOptions {
+    pub width: Option<usize>,
+    pub height: Option<usize>,
+    pub rule: Option<Rule>,
+    /// `--edge torus|dead` (a bounded grid's edges).
+    pub edge: Option<Edge>,
+    pub seed: Option<u64>,
+    pub density: f64,
+    /// `--at X,Y`: the pattern's top-left corner.
+    pub at: Option<(i64, i64)>,
+    /// `--resume`: the pattern is a saved grid to continue.
+    pub resume: bool,
+}
+
+impl From<&Cli> for GridOptions {
+    fn from(cli: &Cli) -> GridOptions {
+        GridOptions {
+            width: cli.width,
+            height: cli.height,
+            rule: cli.rule,
+            edge: cli.edge.and_then(EdgeArg::bounded),
+            seed: cli.seed,
+            density: cli.density,
+            at: cli.at,
+            resume: cli.resume.is_some(),
+        }
+    }
+}
+
 /// A pattern and where its top-left corner goes on the grid.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlacedPattern {
@@ -58,14 +90,14 @@ impl RunConfig {
 
     /// Resolves the options for a random soup; `default_size` stands in for
     /// a missing `--width`/`--height` (the terminal's size in the live view).
-    pub fn from_cli(cli: &Cli, default_size: (usize, usize)) -> RunConfig {
+    pub fn from_options(options: &GridOptions, default_size: (usize, usize)) -> RunConfig {
         RunConfig {
-            width: cli.width.unwrap_or(default_size.0),
-            height: cli.height.unwrap_or(default_size.1),
-            rule: cli.rule.unwrap_or_default(),
-            edge: cli.edge.and_then(EdgeArg::bounded).unwrap_or_default(),
-            seed: cli.seed.unwrap_or_else(seed::fresh_seed),
-            density: cli.density,
+            width: options.width.unwrap_or(default_size.0),
+            height: options.height.unwrap_or(default_size.1),
+            rule: options.rule.unwrap_or_default(),
+            edge: options.edge.unwrap_or_default(),
+            seed: options.seed.unwrap_or_else(seed::fresh_seed),
+            density: options.density,
             pattern: None,
             start_generation: 0,
         }
@@ -74,14 +106,14 @@ impl RunConfig {
     /// Resolves the options with an optional pattern. The grid size comes
     /// from `--width/--height`, else the pattern's bounded-grid suffix, else
     /// `default_size` (the terminal), else the pattern plus a margin.
-    pub fn resolve(
-        cli: &Cli,
+    pub fn resolve_options(
+        options: &GridOptions,
         pattern: Option<(String, Pattern)>,
         default_size: Option<(usize, usize)>,
     ) -> Result<RunConfig, Error> {
         let Some((name, pattern)) = pattern else {
-            return Ok(RunConfig::from_cli(
-                cli,
+            return Ok(RunConfig::from_options(
+                options,
                 default_size.unwrap_or((DEFAULT_SIDE, DEFAULT_SIDE)),
             ));
         };
@@ -96,17 +128,16 @@ impl RunConfig {
             cells: Cells::Grid(BitGrid::new(0, 0)),
             ..pattern
         };
-        if cli.resume.is_some() {
-            return RunConfig::from_checkpoint(cli, name, pattern, grid);
+        if options.resume {
+            return RunConfig::from_checkpoint(options, name, pattern, grid);
         }
         let (pw, ph) = (grid.width(), grid.height());
         let fallback = default_size.unwrap_or((pw + 2 * margin_for(pw), ph + 2 * margin_for(ph)));
         let (bw, bh) = pattern.bounds.map_or(fallback, |b| (b.width, b.height));
-        let width = cli.width.unwrap_or(bw);
-        let height = cli.height.unwrap_or(bh);
-        let edge = cli
+        let width = options.width.unwrap_or(bw);
+        let height = options.height.unwrap_or(bh);
+        let edge = options
             .edge
-            .and_then(EdgeArg::bounded)
             .or(pattern.bounds.map(|b| b.edge))
             .unwrap_or_default();
         if pw > width || ph > height {
@@ -118,14 +149,14 @@ impl RunConfig {
                 height,
             });
         }
-        let at = cli
+        let at = options
             .at
             .map(|(x, y)| (usize::try_from(x), usize::try_from(y)));
         let (x, y) = match at {
             None => ((width - pw) / 2, (height - ph) / 2),
             Some((Ok(x), Ok(y))) if x < width && y < height => (x, y),
             Some(_) => {
-                let (x, y) = cli.at.unwrap_or_default();
+                let (x, y) = options.at.unwrap_or_default();
                 return Err(Error::AtOutside {
                     x,
                     y,
@@ -135,7 +166,7 @@ impl RunConfig {
             }
         };
         // Centred, it fits; placed by hand, it must fit where edges are dead.
-        if cli.at.is_some() && edge == Edge::Dead && (x + pw > width || y + ph > height) {
+        if options.at.is_some() && edge == Edge::Dead && (x + pw > width || y + ph > height) {
             return Err(Error::PatternOutside {
                 name: name.to_string(),
                 x,
@@ -149,10 +180,10 @@ impl RunConfig {
         Ok(RunConfig {
             width,
             height,
-            rule: cli.rule.or(pattern.rule).unwrap_or_default(),
+            rule: options.rule.or(pattern.rule).unwrap_or_default(),
             edge,
-            seed: cli.seed.unwrap_or_else(seed::fresh_seed),
-            density: cli.density,
+            seed: options.seed.unwrap_or_else(seed::fresh_seed),
+            density: options.density,
             start_generation: 0,
             pattern: Some(PlacedPattern {
                 name: pattern.name.clone().unwrap_or(name),
@@ -166,7 +197,7 @@ impl RunConfig {
     /// A run continuing from a saved grid: the file gives the grid size,
     /// edge, rule (unless `--rule`) and generation number.
     fn from_checkpoint(
-        cli: &Cli,
+        options: &GridOptions,
         name: String,
         pattern: Pattern,
         grid: BitGrid,
@@ -180,7 +211,7 @@ impl RunConfig {
         Ok(RunConfig {
             width: bounds.width,
             height: bounds.height,
-            rule: cli.rule.or(pattern.rule).unwrap_or_default(),
+            rule: options.rule.or(pattern.rule).unwrap_or_default(),
             edge: bounds.edge,
             seed: 0,
             density: 0.0,
@@ -192,6 +223,15 @@ impl RunConfig {
                 y: 0,
             }),
         })
+    }
+
+    /// [`RunConfig::resolve_options`] with the command line's options.
+    pub fn resolve(
+        cli: &Cli,
+        pattern: Option<(String, Pattern)>,
+        default_size: Option<(usize, usize)>,
+    ) -> Result<RunConfig, Error> {
+        RunConfig::resolve_options(&GridOptions::from(cli), pattern, default_size)
     }
 
     pub fn decomposition(&self, ranks: usize) -> Result<Decomposition, Error> {

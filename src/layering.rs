@@ -31,6 +31,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("memory", &["cluster", "config", "engine", "error"]),
     ("checkpoint", &["config", "engine", "files", "pattern"]),
     (
+        "playlist",
+        &["cli", "config", "engine", "input", "memory", "pattern"],
+    ),
+    (
         "input",
         &["checkpoint", "cluster", "error", "files", "pattern"],
     ),
@@ -67,6 +71,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "live",
             "memory",
             "pattern",
+            "playlist",
             "view",
         ],
     ),

@@ -17,6 +17,7 @@ pub mod keys;
 pub mod launch;
 pub mod live;
 pub mod memory;
+pub mod playlist;
 pub mod signals;
 pub mod tui;
 pub mod view;

@@ -7,13 +7,15 @@
 use std::time::Instant;
 
 use life_tui::cli::{self, Cli};
+use life_tui::config::GridOptions;
 use life_tui::config::RunConfig;
 use life_tui::engine::BitGrid;
 use life_tui::live::{Command, RankStats, RoundResult};
 use life_tui::live::{LocalRanks, Ranks};
+use life_tui::playlist::{self, Tour};
 use life_tui::tui::app::{App, RunInfo};
 use life_tui::tui::history::{self, Sample};
-use life_tui::tui::tour::{self, CARD_TIME, Tour, TourState};
+use life_tui::tui::tour::{self, CARD_TIME, TourState};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
@@ -43,9 +45,10 @@ fn round(app: &mut App, engine: &mut LocalRanks, steps: u64) {
 
 /// The built-in tour over `ranks` in-process ranks on a screen.
 fn touring(screen: Rect, ranks: usize) -> (App, LocalRanks, Tour) {
-    let bundle = tour::read_bundle(None).expect("the built-in tour reads");
+    let bundle = playlist::read_bundle(None).expect("the built-in tour reads");
     let default = App::initial_grid_dots(screen);
-    let tour = tour::resolve(&bundle, &cli(&[]), default, ranks, 7).expect("resolves");
+    let tour = playlist::resolve(&bundle, &GridOptions::from(&cli(&[])), default, ranks, 7)
+        .expect("resolves");
     let mut engine = LocalRanks::new(&tour.stops[0].config, ranks);
     for state in &mut engine.states {
         state.stops = tour.stops.iter().map(|s| s.config.clone()).collect();

@@ -26,10 +26,11 @@ use ratatui::{Terminal, TerminalOptions, Viewport};
 use crate::cli::Cli;
 use crate::cluster::messages::SetupMessage;
 use crate::cluster::{Cluster, Decomposition};
-use crate::config::{PlaneConfig, RunConfig};
+use crate::config::{GridOptions, PlaneConfig, RunConfig};
 use crate::live::plane::{PlaneMpiRanks, PlaneRankState};
 use crate::live::{self, MpiRanks, RankState, Ranks};
 use crate::pattern::Pattern;
+use crate::playlist;
 use app::{App, RunInfo};
 use event_loop::{Exit, LoopOptions, Meter};
 use terminal::Tty;
@@ -60,7 +61,7 @@ pub enum ViewError {
     #[error("{0}")]
     Terminal(#[from] terminal::TtyError),
     #[error("{0}")]
-    Tour(#[from] tour::TourError),
+    Tour(#[from] playlist::PlaylistError),
     #[error("{0}")]
     Recording(#[from] record::RecordError),
     #[error("cannot draw on the terminal: {0}")]
@@ -98,7 +99,7 @@ struct Prepared {
     /// `--record`: the recording, its header already written.
     cast: Option<record::Cast>,
     /// `--tour`: the stops, the first of which is `config`.
-    tour: Option<tour::Tour>,
+    tour: Option<playlist::Tour>,
 }
 
 fn prepare(
@@ -117,12 +118,13 @@ fn prepare(
     };
     let screen = Rect::new(0, 0, columns, rows);
     let tour = match &cli.tour {
-        Some(playlist) => {
-            let bundle = tour::read_bundle(playlist.as_deref())?;
+        Some(path) => {
+            let bundle = playlist::read_bundle(path.as_deref())?;
             let seed = cli.seed.unwrap_or_else(crate::engine::seed::fresh_seed);
             let default_size = App::initial_grid_dots(screen);
-            let tour = tour::resolve(&bundle, cli, default_size, cluster.size(), seed)?;
-            tour::check_memory(&tour, cluster.size())?;
+            let options = GridOptions::from(cli);
+            let tour = playlist::resolve(&bundle, &options, default_size, cluster.size(), seed)?;
+            playlist::check_memory(&tour, cluster.size())?;
             Some(tour)
         }
         None => None,
@@ -392,7 +394,8 @@ fn follow(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u
                 cluster.abort(2)
             };
             let default_size = (setup.dots_w as usize, setup.dots_h as usize);
-            match tour::resolve(&bundle, cli, default_size, cluster.size(), setup.seed) {
+            let options = GridOptions::from(cli);
+            match playlist::resolve(&bundle, &options, default_size, cluster.size(), setup.seed) {
                 Ok(tour) => tour.stops.into_iter().map(|stop| stop.config).collect(),
                 Err(_) => cluster.abort(2),
             }

@@ -399,7 +399,7 @@ fn status_fields(app: &App) -> Vec<(u8, String)> {
         (
             7,
             match &app.pattern {
-                Some(name) => super::tour::printable(name),
+                Some(name) => crate::playlist::printable(name),
                 None => format!("seed {}", app.seed),
             },
         ),
