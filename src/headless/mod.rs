@@ -157,137 +157,234 @@ pub fn run(
     options: &HeadlessOptions,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
-    let (mut decomp, mut strip, depth) = start(cluster, config, options)?;
-    let rank = cluster.rank();
+    let mut run = Run::start(cluster, config, options)?;
+    cluster.barrier();
+    let start = Instant::now();
+    if options.report_every.is_some() {
+        run.report(out);
+    }
+    let mut stops = Stops::new(run.generation);
+    while run.generation < options.generations {
+        run.panic_if_asked();
+        let batch = run.next_batch().min(stops.until_look(run.generation));
+        run.step(batch);
+        run.write_what_is_due(out)?;
+        if run.generation < options.generations
+            && let Some(signal) = stops.look(cluster, run.generation)
+        {
+            return Err(run.stop(signal, out)?);
+        }
+    }
+    run.finish(start, out)
+}
 
-    let fingerprint = |strip: &Strip, decomp: &Decomposition| {
-        let first_row = decomp.rows_of(rank).start as u64;
-        let rows = (0..strip.rows()).map(|y| strip.row(y));
-        let [population, sum] =
-            cluster.sums([strip.population(), hash::partial_hash(first_row, rows)]);
-        (
-            population,
-            hash::to_hex(hash::finish(sum, config.width, config.height)),
-        )
-    };
-    let report = |generation: u64, strip: &Strip, decomp: &Decomposition, out: &mut dyn Write| {
-        let (population, hash) = fingerprint(strip, decomp);
-        if cluster.is_root() {
+/// A headless run in progress on this rank.
+struct Run<'a> {
+    cluster: &'a Cluster,
+    config: &'a RunConfig,
+    options: &'a HeadlessOptions,
+    decomp: Decomposition,
+    strip: Strip,
+    /// Generations per halo exchange.
+    depth: usize,
+    balancer: Balancer,
+    generation: u64,
+    timing: StepTiming,
+    /// Time spent on reports and checkpoints, left out of the stepping time.
+    reporting: Duration,
+    /// The generation of the last checkpoint written.
+    saved_at: Option<u64>,
+    /// Test hooks (`LIFE_TUI_TEST_PANIC`, `LIFE_TUI_TEST_SLOW`).
+    panic_point: Option<(usize, u64)>,
+    slowdown: Option<f64>,
+}
+
+impl<'a> Run<'a> {
+    fn start(
+        cluster: &'a Cluster,
+        config: &'a RunConfig,
+        options: &'a HeadlessOptions,
+    ) -> Result<Run<'a>, Error> {
+        let (decomp, strip, depth) = start(cluster, config, options)?;
+        Ok(Run {
+            cluster,
+            config,
+            options,
+            decomp,
+            strip,
+            depth,
+            balancer: Balancer::new(
+                cluster,
+                config.cells(),
+                config.start_generation,
+                options.balance,
+            ),
+            generation: config.start_generation,
+            timing: StepTiming::default(),
+            reporting: Duration::ZERO,
+            saved_at: None,
+            panic_point: launch::test_panic_point(),
+            slowdown: launch::test_slowdown(cluster.rank()),
+        })
+    }
+
+    /// The grid's population and hash, the same on every rank.
+    fn fingerprint(&self) -> (u64, String) {
+        let first_row = self.decomp.rows_of(self.cluster.rank()).start as u64;
+        let rows = (0..self.strip.rows()).map(|y| self.strip.row(y));
+        let [population, sum] = self
+            .cluster
+            .sums([self.strip.population(), hash::partial_hash(first_row, rows)]);
+        let grid = hash::finish(sum, self.config.width, self.config.height);
+        (population, hash::to_hex(grid))
+    }
+
+    fn report(&self, out: &mut dyn Write) {
+        let (population, hash) = self.fingerprint();
+        if self.cluster.is_root() {
             let line = Report {
-                generation,
+                generation: self.generation,
                 population,
                 hash,
             };
             write_line(out, &line);
         }
-    };
-
-    // Every rank ends its batches where the panicking rank stops: the
-    // halos of a batch are as deep on every rank.
-    let panic_point = launch::test_panic_point();
-    let slowdown = launch::test_slowdown(rank);
-    let mut balancer = Balancer::new(
-        cluster,
-        config.cells(),
-        config.start_generation,
-        options.balance,
-    );
-    cluster.barrier();
-    let start = Instant::now();
-    let mut timing = StepTiming::default();
-    let mut reporting = Duration::ZERO;
-    if options.report_every.is_some() {
-        report(config.start_generation, &strip, &decomp, out);
     }
-    let due =
-        |every: Option<u64>, generation: u64| every.is_some_and(|n| generation.is_multiple_of(n));
-    let checkpoint_every = options.checkpoint.as_ref().map(|(_, every)| *every);
-    let mut generation = config.start_generation;
-    let mut stops = Stops::new(generation);
-    let mut saved_at = None;
-    while generation < options.generations {
-        if panic_point == Some((rank, generation + 1)) {
-            launch::test_panic(rank, generation + 1);
+
+    fn panic_if_asked(&self) {
+        let rank = self.cluster.rank();
+        if self.panic_point == Some((rank, self.generation + 1)) {
+            launch::test_panic(rank, self.generation + 1);
         }
-        let panic_stop = panic_point
-            .filter(|&(_, p)| p > generation + 1)
+    }
+
+    /// Generations to step before something must see the grid: a report,
+    /// a checkpoint, the balancer, the end, the halo depth.
+    fn next_batch(&self) -> u64 {
+        // Every rank ends its batches where the panicking rank stops: the
+        // halos of a batch are as deep on every rank.
+        let panic_stop = self
+            .panic_point
+            .filter(|&(_, p)| p > self.generation + 1)
             .map(|(_, p)| p - 1);
-        let batch = batch_length(
-            generation,
-            options.generations.min(panic_stop.unwrap_or(u64::MAX)),
-            depth,
-            [options.report_every, checkpoint_every],
+        let end = self.options.generations.min(panic_stop.unwrap_or(u64::MAX));
+        batch_length(
+            self.generation,
+            end,
+            self.depth,
+            [self.options.report_every, self.checkpoint_every()],
         )
-        .min(balancer.until_check(generation).unwrap_or(u64::MAX))
-        .min(stops.until_look(generation));
-        let mut step = cluster.advance(
-            &mut strip,
-            &decomp,
+        .min(
+            self.balancer
+                .until_check(self.generation)
+                .unwrap_or(u64::MAX),
+        )
+    }
+
+    fn checkpoint_every(&self) -> Option<u64> {
+        self.options.checkpoint.as_ref().map(|(_, every)| *every)
+    }
+
+    fn step(&mut self, batch: u64) {
+        let config = self.config;
+        let mut step = self.cluster.advance(
+            &mut self.strip,
+            &self.decomp,
             &config.rule,
             config.edge,
             batch as usize,
         );
-        if let Some(factor) = slowdown {
+        if let Some(factor) = self.slowdown {
             step.compute += launch::test_slow_down(step.compute, factor);
         }
-        timing += step;
-        generation += batch;
-        balancer.check(cluster, &mut strip, &mut decomp, generation, timing.compute);
-        if due(options.report_every, generation) {
-            let before = Instant::now();
-            report(generation, &strip, &decomp, out);
-            reporting += before.elapsed();
-        }
-        if let Some((path, _)) = &options.checkpoint
-            && (due(checkpoint_every, generation) || generation == options.generations)
-        {
-            let before = Instant::now();
-            save(cluster, config, &decomp, &strip, generation, path)?;
-            saved_at = Some(generation);
-            reporting += before.elapsed();
-        }
-        if generation < options.generations
-            && let Some(signal) = stops.look(cluster, generation)
-        {
-            if let Some((path, _)) = &options.checkpoint
-                && saved_at != Some(generation)
-            {
-                save(cluster, config, &decomp, &strip, generation, path)?;
-            }
-            let (population, hash) = fingerprint(&strip, &decomp);
-            return Err(stopped(
-                cluster,
-                out,
-                options,
-                signal,
-                Stopped {
-                    generation,
-                    population,
-                    hash,
-                    bbox: None,
-                },
-            ));
-        }
+        self.timing += step;
+        self.generation += batch;
+        self.balancer.check(
+            self.cluster,
+            &mut self.strip,
+            &mut self.decomp,
+            self.generation,
+            self.timing.compute,
+        );
     }
-    cluster.barrier();
-    let seconds = (start.elapsed() - reporting).as_secs_f64();
-    let seconds = cluster.max(seconds);
 
-    let (population, hash) = fingerprint(&strip, &decomp);
-    let end = RunEnd {
-        strip: &strip,
-        decomp: &decomp,
-        timing,
-        seconds,
-        population,
-        hash,
-        rebalances: balancer.rebalances,
-    };
-    write_summary(cluster, config, options, end, out);
-    if let Some(path) = &options.output {
-        save(cluster, config, &decomp, &strip, options.generations, path)?;
+    /// The report and the checkpoint due at this generation.
+    fn write_what_is_due(&mut self, out: &mut dyn Write) -> Result<(), Error> {
+        let due = |every: Option<u64>| every.is_some_and(|n| self.generation.is_multiple_of(n));
+        let before = Instant::now();
+        if due(self.options.report_every) {
+            self.report(out);
+        }
+        if let Some((path, _)) = &self.options.checkpoint
+            && (due(self.checkpoint_every()) || self.generation == self.options.generations)
+        {
+            self.save(path)?;
+        }
+        self.reporting += before.elapsed();
+        Ok(())
     }
-    Ok(())
+
+    fn save(&mut self, path: &Path) -> Result<(), Error> {
+        let (cluster, config) = (self.cluster, self.config);
+        save(
+            cluster,
+            config,
+            &self.decomp,
+            &self.strip,
+            self.generation,
+            path,
+        )?;
+        self.saved_at = Some(self.generation);
+        Ok(())
+    }
+
+    /// Stops on `signal` at this generation, which every rank agreed on:
+    /// the checkpoint written here (unless it just was), the stop's line.
+    fn stop(mut self, signal: i32, out: &mut dyn Write) -> Result<Error, Error> {
+        if let Some((path, _)) = &self.options.checkpoint
+            && self.saved_at != Some(self.generation)
+        {
+            self.save(path)?;
+        }
+        let (population, hash) = self.fingerprint();
+        let at = Stopped {
+            generation: self.generation,
+            population,
+            hash,
+            bbox: None,
+        };
+        Ok(stopped(self.cluster, out, self.options, signal, at))
+    }
+
+    /// The summary line, then `--output`.
+    fn finish(self, start: Instant, out: &mut dyn Write) -> Result<(), Error> {
+        let cluster = self.cluster;
+        cluster.barrier();
+        let seconds = cluster.max((start.elapsed() - self.reporting).as_secs_f64());
+        let (population, hash) = self.fingerprint();
+        let end = RunEnd {
+            strip: &self.strip,
+            decomp: &self.decomp,
+            timing: self.timing,
+            seconds,
+            population,
+            hash,
+            rebalances: self.balancer.rebalances,
+        };
+        write_summary(cluster, self.config, self.options, end, out);
+        if let Some(path) = &self.options.output {
+            let (config, generations) = (self.config, self.options.generations);
+            save(
+                cluster,
+                config,
+                &self.decomp,
+                &self.strip,
+                generations,
+                path,
+            )?;
+        }
+        Ok(())
+    }
 }
 
 /// Checks the run and builds this rank's first strip: the split, the

@@ -163,73 +163,28 @@ fn seed_of(cli: &Cli) -> u64 {
 }
 
 fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 {
-    let mut setup = SetupMessage::default();
+    let prepared = match prepare(cluster, cli, pattern) {
+        Ok(prepared) => prepared,
+        Err(error) => {
+            let mut setup = SetupMessage {
+                status: u64::from(error.status()),
+                ..SetupMessage::default()
+            };
+            live::setup(cluster, &mut setup);
+            eprintln!("error: {error}");
+            return error.status();
+        }
+    };
     let Prepared {
         tty,
         universe,
         screen: area,
         cast,
         tour,
-    } = match prepare(cluster, cli, pattern) {
-        Ok(prepared) => prepared,
-        Err(error) => {
-            setup.status = u64::from(error.status());
-            live::setup(cluster, &mut setup);
-            eprintln!("error: {error}");
-            return error.status();
-        }
-    };
-    let leader = u64::from(std::process::id());
-    terminal::watch_worker_reports(&terminal::worker_report_path(leader));
-    let (width, height, seed) = match &universe {
-        Universe::Grid(config, _) => (config.width, config.height, config.seed),
-        Universe::Plane(config) => (0, 0, config.seed.unwrap_or(0)),
-    };
-    let (dots_w, dots_h) = App::initial_grid_dots(area);
-    setup = SetupMessage {
-        status: 0,
-        width: width as u64,
-        height: height as u64,
-        seed,
-        leader_pid: leader,
-        dots_w: dots_w as u64,
-        dots_h: dots_h as u64,
-    };
-    live::setup(cluster, &mut setup);
-    if let Some(tour) = &tour {
-        // Every rank resolves the same stops from rank 0's files.
-        let _ = cluster.share_bytes::<String>(Some(Ok(tour.bundle.clone())));
-    }
-    let (info, pattern_name, start_generation) = match &universe {
-        Universe::Grid(config, decomp) => (
-            RunInfo::of(config, decomp.clone()),
-            config.pattern.as_ref().map(|p| p.name.clone()),
-            config.start_generation,
-        ),
-        Universe::Plane(config) => (
-            RunInfo::of_plane(config, cluster.size()),
-            config.seed.is_none().then(|| config.name.clone()),
-            config.start_generation,
-        ),
-    };
-    let start_center = match &universe {
-        Universe::Plane(config) => Some(live::plane::middle(config)),
-        Universe::Grid(..) => None,
-    };
-    let mut ranks: Box<dyn Ranks + '_> = match universe {
-        Universe::Grid(config, decomp) => {
-            let mut state = RankState::new(config, decomp, 0);
-            if let Some(tour) = &tour {
-                state.stops = tour.stops.iter().map(|stop| stop.config.clone()).collect();
-            }
-            Box::new(MpiRanks { cluster, state })
-        }
-        Universe::Plane(config) => Box::new(PlaneMpiRanks {
-            cluster,
-            state: PlaneRankState::new(config, cluster.size(), 0),
-        }),
-    };
-
+    } = prepared;
+    let seed = announce(cluster, &universe, area, tour.as_ref());
+    let mut app = new_app(cli, cluster, &universe, seed, area, tour.as_ref());
+    let mut ranks = ranks_of(cluster, universe, tour.as_ref());
     let cast = cast.map(|cast| Rc::new(RefCell::new(cast)));
     let mut screen = match Screen::take(tty, cast.clone(), area) {
         Ok(screen) => screen,
@@ -239,46 +194,10 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
             return error.status();
         }
     };
-    let mut app = App::new(info, seed, area);
-    app.colours = theme::Colours::from_env(|name| std::env::var(name).ok());
-    app.pattern = pattern_name;
-    app.generation = start_generation;
-    if let Some(center) = start_center {
-        app.center = center;
-    }
-    app.history = history::History::new(cli.auto_pause || cli.tour.is_some());
-    if let Some(tour) = &tour {
-        let every = cli.tour_seconds.map(std::time::Duration::from_secs);
-        app.tour = Some(tour::TourState::new(tour, cluster.size(), every));
+    if tour.is_some() {
         app.go_to_stop(0, std::time::Instant::now());
     }
-    let recorded_size = std::cell::Cell::new((area.width, area.height));
-    let Screen {
-        tty,
-        events,
-        drawing,
-        ..
-    } = &mut screen;
-    let exit = event_loop::run(
-        drawing.as_mut().expect("the screen draws until dropped"),
-        &mut *ranks,
-        &mut app,
-        events,
-        || {
-            let size = tty.size().ok().filter(|&(c, r)| c > 0 && r > 0);
-            if let (Some(cast), Some((columns, rows))) = (&cast, size)
-                && (columns, rows) != recorded_size.replace((columns, rows))
-            {
-                cast.borrow_mut().resized(columns, rows);
-            }
-            size
-        },
-        terminal::gone,
-        &LoopOptions {
-            checkpoint: cli.checkpoint.clone().zip(cli.checkpoint_every),
-            ..LoopOptions::default()
-        },
-    );
+    let exit = show(&mut screen, &mut *ranks, &mut app, cli, cast.as_ref(), area);
     drop(screen);
     if let Some(cast) = &cast
         && let Err(err) = cast.borrow_mut().finish(terminal::LEAVE)
@@ -300,6 +219,136 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
     }
     // The others still wait for rank 0's next round.
     cluster.abort(i32::from(error.status()))
+}
+
+/// Tells every rank what rank 0 settled (the grid's size, the seed, where
+/// to leave a panic report) and, on a tour, the bundle of its stops.
+/// Returns the seed.
+fn announce(
+    cluster: &Cluster,
+    universe: &Universe,
+    area: Rect,
+    tour: Option<&playlist::Tour>,
+) -> u64 {
+    let leader = u64::from(std::process::id());
+    terminal::watch_worker_reports(&terminal::worker_report_path(leader));
+    let (width, height, seed) = match universe {
+        Universe::Grid(config, _) => (config.width, config.height, config.seed),
+        Universe::Plane(config) => (0, 0, config.seed.unwrap_or(0)),
+    };
+    let (dots_w, dots_h) = App::initial_grid_dots(area);
+    let mut setup = SetupMessage {
+        status: 0,
+        width: width as u64,
+        height: height as u64,
+        seed,
+        leader_pid: leader,
+        dots_w: dots_w as u64,
+        dots_h: dots_h as u64,
+    };
+    live::setup(cluster, &mut setup);
+    if let Some(tour) = tour {
+        // Every rank resolves the same stops from rank 0's files.
+        let _ = cluster.share_bytes::<String>(Some(Ok(tour.bundle.clone())));
+    }
+    seed
+}
+
+/// The view's state at start.
+fn new_app(
+    cli: &Cli,
+    cluster: &Cluster,
+    universe: &Universe,
+    seed: u64,
+    area: Rect,
+    tour: Option<&playlist::Tour>,
+) -> App {
+    let (info, pattern_name, start_generation, start_center) = match universe {
+        Universe::Grid(config, decomp) => (
+            RunInfo::of(config, decomp.clone()),
+            config.pattern.as_ref().map(|p| p.name.clone()),
+            config.start_generation,
+            None,
+        ),
+        Universe::Plane(config) => (
+            RunInfo::of_plane(config, cluster.size()),
+            config.seed.is_none().then(|| config.name.clone()),
+            config.start_generation,
+            Some(live::plane::middle(config)),
+        ),
+    };
+    let mut app = App::new(info, seed, area);
+    app.colours = theme::Colours::from_env(|name| std::env::var(name).ok());
+    app.pattern = pattern_name;
+    app.generation = start_generation;
+    if let Some(center) = start_center {
+        app.center = center;
+    }
+    app.history = history::History::new(cli.auto_pause || cli.tour.is_some());
+    if let Some(tour) = tour {
+        let every = cli.tour_seconds.map(std::time::Duration::from_secs);
+        app.tour = Some(tour::TourState::new(tour, cluster.size(), every));
+    }
+    app
+}
+
+/// Rank 0's part of the run, over MPI.
+fn ranks_of<'a>(
+    cluster: &'a Cluster,
+    universe: Universe,
+    tour: Option<&playlist::Tour>,
+) -> Box<dyn Ranks + 'a> {
+    match universe {
+        Universe::Grid(config, decomp) => {
+            let mut state = RankState::new(config, decomp, 0);
+            if let Some(tour) = tour {
+                state.stops = tour.stops.iter().map(|stop| stop.config.clone()).collect();
+            }
+            Box::new(MpiRanks { cluster, state })
+        }
+        Universe::Plane(config) => Box::new(PlaneMpiRanks {
+            cluster,
+            state: PlaneRankState::new(config, cluster.size(), 0),
+        }),
+    }
+}
+
+/// The main loop on the screen, the recording following the terminal's size.
+fn show(
+    screen: &mut Screen,
+    ranks: &mut dyn Ranks,
+    app: &mut App,
+    cli: &Cli,
+    cast: Option<&Rc<RefCell<record::Cast>>>,
+    area: Rect,
+) -> Result<(Exit, Meter), std::io::Error> {
+    let recorded_size = std::cell::Cell::new((area.width, area.height));
+    let Screen {
+        tty,
+        events,
+        drawing,
+        ..
+    } = screen;
+    event_loop::run(
+        drawing.as_mut().expect("the screen draws until dropped"),
+        ranks,
+        app,
+        events,
+        || {
+            let size = tty.size().ok().filter(|&(c, r)| c > 0 && r > 0);
+            if let (Some(cast), Some((columns, rows))) = (cast, size)
+                && (columns, rows) != recorded_size.replace((columns, rows))
+            {
+                cast.borrow_mut().resized(columns, rows);
+            }
+            size
+        },
+        terminal::gone,
+        &LoopOptions {
+            checkpoint: cli.checkpoint.clone().zip(cli.checkpoint_every),
+            ..LoopOptions::default()
+        },
+    )
 }
 
 /// The terminal a view draws on, once set up.
