@@ -5,6 +5,7 @@
 //! parts (viewport bytes, tiles, a tour's files) travel in buffers of their
 //! own.
 
+use bytemuck::{Pod, Zeroable};
 use mpi::traits::Equivalence;
 
 /// Cell edits carried by one control message; more wait for the next round.
@@ -63,3 +64,30 @@ pub struct RankTotals {
     pub unchanged_halos_sent: u64,
     pub whole_halos_sent: u64,
 }
+
+/// One rank's numbers for a round of the live view. They head the rank's
+/// part of the round's gather, and its viewport bytes follow in the same
+/// buffer (one collective a frame, not two), so the struct travels as its
+/// bytes: plain 64-bit fields, no padding (`Pod`), native byte order (every
+/// host of a job is x86-64).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Pod, Zeroable)]
+pub struct RoundStatsMessage {
+    /// The rank's cell rows (`live::RankStats::rows`).
+    pub rows_start: i64,
+    pub rows_end: i64,
+    pub steps: u64,
+    pub compute_nanos: u64,
+    pub exchange_nanos: u64,
+    pub population: u64,
+    pub hash: u64,
+    /// 1 when the bounding box below is set (on the plane, cells alive).
+    pub has_bbox: u64,
+    pub bbox_x0: i64,
+    pub bbox_y0: i64,
+    pub bbox_x1: i64,
+    pub bbox_y1: i64,
+}
+
+/// The bytes of a [`RoundStatsMessage`] at the head of a rank's part.
+pub const ROUND_STATS_BYTES: usize = size_of::<RoundStatsMessage>();

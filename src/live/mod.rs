@@ -35,9 +35,7 @@ mod local;
 pub use local::LocalRanks;
 
 pub use crate::cluster::messages::MAX_EDITS;
-/// Words of per-rank stats at the head of each rank's gathered bytes.
-const STAT_WORDS: usize = 12;
-const STAT_BYTES: usize = STAT_WORDS * 8;
+use crate::cluster::messages::{ROUND_STATS_BYTES, RoundStatsMessage};
 
 /// A one-off action for every rank, carried by a [`Control`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -200,46 +198,45 @@ pub struct RankStats {
 }
 
 impl RankStats {
-    pub fn encode(&self) -> [u8; STAT_BYTES] {
-        let bbox = self.bbox.map_or([0; 5], |b| {
-            [1, b.x0 as u64, b.y0 as u64, b.x1 as u64, b.y1 as u64]
+    /// The bytes at the head of this rank's part of a round's gather.
+    pub fn encode(&self) -> [u8; ROUND_STATS_BYTES] {
+        let bbox = self.bbox.unwrap_or(Bbox {
+            x0: 0,
+            y0: 0,
+            x1: 0,
+            y1: 0,
         });
-        let words: [u64; STAT_WORDS] = [
-            self.rows.start as u64,
-            self.rows.end as u64,
-            self.steps,
-            self.compute.as_nanos() as u64,
-            self.exchange.as_nanos() as u64,
-            self.population,
-            self.hash,
-            bbox[0],
-            bbox[1],
-            bbox[2],
-            bbox[3],
-            bbox[4],
-        ];
-        let mut bytes = [0u8; STAT_BYTES];
-        for (chunk, word) in bytes.chunks_exact_mut(8).zip(words) {
-            chunk.copy_from_slice(&word.to_le_bytes());
-        }
-        bytes
+        let message = RoundStatsMessage {
+            rows_start: self.rows.start,
+            rows_end: self.rows.end,
+            steps: self.steps,
+            compute_nanos: self.compute.as_nanos() as u64,
+            exchange_nanos: self.exchange.as_nanos() as u64,
+            population: self.population,
+            hash: self.hash,
+            has_bbox: u64::from(self.bbox.is_some()),
+            bbox_x0: bbox.x0,
+            bbox_y0: bbox.y0,
+            bbox_x1: bbox.x1,
+            bbox_y1: bbox.y1,
+        };
+        bytemuck::cast(message)
     }
 
     fn decode(bytes: &[u8]) -> RankStats {
-        let word =
-            |k: usize| u64::from_le_bytes(bytes[8 * k..8 * k + 8].try_into().expect("8 bytes"));
+        let m: RoundStatsMessage = bytemuck::pod_read_unaligned(&bytes[..ROUND_STATS_BYTES]);
         RankStats {
-            rows: word(0) as i64..word(1) as i64,
-            steps: word(2),
-            compute: Duration::from_nanos(word(3)),
-            exchange: Duration::from_nanos(word(4)),
-            population: word(5),
-            hash: word(6),
-            bbox: (word(7) == 1).then(|| Bbox {
-                x0: word(8) as i64,
-                y0: word(9) as i64,
-                x1: word(10) as i64,
-                y1: word(11) as i64,
+            rows: m.rows_start..m.rows_end,
+            steps: m.steps,
+            compute: Duration::from_nanos(m.compute_nanos),
+            exchange: Duration::from_nanos(m.exchange_nanos),
+            population: m.population,
+            hash: m.hash,
+            bbox: (m.has_bbox == 1).then_some(Bbox {
+                x0: m.bbox_x0,
+                y0: m.bbox_y0,
+                x1: m.bbox_x1,
+                y1: m.bbox_y1,
             }),
         }
     }
@@ -557,8 +554,13 @@ pub fn assemble(view: &Viewport, rows: &[Range<i64>], all: &[u8], counts: &[usiz
     for (rank, &count) in counts.iter().enumerate() {
         let chunk = &all[at..at + count];
         at += count;
-        stats.push(RankStats::decode(&chunk[..STAT_BYTES]));
-        view::merge_part(view, rows[rank].clone(), &chunk[STAT_BYTES..], &mut dots);
+        stats.push(RankStats::decode(chunk));
+        view::merge_part(
+            view,
+            rows[rank].clone(),
+            &chunk[ROUND_STATS_BYTES..],
+            &mut dots,
+        );
     }
     let bbox = stats.iter().filter_map(|s| s.bbox).reduce(Bbox::union);
     RoundResult {
@@ -574,7 +576,7 @@ pub fn assemble(view: &Viewport, rows: &[Range<i64>], all: &[u8], counts: &[usiz
 /// The bytes a rank holding cell rows `rows` contributes to a round (its
 /// stats plus its dots).
 pub fn rank_bytes(view: &Viewport, rows: &Range<i64>) -> usize {
-    STAT_BYTES + view::part_len(view, rows.clone())
+    ROUND_STATS_BYTES + view::part_len(view, rows.clone())
 }
 
 #[cfg(test)]
