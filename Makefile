@@ -56,7 +56,7 @@ test-core:
 	$(CARGO) test --profile ci -p life-core -- --test-threads=2
 
 test: deps lint test-core
-	$(CARGO) test --profile ci -p life-tui -- --test-threads=2
+	$(CARGO) test --profile ci -p life-tui -p life-tools -- --test-threads=2
 
 # The performance study of issue 5 (minutes, not part of `make test`):
 # criterion micro-benchmarks of the kernel, then headless runs under mpirun
@@ -64,7 +64,7 @@ test: deps lint test-core
 # compared with bgolly when installed, then every built-in pattern on
 # 4096^2 and 16384^2 tori against bgolly's QuickLife. Writes
 # target/bench/report.md, patterns.json and target/bench/scaling.svg.
-# Then the study on the unbounded plane (issue 17, benches/plane.rs): every
+# Then the study on the unbounded plane (issue 17, tools/src/bin/plane.rs): every
 # built-in pattern at 1000 and 10000 generations and the long runs against
 # QuickLife and lifelib on their planes (median of $(PLANE_RUNS); lifelib is
 # built from its PyPI sdist with g++ into target/bench/lifelib/ the first
@@ -76,7 +76,7 @@ test: deps lint test-core
 BENCH_RUNS ?= 5
 PLANE_RUNS ?= 3
 LIFE_BENCH_ONLY ?=
-bench: deps
+bench: build
 	@command -v bgolly >/dev/null 2>&1 || { \
 		echo "bench: installing golly for bgolly (optional comparison)"; \
 		$$([ "$$(id -u)" -eq 0 ] || echo sudo) apt-get install -y -qq golly >/dev/null 2>&1 || \
@@ -85,10 +85,10 @@ ifeq ($(LIFE_BENCH_ONLY),)
 	$(CARGO) bench --bench kernel
 endif
 ifneq ($(LIFE_BENCH_ONLY),plane)
-	LIFE_BENCH_ONLY=$(LIFE_BENCH_ONLY) LIFE_BENCH_RUNS=$(BENCH_RUNS) $(CARGO) bench --bench scaling
+	LIFE_BENCH_ONLY=$(LIFE_BENCH_ONLY) LIFE_BENCH_RUNS=$(BENCH_RUNS) $(CARGO) run --release -q -p life-tools --bin scaling
 endif
 ifeq ($(filter patterns model,$(LIFE_BENCH_ONLY)),)
-	LIFE_BENCH_RUNS=$(PLANE_RUNS) $(CARGO) bench --bench plane
+	LIFE_BENCH_RUNS=$(PLANE_RUNS) $(CARGO) run --release -q -p life-tools --bin plane
 endif
 
 clean:

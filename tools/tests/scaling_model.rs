@@ -1,12 +1,8 @@
-//! The unit tests of the scaling model (benches/model.rs), which lives
-//! with the bench that prints it but is pure arithmetic, so it is tested
+//! The unit tests of the scaling model (`tools/src/model.rs`), which lives
+//! with the study that prints it but is pure arithmetic, so it is tested
 //! here without MPI or a machine to measure.
 
-// The bench uses parts of the model that its tests do not name.
-#[allow(dead_code)]
-#[path = "../benches/model.rs"]
-mod model;
-use model::*;
+use life_tools::model::*;
 
 const FLAT: Machine = Machine {
     rates: &[(1, 1e9)],

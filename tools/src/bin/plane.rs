@@ -1,5 +1,5 @@
 //! The real-pattern study on the unbounded plane (issue 17), run by `make
-//! bench` (`cargo bench --bench plane`; `make bench LIFE_BENCH_ONLY=plane`
+//! bench` (`cargo run --release -p life-tools --bin plane`; `make bench LIFE_BENCH_ONLY=plane`
 //! runs it alone). Every built-in pattern at 1000 and 10000 generations,
 //! and the long runs (gosper-glider-gun and puffer-train to 100000, acorn,
 //! lidka and rabbits until they settle), on one rank, against Golly's
@@ -35,9 +35,8 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-mod common;
-use common::{
-    GOLLY_FLOOR, bgolly_found, bgolly_population, env_number, geometric_mean, load_average,
+use life_tools::common::{
+    self, GOLLY_FLOOR, bgolly_found, bgolly_population, env_number, geometric_mean, load_average,
     machine, median,
 };
 
@@ -331,7 +330,7 @@ fn ash_study(tools: &Tools, lifelib: &Path, runs: usize) -> Result<AshOutcome, S
 
 fn study() -> Result<(), String> {
     let started = Instant::now();
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = life_tools::root();
     let out = root.join("target/bench");
     let scratch = out.join("plane");
     std::fs::create_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
@@ -340,7 +339,7 @@ fn study() -> Result<(), String> {
     let load_before = load_average();
     eprintln!("bench plane: {machine}; load average {load_before}; {runs} runs a case");
 
-    let life = PathBuf::from(env!("CARGO_BIN_EXE_life-tui"));
+    let life = life_tools::life_tui()?;
     let edge = life_edge(&life);
     let (lifelib, lifelib_build_seconds) = match build_lifelib(&root, &out.join("lifelib")) {
         Ok((driver, seconds)) => (Some(driver), seconds),
@@ -559,7 +558,7 @@ struct Measured {
 /// Runs `command` to its end, or kills it after `timeout`, under the
 /// measuring wrapper (see `measure_wrapper`), which reports its peak RSS.
 fn measure(command: &Command, timeout: Option<Duration>) -> Result<Measured, String> {
-    let rss_file = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench/plane/child-rss");
+    let rss_file = life_tools::root().join("target/bench/plane/child-rss");
     let _ = std::fs::remove_file(&rss_file);
     let me = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut wrapped = Command::new(me);

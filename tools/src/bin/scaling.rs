@@ -1,5 +1,5 @@
-//! The scaling study of issue 5, run by `make bench` (`cargo bench --bench
-//! scaling`): headless runs under `mpirun` over grid sizes, rank counts,
+//! The scaling study of issue 5, run by `make bench` (`cargo run --release
+//! -p life-tools --bin scaling`): headless runs under `mpirun` over grid sizes, rank counts,
 //! rules and edges, each repeated (median of `LIFE_BENCH_RUNS`, default 5),
 //! with every rank's peak RSS, then every built-in pattern on tori much
 //! larger than it against Golly's QuickLife (issue 12). Writes `target/bench/report.md`,
@@ -22,12 +22,11 @@ use life_tui::config::RunConfig;
 use life_tui::engine::{Edge, Rule};
 use serde::Serialize;
 
-mod common;
-mod model;
-use common::{
-    GOLLY_FLOOR, bgolly_found, bgolly_population, env_number, geometric_mean, load_average,
+use life_tools::common::{
+    self, GOLLY_FLOOR, bgolly_found, bgolly_population, env_number, geometric_mean, load_average,
     machine, median,
 };
+use life_tools::model;
 
 const LIFE: &str = "B3/S23";
 
@@ -116,10 +115,10 @@ struct Paths {
 }
 
 fn study() -> Result<(), String> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = life_tools::root();
     let out = root.join("target/bench");
     let paths = Paths {
-        life: PathBuf::from(env!("CARGO_BIN_EXE_life-tui")),
+        life: life_tools::life_tui()?,
         mpi_env: root.join("scripts/mpi-env.sh"),
         me: std::env::current_exe().map_err(|e| e.to_string())?,
         scratch: out.join("ranks"),

@@ -1,5 +1,5 @@
-//! What the scaling study (`benches/scaling.rs`) and the plane study
-//! (`benches/plane.rs`) share: the machine's description, the statistics,
+//! What the scaling study (`src/bin/scaling.rs`) and the plane study
+//! (`src/bin/plane.rs`) share: the machine's description, the statistics,
 //! and reading bgolly's output. A folder module, so that cargo does not take
 //! it for a bench target of its own.
 
