@@ -1,9 +1,10 @@
 //! life-tui: Conway's Game of Life over MPI row strips, live in the terminal.
 //!
-//! The engine, the pattern formats and atomic files are the MPI-free
-//! `life-core` crate (`core/`), re-exported here under the same names.
+//! The engine, the pattern formats, atomic files and the viewport raster
+//! are the MPI-free `life-core` crate (`core/`), re-exported here under the
+//! same names.
 
-pub use life_core::{engine, files, pattern};
+pub use life_core::{engine, files, pattern, view};
 
 pub mod checkpoint;
 pub mod cli;
@@ -20,7 +21,6 @@ pub mod memory;
 pub mod playlist;
 pub mod signals;
 pub mod tui;
-pub mod view;
 
 #[cfg(test)]
 mod layering;

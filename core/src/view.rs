@@ -1,7 +1,7 @@
 //! What is on screen, as cells: the viewport, turning a rank's rows of
 //! cells into the viewport's dots, and merging the ranks' parts on rank 0.
-//! Pure: no MPI, no terminal. The live round (`crate::live`) and the
-//! terminal widgets (`crate::tui`) both build on it.
+//! Pure: no MPI, no terminal. life-tui's live round (`live`) and its
+//! terminal widgets (`tui`) both build on it.
 //!
 //! A part holds the dot rows that the rank's cell rows touch (a dot row
 //! zoomed out may straddle two ranks: both send it and rank 0 merges).
