@@ -51,7 +51,8 @@ lint: deps
 # needs neither Open MPI nor libclang (.ci/run runs it before they are
 # installed), and its dependency tree holds no mpi crate.
 test-core:
-	@if $(CARGO) tree -p life-core -e normal,build,dev --prefix none | grep -E '^mpi'; then \
+	@tree=$$($(CARGO) tree -p life-core -e normal,build,dev --prefix none) || exit 1; \
+	if echo "$$tree" | grep -E '^mpi'; then \
 		echo "error: life-core depends on an mpi crate" >&2; exit 1; fi
 	$(CARGO) test --profile ci -p life-core -- --test-threads=2
 

@@ -1,4 +1,5 @@
-//! The commit the binary is built from, for `--version`.
+//! Build-time facts for `--version` (the pattern library is embedded by
+//! core/build.rs).
 
 use std::path::Path;
 

@@ -29,7 +29,7 @@ pub struct RunConfig {
 
 /// What a bounded grid run takes from the command line (or from a tour's
 /// stop, which sets some of them itself).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct GridOptions {
     pub width: Option<usize>,
     pub height: Option<usize>,

@@ -308,7 +308,7 @@ pub fn resolve(
             edge: spec.edge.or(options.edge),
             seed: Some(seed),
             at: None,
-            ..options.clone()
+            ..*options
         };
         let (pattern, title, caption) = match file {
             None => (None, "Random soup".to_string(), Vec::new()),

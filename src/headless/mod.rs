@@ -200,12 +200,31 @@ struct Run<'a> {
 }
 
 impl<'a> Run<'a> {
+    /// Checks the run and builds this rank's first strip.
     fn start(
         cluster: &'a Cluster,
         config: &'a RunConfig,
         options: &'a HeadlessOptions,
     ) -> Result<Run<'a>, Error> {
-        let (decomp, strip, depth) = start(cluster, config, options)?;
+        let decomp = config.decomposition(cluster.size())?;
+        if config.start_generation > options.generations {
+            return Err(Error::CheckpointPastEnd {
+                name: config
+                    .pattern
+                    .as_ref()
+                    .map_or(String::new(), |p| p.name.clone()),
+                at: config.start_generation,
+                target: options.generations,
+            });
+        }
+        // Every rank sends its `depth` edge rows whole, so no strip may be
+        // thinner than the halo.
+        let depth = options.halo_depth.clamp(1, decomp.thinnest());
+        preflight(cluster, config, &decomp, depth, options)?;
+        let mut strip = config.initial_strip(&decomp, cluster.rank(), depth);
+        if options.dense {
+            strip.set_stepping(Stepping::Dense);
+        }
         Ok(Run {
             cluster,
             config,
@@ -385,35 +404,6 @@ impl<'a> Run<'a> {
         }
         Ok(())
     }
-}
-
-/// Checks the run and builds this rank's first strip: the split, the
-/// strip and the halo depth.
-fn start(
-    cluster: &Cluster,
-    config: &RunConfig,
-    options: &HeadlessOptions,
-) -> Result<(Decomposition, Strip, usize), Error> {
-    let decomp = config.decomposition(cluster.size())?;
-    if config.start_generation > options.generations {
-        return Err(Error::CheckpointPastEnd {
-            name: config
-                .pattern
-                .as_ref()
-                .map_or(String::new(), |p| p.name.clone()),
-            at: config.start_generation,
-            target: options.generations,
-        });
-    }
-    // Every rank sends its `depth` edge rows whole, so no strip may be
-    // thinner than the halo.
-    let depth = options.halo_depth.clamp(1, decomp.thinnest());
-    preflight(cluster, config, &decomp, depth, options)?;
-    let mut strip = config.initial_strip(&decomp, cluster.rank(), depth);
-    if options.dense {
-        strip.set_stepping(Stepping::Dense);
-    }
-    Ok((decomp, strip, depth))
 }
 
 /// What a finished run's summary is made of, on every rank.

@@ -452,12 +452,10 @@ impl App {
             return;
         }
         let facts = self.facts();
-        let taken = match self.tour.as_mut() {
-            Some(tour) => tour.handle(&actions, Instant::now()),
-            None => None,
-        }
-        .or_else(|| self.history.handle(first, &facts))
-        .or_else(|| self.speedup.handle(first, &facts));
+        let taken = (self.tour.as_mut())
+            .and_then(|tour| tour.handle(&actions, Instant::now()))
+            .or_else(|| self.history.handle(first, &facts))
+            .or_else(|| self.speedup.handle(first, &facts));
         if let Some(effects) = taken {
             effects.into_iter().for_each(|effect| self.apply(effect));
             return;

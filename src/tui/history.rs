@@ -78,9 +78,7 @@ impl History {
         self.hash = None;
         self.armed = true;
     }
-}
 
-impl History {
     /// Whether the next round must carry the ranks' hashes.
     pub fn wants_hash(&self) -> bool {
         self.chart || (self.auto_pause && self.armed)
@@ -244,8 +242,7 @@ impl History {
     /// area the layout gives it), when it is on; `generation` is the one
     /// on screen, whose hash it shows if known.
     pub fn render(&self, column: Rect, generation: u64, buf: &mut Buffer) {
-        let history = self;
-        if !history.chart {
+        if !self.chart {
             return;
         }
         let area = chart_area(column);
@@ -260,13 +257,10 @@ impl History {
         let label_width = 16u16.min(inner.width / 2);
         let spark_width = inner.width - label_width;
         let tail = |value: fn(&Sample) -> u64| -> Vec<u64> {
-            let skip = history
-                .samples
-                .len()
-                .saturating_sub(usize::from(spark_width));
-            history.samples.iter().skip(skip).map(value).collect()
+            let skip = self.samples.len().saturating_sub(usize::from(spark_width));
+            self.samples.iter().skip(skip).map(value).collect()
         };
-        let last = history.samples.back().copied();
+        let last = self.samples.back().copied();
         let rows: [(&str, String, Vec<u64>, Color); 2] = [
             (
                 "population",
@@ -306,13 +300,13 @@ impl History {
                     buf,
                 );
         }
-        let hash = match history.hash {
+        let hash = match self.hash {
             Some((at, hash)) if at == generation => hash::to_hex(hash),
             _ => "-".into(),
         };
-        let back = match history.rewind.depth {
+        let back = match self.rewind.depth {
             0 => "too large to step back".to_string(),
-            _ => format!("b back: {}", history.rewind.available),
+            _ => format!("b back: {}", self.rewind.available),
         };
         let footer = Rect::new(inner.x, inner.bottom() - 1, inner.width, 1);
         Paragraph::new(Line::from(vec![

@@ -123,13 +123,13 @@ pub fn chart_area(grid: Rect, lines: u16) -> Rect {
     Rect::new(grid.right() - width, grid.bottom() - height, width, height)
 }
 
-/// Whether the rank-count chart has a place beside the history chart in a
-/// grid area this wide: once there is a rate, and room for both.
-pub fn fits_beside(speedup: &Speedup, grid: Rect) -> bool {
-    !speedup.rates.is_empty() && grid.width >= 24 + 40
-}
-
 impl Speedup {
+    /// Whether the rank-count chart has a place beside the history chart
+    /// in a grid area this wide: once there is a rate, and room for both.
+    pub fn fits_beside(&self, grid: Rect) -> bool {
+        !self.rates.is_empty() && grid.width >= 24 + 40
+    }
+
     /// Draws the rank-count chart at the bottom of `column` (the layout's
     /// right part of the grid area); `active` ranks are at work now.
     pub fn render(&self, column: Rect, active: usize, buf: &mut Buffer) {

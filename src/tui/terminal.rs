@@ -376,7 +376,7 @@ fn install_handlers() -> io::Result<()> {
                 signal_hook::low_level::register(libc::SIGCONT, || {
                     leave(After::Teardown(None));
                 })?;
-                for signal in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT, libc::SIGQUIT] {
+                for signal in TEARDOWN_SIGNALS.into_iter().filter(|&s| s != libc::SIGCONT) {
                     signal_hook::low_level::register(signal, move || {
                         leave(After::Teardown(Some(128 + signal)));
                     })?;

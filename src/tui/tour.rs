@@ -49,17 +49,12 @@ impl TourState {
             .stops
             .iter()
             .map(|stop| StopShow {
-                info: RunInfo {
-                    width: stop.config.width,
-                    height: stop.config.height,
-                    rule: stop.config.rule,
-                    edge: stop.config.edge,
-                    decomp: stop
-                        .config
+                info: RunInfo::of(
+                    &stop.config,
+                    stop.config
                         .decomposition(ranks)
                         .expect("resolve checked the decomposition"),
-                    plane: false,
-                },
+                ),
                 title: stop.title.clone(),
                 caption: stop.caption.clone(),
                 zoom: stop.zoom,
@@ -81,9 +76,7 @@ impl TourState {
             None => CARD_TIME,
         }
     }
-}
 
-impl TourState {
     /// Makes stop `index` the current one: every rank loads its grid in
     /// the next round, and its card goes up.
     pub fn go_to(&mut self, index: usize, now: Instant) -> Effect {

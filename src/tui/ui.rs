@@ -582,7 +582,7 @@ fn render_charts(app: &App, grid: Rect, buf: &mut Buffer) {
     if !app.history.chart {
         return;
     }
-    let beside = if speedup::fits_beside(&app.speedup, grid) {
+    let beside = if app.speedup.fits_beside(grid) {
         speedup::CHART_WIDTH
     } else {
         0
