@@ -89,6 +89,8 @@ trait Bits: Copy {
     fn right(self, after: Self) -> Self;
     /// Whether any bit is set.
     fn any(self) -> bool;
+    /// Bit `k` set where word `k` is not zero.
+    fn live_lanes(self) -> u64;
 
     #[inline(always)]
     fn not(self) -> Self {
@@ -148,6 +150,11 @@ impl Bits for u64 {
     fn any(self) -> bool {
         self != 0
     }
+
+    #[inline(always)]
+    fn live_lanes(self) -> u64 {
+        u64::from(self != 0)
+    }
 }
 
 /// `K` bundles side by side: more independent work per loop iteration.
@@ -206,6 +213,13 @@ impl<B: Bits, const K: usize> Bits for [B; K] {
     #[inline(always)]
     fn any(self) -> bool {
         self.into_iter().fold(B::splat(0), B::or).any()
+    }
+
+    #[inline(always)]
+    fn live_lanes(self) -> u64 {
+        self.into_iter().enumerate().fold(0, |lanes, (k, bundle)| {
+            lanes | bundle.live_lanes() << (k * B::LANES)
+        })
     }
 }
 
@@ -295,6 +309,18 @@ mod avx2 {
             // SAFETY: only reached from AVX2-enabled code on an AVX2 CPU.
             unsafe { _mm256_testz_si256(self.0, self.0) == 0 }
         }
+
+        #[inline(always)]
+        fn live_lanes(self) -> u64 {
+            // SAFETY: only reached from AVX2-enabled code on an AVX2 CPU.
+            let dead = unsafe {
+                _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(
+                    self.0,
+                    _mm256_setzero_si256(),
+                )))
+            };
+            u64::from(!dead as u8 & 0xf)
+        }
     }
 }
 
@@ -381,6 +407,12 @@ mod avx512 {
         fn any(self) -> bool {
             // SAFETY: only reached from AVX-512-enabled code on an AVX-512 CPU.
             unsafe { _mm512_test_epi64_mask(self.0, self.0) != 0 }
+        }
+
+        #[inline(always)]
+        fn live_lanes(self) -> u64 {
+            // SAFETY: only reached from AVX-512-enabled code on an AVX-512 CPU.
+            u64::from(unsafe { _mm512_test_epi64_mask(self.0, self.0) })
         }
     }
 }
@@ -1101,42 +1133,35 @@ pub const PLANE_TILE_ROWS: usize = 64;
 /// gun: 1.5x the tiles stepped, each costing nearly as much.)
 pub const PLANE_ROWS: usize = PLANE_TILE_ROWS + 4;
 
-/// Rows of a tile's group, the unit of [`PlaneStep::alive`] and of the
-/// groups a step is asked to compute: a whole number of SIMD bundles
-/// (8 rows in AVX-512 and two AVX2 registers, 4 in the portable code).
-pub const PLANE_GROUP_ROWS: usize = 8;
+// A tile's rows are the bits of one `u64` mask (see [`PlaneRows`]).
+const _: () = assert!(PLANE_TILE_ROWS == 64);
 
-// Whole groups, and few enough for a `u8` mask.
-const _: () = assert!(
-    PLANE_TILE_ROWS.is_multiple_of(PLANE_GROUP_ROWS) && PLANE_TILE_ROWS / PLANE_GROUP_ROWS <= 8
-);
-
-/// Which 8-row groups of a tile step (bit g for own rows 8g..8g+8). Each
-/// mask may say more than is so, never less.
+/// Which of a tile's own rows a step must look at (bit r for own row r).
+/// Each mask may say more than is so, never less.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PlaneGroups {
+pub struct PlaneRows {
     /// Those that may have live cells around them.
-    pub need: u8,
+    pub need: u64,
     /// Those whose old rows, the ones the step writes over, may be alive.
-    /// A group in neither `need` nor `old` is dead and stays dead, untouched.
-    pub old: u8,
-    /// Those whose own rows may be alive now. Where they are, the cells
-    /// around a group need not be looked at to know it may come alive.
-    pub alive: u8,
+    /// A row in neither `need` nor `old` is dead and stays dead, untouched.
+    pub old: u64,
+    /// Those that may be alive now. Where a row or one next to it is, the
+    /// cells around it need not be looked at to know it may come alive.
+    pub alive: u64,
 }
 
 /// Steps one plane tile: here SIMD lanes are rows, not words, because a
-/// tile is one word wide. Each group of output rows loads the rows above,
+/// tile is one word wide. Each bundle of output rows loads the rows above,
 /// at and below it straight from the three columns, so nothing is staged.
 /// The next generation is written over the old one in place (`next`):
-/// each group's old rows are read before its new ones are stored, and no
-/// later group reads them.
+/// each bundle's old rows are read before its new ones are stored, and no
+/// later bundle reads them.
 #[inline(always)]
 fn step_plane_tile_with<B: Bits, T: Transition>(
     rule: T,
     [west, centre, east]: [&[u64; PLANE_ROWS]; 3],
     next: &mut [u64; PLANE_ROWS],
-    groups: PlaneGroups,
+    rows: PlaneRows,
 ) -> PlaneStep {
     // A function, not a closure: closures do not inherit the caller's
     // target features, and un-inlined AVX2 intrinsics cost 20x.
@@ -1160,18 +1185,22 @@ fn step_plane_tile_with<B: Bits, T: Transition>(
     }
     let columns = [west, centre, east];
     let mut changed = B::splat(0);
-    let mut alive = 0u8;
-    for k in (0..PLANE_TILE_ROWS).step_by(B::LANES) {
-        let group = 1u8 << (k / PLANE_GROUP_ROWS);
-        if (groups.need | groups.old) & group == 0 {
-            continue;
-        }
+    let mut alive = 0u64;
+    let bundle = u64::MAX >> (64 - B::LANES);
+    let near_alive = rows.alive | rows.alive << 1 | rows.alive >> 1;
+    // Bundles of LANES rows, aligned, each visited once: only those with
+    // a row to look at (a glider's tile steps one or two of eight).
+    let mut todo = rows.need | rows.old;
+    while todo != 0 {
+        let k = todo.trailing_zeros() as usize / B::LANES * B::LANES;
+        let these = bundle << k;
+        todo &= !these;
         let before = B::load(&next[k + 1..]);
         // Rows with nothing alive around them stay dead (no B0 on the
         // plane): most tiles of a spaceship or a small oscillator are
         // empty but for a few rows.
-        if groups.need & group == 0
-            || (groups.alive & group == 0
+        if rows.need & these == 0
+            || (near_alive & these == 0
                 && !near::<B>(columns, k).or(near::<B>(columns, k + 2)).any())
         {
             B::splat(0).store(&mut next[k + 1..]);
@@ -1184,9 +1213,7 @@ fn step_plane_tile_with<B: Bits, T: Transition>(
         let cells = rule.next(centre.cells, count(&above, &centre, &below));
         cells.store(&mut next[k + 1..]);
         changed = changed.or(cells.xor(before));
-        if cells.any() {
-            alive |= group;
-        }
+        alive |= cells.live_lanes() << k;
     }
     let mut lanes = [0u64; 8];
     changed.store(&mut lanes);
@@ -1199,9 +1226,9 @@ fn step_plane_tile_with<B: Bits, T: Transition>(
 pub struct PlaneStep {
     /// The cells that differ from the old rows, ORed over all rows.
     pub changed: u64,
-    /// The 8-row groups with a live cell in the next rows (bit g for own
-    /// rows 8g..8g+8).
-    pub alive: u8,
+    /// The own rows with a live cell in the next generation (bit r for
+    /// own row r).
+    pub alive: u64,
 }
 
 #[inline(always)]
@@ -1209,9 +1236,9 @@ fn step_plane_tile_rule<B: Bits>(
     rule: &Rule,
     columns: [&[u64; PLANE_ROWS]; 3],
     next: &mut [u64; PLANE_ROWS],
-    groups: PlaneGroups,
+    rows: PlaneRows,
 ) -> PlaneStep {
-    with_transition!(rule, t => step_plane_tile_with::<B, _>(t, columns, next, groups))
+    with_transition!(rule, t => step_plane_tile_with::<B, _>(t, columns, next, rows))
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -1220,9 +1247,9 @@ fn step_plane_tile_avx2(
     rule: &Rule,
     columns: [&[u64; PLANE_ROWS]; 3],
     next: &mut [u64; PLANE_ROWS],
-    groups: PlaneGroups,
+    rows: PlaneRows,
 ) -> PlaneStep {
-    step_plane_tile_rule::<[avx2::Ymm; 2]>(rule, columns, next, groups)
+    step_plane_tile_rule::<[avx2::Ymm; 2]>(rule, columns, next, rows)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -1231,9 +1258,9 @@ fn step_plane_tile_avx512(
     rule: &Rule,
     columns: [&[u64; PLANE_ROWS]; 3],
     next: &mut [u64; PLANE_ROWS],
-    groups: PlaneGroups,
+    rows: PlaneRows,
 ) -> PlaneStep {
-    step_plane_tile_rule::<avx512::Zmm>(rule, columns, next, groups)
+    step_plane_tile_rule::<avx512::Zmm>(rule, columns, next, rows)
 }
 
 /// Steps one tile of the unbounded plane one generation: `columns` are
@@ -1241,13 +1268,13 @@ fn step_plane_tile_avx512(
 /// [`PLANE_ROWS`]; only the nearest bit of the side ones counts), and
 /// `next` holds the tile's old rows, which its next ones replace (its
 /// bordering rows are left alone). What differs from the old rows is
-/// returned, with the groups alive.
+/// returned, with the rows alive.
 pub fn step_plane_tile(
     isa: Isa,
     rule: &Rule,
     columns: [&[u64; PLANE_ROWS]; 3],
     next: &mut [u64; PLANE_ROWS],
-    groups: PlaneGroups,
+    rows: PlaneRows,
 ) -> PlaneStep {
     match isa {
         #[cfg(target_arch = "x86_64")]
@@ -1257,7 +1284,7 @@ pub fn step_plane_tile(
                 "the AVX2 kernel needs a CPU with AVX2"
             );
             // SAFETY: the CPU supports AVX2, checked just above.
-            unsafe { step_plane_tile_avx2(rule, columns, next, groups) }
+            unsafe { step_plane_tile_avx2(rule, columns, next, rows) }
         }
         #[cfg(target_arch = "x86_64")]
         Isa::Avx512 => {
@@ -1266,8 +1293,8 @@ pub fn step_plane_tile(
                 "the AVX-512 kernel needs a CPU with AVX-512F"
             );
             // SAFETY: the CPU supports AVX-512F, checked just above.
-            unsafe { step_plane_tile_avx512(rule, columns, next, groups) }
+            unsafe { step_plane_tile_avx512(rule, columns, next, rows) }
         }
-        _ => step_plane_tile_rule::<[u64; 4]>(rule, columns, next, groups),
+        _ => step_plane_tile_rule::<[u64; 4]>(rule, columns, next, rows),
     }
 }

@@ -23,7 +23,7 @@ use rustc_hash::FxHashMap;
 
 use super::bitgrid::BitIter;
 use super::hash;
-use super::kernel::{self, Isa, PLANE_GROUP_ROWS, PLANE_ROWS, PLANE_TILE_ROWS, PlaneGroups};
+use super::kernel::{self, Isa, PLANE_ROWS, PLANE_TILE_ROWS, PlaneRows};
 use super::rule::Rule;
 
 /// Columns of a tile: one word a row.
@@ -69,9 +69,9 @@ const PAD_BELOW: usize = PLANE_TILE_ROWS + 1;
 const FIRST: usize = 1;
 const LAST: usize = PLANE_TILE_ROWS;
 
-/// Every 8-row group of a tile's own rows, and the last of them.
-const ALL_GROUPS: u8 = u8::MAX >> (8 - PLANE_TILE_ROWS / PLANE_GROUP_ROWS);
-const LAST_GROUP: u8 = 1 << (PLANE_TILE_ROWS / PLANE_GROUP_ROWS - 1);
+/// Every own row of a tile as a row mask (see [`PlaneRows`]), and the last.
+const ALL_ROWS: u64 = u64::MAX;
+const LAST_ROW: u64 = 1 << (PLANE_TILE_ROWS - 1);
 
 /// What a missing neighbour reads as.
 static DEAD: [u64; PLANE_ROWS] = [0; PLANE_ROWS];
@@ -136,10 +136,10 @@ struct Tile {
     /// The generation now is `cells[parity]`, the one before the other;
     /// each with the bordering rows of the tiles above and below.
     cells: [Column; 2],
-    /// Per buffer, the 8-row groups of its own rows that may hold a live
-    /// cell (bit g for rows 8g..8g+8): exact after a step, all set where
-    /// cells come from elsewhere (edits, loads, ghosts), never short.
-    groups: [u8; 2],
+    /// Per buffer, its own rows that may hold a live cell (bit r for own
+    /// row r): exact after a step, all set where cells come from elsewhere
+    /// (loads, ghosts), never short.
+    rows: [u64; 2],
     links: [Slot; 8],
     /// What its last step (or, for a ghost, its last fill) changed.
     changes: u16,
@@ -359,7 +359,7 @@ impl Plane {
             x: tx,
             y: ty,
             cells,
-            groups: if ghost { [ALL_GROUPS; 2] } else { [0; 2] },
+            rows: if ghost { [ALL_ROWS; 2] } else { [0; 2] },
             links,
             changes: 0,
             due_at: 0,
@@ -451,7 +451,7 @@ impl Plane {
         let (from, to) = if now == 0 { (&*a, b) } else { (&*b, a) };
         to[OWN].copy_from_slice(&from[OWN]);
         tile.summaries[other].set(tile.summaries[now].get());
-        tile.groups[other] = tile.groups[now];
+        tile.rows[other] = tile.rows[now];
         tile.fresh = 2;
         self.push_borders(slot, other);
         self.make_due(slot);
@@ -481,7 +481,7 @@ impl Plane {
         let slot = self.ensure(tx, ty, false);
         let tile = &mut self.tiles[slot as usize];
         tile.written(self.parity);
-        tile.groups[self.parity] |= 1 << (oy / PLANE_GROUP_ROWS);
+        tile.rows[self.parity] |= 1 << oy;
         let word = &mut tile.cells[self.parity][oy + 1];
         if alive {
             *word |= 1 << ox;
@@ -520,7 +520,7 @@ impl Plane {
             let slot = self.ensure(tx, ty, false);
             let tile = &mut self.tiles[slot as usize];
             tile.written(self.parity);
-            tile.groups[self.parity] |= 1 << (oy / PLANE_GROUP_ROWS);
+            tile.rows[self.parity] |= 1 << oy;
             tile.cells[self.parity][oy + 1] |= mask;
             self.push_borders(slot, self.parity);
             self.refresh(slot);
@@ -602,17 +602,17 @@ impl Plane {
         };
         let (tile, [west, east]) = with_sides(&mut self.tiles, slot, [west, east]);
         debug_assert!(tile.live && !tile.ghost, "a freed or ghost tile listed");
-        let spread = |groups: u8| groups | groups << 1 | groups >> 1;
-        let side = |t: Option<&Tile>| t.map_or(0, |t| spread(t.groups[now]));
+        let spread = |rows: u64| rows | rows << 1 | rows >> 1;
+        let side = |t: Option<&Tile>| t.map_or(0, |t| spread(t.rows[now]));
         let pad = |t: Option<&Tile>, r: usize| t.map_or(0, |t| t.cells[now][r]);
-        let mut need = spread(tile.groups[now]) | side(west) | side(east);
+        let mut need = spread(tile.rows[now]) | side(west) | side(east);
         let [a, b] = &mut tile.cells;
         let (cells, out) = if now == 0 { (&*a, b) } else { (&*b, a) };
         if cells[PAD_ABOVE] | pad(west, PAD_ABOVE) | pad(east, PAD_ABOVE) != 0 {
             need |= 1;
         }
         if cells[PAD_BELOW] | pad(west, PAD_BELOW) | pad(east, PAD_BELOW) != 0 {
-            need |= LAST_GROUP;
+            need |= LAST_ROW;
         }
         let columns = [
             west.map_or(&DEAD, |t| &t.cells[now]),
@@ -620,14 +620,14 @@ impl Plane {
             east.map_or(&DEAD, |t| &t.cells[now]),
         ];
         let (top, bottom) = (out[FIRST], out[LAST]);
-        let groups = PlaneGroups {
+        let rows = PlaneRows {
             need,
-            old: tile.groups[next],
-            alive: tile.groups[now],
+            old: tile.rows[next],
+            alive: tile.rows[now],
         };
-        let found = kernel::step_plane_tile(self.isa, &self.rule, columns, out, groups);
+        let found = kernel::step_plane_tile(self.isa, &self.rule, columns, out, rows);
         let changes = changes_of(found.changed, top ^ out[FIRST], bottom ^ out[LAST]);
-        tile.groups[next] = found.alive;
+        tile.rows[next] = found.alive;
         tile.written(next);
         tile.work = tile.work.saturating_add(1);
         if !tile.sweep && found.alive == 0 {
@@ -893,7 +893,7 @@ impl Plane {
             let tile = &mut self.tiles[slot as usize];
             tile.written(parity);
             tile.cells[parity][OWN].copy_from_slice(&chunk[2..]);
-            tile.groups[parity] = ALL_GROUPS;
+            tile.rows[parity] = ALL_ROWS;
             self.push_borders(slot, parity);
             self.refresh(slot);
         }
