@@ -1,6 +1,7 @@
 //! The run as resolved from the command line: grid size, rule, edges and
 //! where the first generation comes from. Shared by headless and live runs.
 
+use crate::checkpoint;
 use crate::cli::{Cli, EdgeArg};
 use crate::cluster::Decomposition;
 use crate::engine::plane::CellRun;
@@ -74,6 +75,21 @@ pub fn margin_for(side: usize) -> usize {
 }
 
 impl RunConfig {
+    /// The whole grid at `generation` as a checkpoint that reads back as
+    /// this very run: full size, rule, edge, generation number, and where
+    /// it started from.
+    pub fn snapshot(&self, generation: u64, grid: BitGrid) -> Pattern {
+        let origin = match &self.pattern {
+            Some(placed) => format!("Started from pattern {}", placed.name),
+            None => format!(
+                "Started from seed {} at density {}",
+                self.seed, self.density
+            ),
+        };
+        let name = self.pattern.as_ref().map(|p| p.name.clone());
+        checkpoint::saved_grid(grid, self.rule, self.edge, generation, name, origin)
+    }
+
     /// A random soup on a Life torus: the plain run, as tests and benchmarks use it.
     pub fn soup(width: usize, height: usize, seed: u64, density: f64) -> RunConfig {
         RunConfig {
@@ -385,4 +401,33 @@ fn placed_runs(cells: &Cells, (x0, y0): (i64, i64)) -> Option<Vec<CellRun>> {
         }
     }
     Some(runs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pattern;
+
+    #[test]
+    fn a_snapshot_reads_back_as_the_run_and_says_where_it_started() {
+        let config = RunConfig {
+            edge: Edge::Dead,
+            ..RunConfig::soup(70, 5, 9, 0.5)
+        };
+        let mut grid = BitGrid::new(70, 5);
+        grid.set(69, 4, true);
+        let text = pattern::write_rle(&config.snapshot(1234, grid.clone()));
+        assert!(text.starts_with("#CXRLE Pos=-35,-2 Gen=1234\n"), "{text}");
+        assert!(
+            text.contains("#C Started from seed 9 at density 0.5\n"),
+            "{text}"
+        );
+        let back = pattern::parse(text.as_bytes()).unwrap();
+        assert_eq!(checkpoint::generation_of(&back), Some(1234));
+        assert_eq!(back.cells, grid);
+        assert_eq!(
+            back.bounds.map(|b| (b.width, b.height, b.edge)),
+            Some((70, 5, Edge::Dead))
+        );
+    }
 }

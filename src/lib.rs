@@ -1,12 +1,11 @@
 //! life-tui: Conway's Game of Life over MPI row strips, live in the terminal.
 //!
-//! The engine, the pattern formats, atomic files and the viewport raster
+//! The engine, the pattern formats, checkpoints, atomic files and the viewport raster
 //! are the MPI-free `life-core` crate (`core/`), re-exported here under the
 //! same names.
 
-pub use life_core::{engine, files, pattern, view};
+pub use life_core::{checkpoint, engine, files, pattern, view};
 
-pub mod checkpoint;
 pub mod cli;
 pub mod cluster;
 pub mod config;

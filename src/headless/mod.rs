@@ -546,7 +546,7 @@ fn save(
 ) -> Result<(), Error> {
     let mut written = Ok(());
     if let Some(grid) = cluster.gather_grid(strip, decomp) {
-        written = checkpoint::write(path, &checkpoint::snapshot(config, generation, grid));
+        written = checkpoint::write(path, &config.snapshot(generation, grid));
     }
     agree_after_write(cluster, written.map_err(Error::from))
 }

@@ -4,7 +4,6 @@
 
 use std::path::Path;
 
-use crate::config::RunConfig;
 use crate::engine::plane;
 use crate::engine::{BitGrid, Edge, Rule};
 use crate::files::{self, FileError};
@@ -28,20 +27,6 @@ pub fn is_whole(bytes: &[u8]) -> bool {
 /// Writes a saved grid to `path` as RLE, atomically.
 pub fn write(path: &Path, saved: &Pattern) -> Result<(), FileError> {
     files::write_atomically(path, pattern::write_rle(saved).as_bytes())
-}
-
-/// The whole grid at `generation` as a pattern that reads back as this
-/// very grid: full size, rule, edge and generation number.
-pub fn snapshot(config: &RunConfig, generation: u64, grid: BitGrid) -> Pattern {
-    let origin = match &config.pattern {
-        Some(placed) => format!("Started from pattern {}", placed.name),
-        None => format!(
-            "Started from seed {} at density {}",
-            config.seed, config.density
-        ),
-    };
-    let name = config.pattern.as_ref().map(|p| p.name.clone());
-    saved_grid(grid, config.rule, config.edge, generation, name, origin)
 }
 
 /// A whole grid (as gathered on rank 0) as a savable, resumable pattern.
@@ -104,35 +89,33 @@ pub fn plane_rle(name: &str, rule: Rule, generation: u64, tiles: &[u64]) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pattern;
 
     #[test]
-    fn a_snapshot_reads_back_with_its_generation_size_and_edge() {
-        let config = RunConfig {
-            width: 70,
-            height: 5,
-            rule: Rule::parse("B36/S23").unwrap(),
-            edge: Edge::Dead,
-            seed: 9,
-            density: 0.5,
-            pattern: None,
-            start_generation: 0,
-        };
+    fn a_saved_grid_reads_back_with_its_generation_size_and_edge() {
+        let rule = Rule::parse("B36/S23").unwrap();
         let mut grid = BitGrid::new(70, 5);
         grid.set(69, 4, true);
-        let text = pattern::write_rle(&snapshot(&config, 1234, grid.clone()));
+        let saved = |generation, name: Option<&str>| {
+            let name = name.map(str::to_string);
+            saved_grid(
+                grid.clone(),
+                rule,
+                Edge::Dead,
+                generation,
+                name,
+                "Started from seed 9".into(),
+            )
+        };
+        let text = pattern::write_rle(&saved(1234, None));
         // First, where Golly looks for it, and placing column 0 and row 0
         // on the left and top edges of Golly's grid (centred on 0,0).
         assert!(text.starts_with("#CXRLE Pos=-35,-2 Gen=1234\n"), "{text}");
-        let named = Pattern {
-            name: Some("Glider".into()),
-            ..snapshot(&config, 7, grid.clone())
-        };
-        let text_named = pattern::write_rle(&named);
+        let text_named = pattern::write_rle(&saved(7, Some("Glider")));
         assert!(
             text_named.starts_with("#CXRLE Pos=-35,-2 Gen=7\n#N Glider\n"),
             "{text_named}"
         );
+        assert!(text.contains("#C Started from seed 9\n"), "{text}");
         let back = pattern::parse(text.as_bytes()).unwrap();
         assert_eq!(generation_of(&back), Some(1234));
         assert_eq!(back.cells, grid);
@@ -140,7 +123,7 @@ mod tests {
             back.bounds.map(|b| (b.width, b.height, b.edge)),
             Some((70, 5, Edge::Dead))
         );
-        assert_eq!(back.rule, Some(config.rule));
+        assert_eq!(back.rule, Some(rule));
         assert!(is_whole(text.as_bytes()));
         let cut = &text.as_bytes()[..text.len() - 2];
         assert!(!is_whole(cut));
