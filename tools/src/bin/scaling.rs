@@ -413,7 +413,7 @@ fn bgolly(paths: &Paths, runs: usize) -> Option<Golly> {
         .to_grid();
     let soup = paths.out.join("soup-4096.rle");
     // A checkpoint is what Golly opens as this very torus at generation 0.
-    checkpoint::write(&soup, &checkpoint::snapshot(&config, 0, grid.clone())).ok()?;
+    checkpoint::write(&soup, &config.snapshot(0, grid.clone())).ok()?;
     let time = |m: u64| -> Option<(f64, Option<u64>)> {
         let start = Instant::now();
         let out = Command::new("bgolly")
