@@ -106,54 +106,65 @@ pub struct Pending {
     pub steps: u64,
 }
 
+/// What the keys act on, and whether the view goes on: one of these at a
+/// time (the help cannot be up once the user has quit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Keys act on the run.
+    Running,
+    /// The help overlay is up: any key closes it (`q` still quits).
+    Help,
+    /// `q` or Ctrl-C: the main loop ends the ranks and returns.
+    Quitting,
+}
+
 pub struct App {
-    pub info: RunInfo,
-    pub seed: u64,
+    pub(super) info: RunInfo,
+    pub(super) seed: u64,
     /// The pattern the run started from, shown instead of the seed.
-    pub pattern: Option<String>,
-    pub mode: RenderMode,
+    pub(super) pattern: Option<String>,
+    pub(super) mode: RenderMode,
     /// Cells per dot along each side.
-    pub scale: u64,
+    pub(super) scale: u64,
     /// The cell at the centre of the view.
-    pub center: (i64, i64),
+    pub(super) center: (i64, i64),
     /// `f` was pressed and nothing has moved the view since: each round
     /// fits the view to what lives, as the pattern grows.
-    pub fitting: bool,
+    pub(super) fitting: bool,
     /// On the plane, the live cells' bounding box at the last round.
-    pub bbox: Option<Bbox>,
-    pub paused: bool,
-    pub speed: usize,
-    pub overlay: bool,
-    pub panel: bool,
-    pub help: bool,
-    pub quit: bool,
-    pub generation: u64,
-    pub population: u64,
-    pub gens_per_second: f64,
-    pub frames_per_second: f64,
-    pub message: Option<String>,
+    pub(super) bbox: Option<Bbox>,
+    pub(super) paused: bool,
+    pub(super) speed: usize,
+    pub(super) overlay: bool,
+    pub(super) panel: bool,
+    pub(super) phase: Phase,
+    pub(super) generation: u64,
+    pub(super) population: u64,
+    pub(super) gens_per_second: f64,
+    pub(super) frames_per_second: f64,
+    pub(super) message: Option<String>,
     /// The picture of the last round and the viewport it was made for.
-    pub view: Viewport,
-    pub dots: Vec<u8>,
-    pub ranks: Vec<RankPanel>,
+    pub(super) view: Viewport,
+    pub(super) dots: Vec<u8>,
+    pub(super) ranks: Vec<RankPanel>,
     /// The layout of the last frame (for the mouse).
-    pub areas: Areas,
-    pub pending: Pending,
+    pub(super) areas: Areas,
+    pub(super) pending: Pending,
     /// While the left button is held: the state being drawn.
     drawing: Option<bool>,
     /// Something changed that the next frame must show.
-    pub dirty: bool,
+    pub(super) dirty: bool,
     /// What colours the terminal shows (see `theme`).
-    pub colours: Colours,
+    pub(super) colours: Colours,
     /// The keyboard's input ended (a launcher that gives rank 0 no usable
     /// terminal input): the hint line says so for good.
-    pub input_closed: bool,
+    pub(super) input_closed: bool,
     /// Presenter mode (`--tour`): the stops and where we are.
-    pub tour: Option<TourState>,
+    pub(super) tour: Option<TourState>,
     /// The chart, the grid's hash, auto-pause and step back.
-    pub history: History,
+    pub(super) history: History,
     /// Live strong scaling: rates measured by ranks at work (`1`-`9`).
-    pub speedup: Speedup,
+    pub(super) speedup: Speedup,
 }
 
 impl App {
@@ -172,8 +183,7 @@ impl App {
             speed: DEFAULT_SPEED,
             overlay: false,
             panel: screen.width >= PANEL_MIN_COLUMNS,
-            help: false,
-            quit: false,
+            phase: Phase::Running,
             generation: 0,
             population: 0,
             gens_per_second: 0.0,
@@ -436,9 +446,9 @@ impl App {
         }
         self.dirty = true;
         let key = table_key(&key);
-        if self.help && key != Some(Key::Ctrl('c')) {
+        if self.phase == Phase::Help && key != Some(Key::Ctrl('c')) {
             // Any key closes the help; q still quits.
-            self.help = false;
+            self.phase = Phase::Running;
             if key != Some(Key::Char('q')) {
                 return;
             }
@@ -474,7 +484,7 @@ impl App {
             self.fitting = false;
         }
         match first {
-            Action::Quit => self.quit = true,
+            Action::Quit => self.phase = Phase::Quitting,
             Action::PauseResume => self.paused = !self.paused,
             Action::Step => {
                 if self.paused {
@@ -519,7 +529,7 @@ impl App {
                 self.mode = self.mode.next();
                 self.message = Some(format!("render mode: {}", self.mode.name()));
             }
-            Action::Help => self.help = true,
+            Action::Help => self.phase = Phase::Help,
             // Taken above when they mean anything: a tour's stops, the
             // chart, stepping back, ranks at work.
             Action::NextStop

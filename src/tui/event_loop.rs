@@ -14,7 +14,7 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::layout::Rect;
 
-use super::app::App;
+use super::app::{App, Phase};
 use super::input::Event;
 use super::save;
 use crate::live::{Command, Control, Ranks, RoundResult};
@@ -334,7 +334,7 @@ pub fn run<B: Backend, R: Ranks + ?Sized>(
             handle(app, event);
         }
         app.tick(Instant::now());
-        if app.quit {
+        if app.phase == Phase::Quitting {
             ranks.quit();
             return Ok((Exit::Quit, meter));
         }

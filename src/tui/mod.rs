@@ -14,6 +14,9 @@ pub mod theme;
 pub mod tour;
 pub mod ui;
 
+#[cfg(test)]
+mod tests;
+
 use std::cell::RefCell;
 use std::io::BufWriter;
 use std::rc::Rc;

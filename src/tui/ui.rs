@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget};
 
-use super::app::{App, RenderMode};
+use super::app::{App, Phase, RenderMode};
 use super::speedup;
 use super::theme::{Colours, bar, titled_box};
 use crate::keys;
@@ -70,7 +70,7 @@ impl Widget for &App {
         }
         render_status(self, areas.status, buf);
         render_hint(self, areas.hint, buf);
-        if self.help {
+        if self.phase == Phase::Help {
             render_help(area, buf);
         }
     }

@@ -3,11 +3,11 @@
 //! and the help overlay. The ranks run in-process (no MPI) through the same
 //! per-rank code as under mpirun.
 
-use life_tui::config::RunConfig;
-use life_tui::engine::BitGrid;
-use life_tui::live::{Command, Control, Edit};
-use life_tui::live::{LocalRanks, Ranks};
-use life_tui::tui::app::{App, RankPanel, RenderMode, RunInfo};
+use crate::config::RunConfig;
+use crate::engine::BitGrid;
+use crate::live::{Command, Control, Edit};
+use crate::live::{LocalRanks, Ranks};
+use crate::tui::app::{App, Phase, RankPanel, RenderMode, RunInfo};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
@@ -134,7 +134,7 @@ fn status_bar_when_paused_and_hint_message() {
 
 #[test]
 fn help_overlay_lists_the_keys() {
-    let (app, _) = app_after_round((80, 24), (160, 88), 2, |app| app.help = true);
+    let (app, _) = app_after_round((80, 24), (160, 88), 2, |app| app.phase = Phase::Help);
     let text = draw(&app).to_string();
     for key in ["space", "save", "quit", "zoom", "overlay"] {
         assert!(text.contains(key), "{key} missing:\n{text}");
@@ -149,7 +149,7 @@ fn edits_land_on_the_owning_rank_and_save_gathers_the_grid() {
     let clear = Control {
         command: Command::Clear,
         steps: 0,
-        view: life_tui::view::Viewport::EMPTY,
+        view: crate::view::Viewport::EMPTY,
         edits: [(1, 3), (2, 4), (0, 5), (1, 5), (2, 5)]
             .iter()
             .map(|&(x, y)| Edit { x, y, alive: true })
@@ -201,7 +201,7 @@ fn status_bar_drops_whole_fields_least_important_first() {
         let (app, _) = app_after_round((width, 6), (40, 16), 4, |app| {
             app.paused = true;
             app.panel = false;
-            app.speed = life_tui::tui::app::SPEEDS.len() - 1;
+            app.speed = crate::tui::app::SPEEDS.len() - 1;
         });
         let mut app = app;
         app.seed = seed;
@@ -264,10 +264,10 @@ fn status_bar_shows_the_pattern_name() {
 /// the same widgets as under mpirun, over bands of tiles.
 mod plane {
     use super::*;
-    use life_tui::cli;
-    use life_tui::config::PlaneConfig;
-    use life_tui::live::plane::LocalPlaneRanks;
-    use life_tui::pattern::{self, library};
+    use crate::cli;
+    use crate::config::PlaneConfig;
+    use crate::live::plane::LocalPlaneRanks;
+    use crate::pattern::{self, library};
     use termina::event::{KeyCode, KeyEvent, Modifiers, MouseButton, MouseEvent, MouseEventKind};
 
     fn gun() -> PlaneConfig {
@@ -293,7 +293,7 @@ mod plane {
         let config = gun();
         let screen = Rect::new(0, 0, 100, 30);
         let mut app = App::new(RunInfo::of_plane(&config, ranks), 0, screen);
-        app.center = life_tui::live::plane::middle(&config);
+        app.center = crate::live::plane::middle(&config);
         (app, LocalPlaneRanks::new(&config, ranks))
     }
 
@@ -415,7 +415,7 @@ mod plane {
         let control = app.control(0);
         let result = ranks.round(&control);
         let tiles = result.tiles.expect("the save gathers the tiles");
-        let text = life_tui::checkpoint::plane_rle("gun", app.info.rule, 0, &tiles);
+        let text = crate::checkpoint::plane_rle("gun", app.info.rule, 0, &tiles);
         assert!(
             text.starts_with(&format!("#CXRLE Pos={},{} Gen=0", cell.0, cell.1)),
             "{text}"
@@ -459,7 +459,7 @@ mod plane {
 #[test]
 fn closed_keyboard_input_is_said_on_the_hint_line() {
     let (mut app, _) = app_after_round((100, 20), (64, 32), 1, |_| {});
-    life_tui::tui::event_loop::handle(&mut app, life_tui::tui::input::Event::InputClosed);
+    crate::tui::event_loop::handle(&mut app, crate::tui::input::Event::InputClosed);
     assert!(app.input_closed);
     let text = format!("{:?}", draw(&app));
     assert!(text.contains("keyboard input closed"), "{text}");

@@ -6,13 +6,13 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use life_tui::config::RunConfig;
-use life_tui::engine::{Edge, Life, Rule};
-use life_tui::live::LocalRanks;
-use life_tui::tui::app::{App, RunInfo};
-use life_tui::tui::event_loop::{self, Exit, LoopOptions};
-use life_tui::tui::input::{Event, decode};
-use life_tui::{checkpoint, pattern};
+use crate::config::RunConfig;
+use crate::engine::{Edge, Life, Rule};
+use crate::live::LocalRanks;
+use crate::tui::app::{App, RunInfo};
+use crate::tui::event_loop::{self, Exit, LoopOptions};
+use crate::tui::input::{Event, decode};
+use crate::{checkpoint, pattern};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
@@ -133,7 +133,7 @@ fn checkpoints_land_on_multiples_of_k_with_the_right_grid() {
     let screen = Rect::new(0, 0, 40, 14);
     let info = RunInfo::of(&config, engine.decomposition());
     let mut app = App::new(info, config.seed, screen);
-    app.speed = life_tui::tui::app::SPEEDS.len() - 1;
+    app.speed = crate::tui::app::SPEEDS.len() - 1;
     let mut terminal = Terminal::new(TestBackend::new(screen.width, screen.height)).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ck.rle");

@@ -6,16 +6,16 @@
 
 use std::time::Instant;
 
-use life_tui::cli::{self, Cli};
-use life_tui::config::GridOptions;
-use life_tui::config::RunConfig;
-use life_tui::engine::BitGrid;
-use life_tui::live::{Command, RankStats, RoundResult};
-use life_tui::live::{LocalRanks, Ranks};
-use life_tui::playlist::{self, Tour};
-use life_tui::tui::app::{App, RunInfo};
-use life_tui::tui::history::{self, Sample};
-use life_tui::tui::tour::{self, CARD_TIME, TourState};
+use crate::cli::{self, Cli};
+use crate::config::GridOptions;
+use crate::config::RunConfig;
+use crate::engine::BitGrid;
+use crate::live::{Command, RankStats, RoundResult};
+use crate::live::{LocalRanks, Ranks};
+use crate::playlist::{self, Tour};
+use crate::tui::app::{App, RunInfo};
+use crate::tui::history::{self, Sample};
+use crate::tui::tour::{self, CARD_TIME, TourState};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
@@ -137,7 +137,7 @@ fn every_rank_loads_the_stop_and_the_clicker_keys_move_along() {
     for (x, y) in placed.cells.live_cells() {
         grid.set(placed.x + x, placed.y + y, true);
     }
-    let mut serial = life_tui::engine::Life::new(&grid, stop.config.rule, stop.config.edge);
+    let mut serial = crate::engine::Life::new(&grid, stop.config.rule, stop.config.edge);
     serial.run(5);
     assert_eq!(engine.grid(), serial.grid());
     app.handle_key(key(KeyCode::Left));
@@ -217,7 +217,7 @@ fn step_back_returns_the_exact_previous_grids() {
     // Only what was stepped is kept: 7 + 3 generations, 10 back at most.
     assert_eq!(app.history.rewind.available, 7);
     // Edits change the grid: nothing before them is kept.
-    app.pending.edits.push_back(life_tui::live::Edit {
+    app.pending.edits.push_back(crate::live::Edit {
         x: 1,
         y: 1,
         alive: true,
@@ -274,16 +274,13 @@ fn the_history_chart_shows_population_speed_and_hash() {
     app.frames_per_second = 30.0;
     let text = draw(&app, screen);
     let (_, hash) = app.history.hash.expect("the round carried the hash");
-    assert!(
-        text.contains(&life_tui::engine::hash::to_hex(hash)),
-        "{text}"
-    );
+    assert!(text.contains(&crate::engine::hash::to_hex(hash)), "{text}");
     // The same hash as the serial grid's, as headless runs compute it.
     let grid = engine.grid();
-    let sum = life_tui::engine::hash::partial_hash(0, (0..grid.height()).map(|y| grid.row(y)));
+    let sum = crate::engine::hash::partial_hash(0, (0..grid.height()).map(|y| grid.row(y)));
     assert_eq!(
         hash,
-        life_tui::engine::hash::finish(sum, grid.width(), grid.height())
+        crate::engine::hash::finish(sum, grid.width(), grid.height())
     );
     assert!(
         text.contains("population") && text.contains("gen/s"),
@@ -311,7 +308,7 @@ fn keys_1_to_9_move_the_rows_to_that_many_ranks_and_keep_the_grid() {
     round(&mut app, &mut engine, 4);
     let rows: Vec<usize> = engine.states.iter().map(|s| s.rows().len()).collect();
     assert_eq!(rows, [13, 13, 13, 1]);
-    let mut serial = life_tui::engine::Life::new(&start, config.rule, config.edge);
+    let mut serial = crate::engine::Life::new(&start, config.rule, config.edge);
     serial.run(12);
     assert_eq!(engine.grid(), serial.grid());
     assert_eq!(app.generation, 12);
