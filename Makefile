@@ -97,26 +97,27 @@ clean:
 
 # The issue's kill loop under Slurm, 30 runs (make test runs 5): kill -9 of
 # a rank of a 6-rank srun job over 3 nodes, each rank in turn; no
-# segfault, no hang, no rank left (tests/slurm.rs, root).
+# segfault, no hang, no rank left (tests/cluster/slurm.rs, root).
 test-slurm-kill-loop: deps
-	LIFE_TUI_SLURM_KILL_RUNS=30 $(CARGO) test --profile ci --test slurm -- kill_9_of_a_rank_in_a_loop --nocapture
+	LIFE_TUI_SLURM_KILL_RUNS=30 $(CARGO) test --profile ci --test cluster -- slurm::kill_9_of_a_rank_in_a_loop --nocapture
 
 # The histories too long for `make test` (rabbits, lidka: over 10^12 cell updates).
 test-long: deps
-	$(CARGO) test --profile ci --test pattern_library -- --ignored
+	$(CARGO) test --profile ci --test mpi -- library:: --ignored
 
 # MPICH as well as Open MPI: installs Debian's MPICH if missing (Open MPI
 # stays the default mpirun, mpicc and mpi pkg-config), builds with MPICH
 # into a target directory of its own (rsmpi's build probe takes
 # MPI_PKG_CONFIG first, then MPICC: MPICH's wrapper here), checks that the
-# binary links MPICH, and runs the headless MPI tests (tests/mpi_headless.rs,
-# tests/mpi_patterns.rs) and the live view (`--tty`, in tmux,
-# tests/tui_launcher.rs) under MPICH's Hydra launcher, mpiexec.mpich.
-MPICH_TESTS := --test mpi_headless --test mpi_patterns --test tui_launcher
+# binary links MPICH, and runs the headless MPI tests (tests/mpi/headless.rs,
+# tests/mpi/patterns.rs) and the live view (`--tty`, in tmux,
+# tests/terminal/launcher.rs) under MPICH's Hydra launcher, mpiexec.mpich.
+MPICH_TESTS := --test mpi --test terminal
+MPICH_FILTER := headless:: patterns:: launcher::
 MPICH_ENV := env -u MPI_PKG_CONFIG -u CRAY_MPICH_DIR MPICC=mpicc.mpich CARGO_TARGET_DIR=target/mpich
 test-mpich: deps
 	@scripts/mpich.sh install
 	$(MPICH_ENV) $(CARGO) test --profile ci --no-run $(MPICH_TESTS)
 	@scripts/mpich.sh check target/mpich/ci/life-tui
 	$(MPICH_ENV) LIFE_TUI_MPIRUN=mpiexec.mpich $(CARGO) test --profile ci \
-		$(MPICH_TESTS) -- --test-threads=2
+		$(MPICH_TESTS) -- --test-threads=2 $(MPICH_FILTER)

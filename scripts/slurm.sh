@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A real Slurm cluster on one machine, in network namespaces (see the
-# README's "Running on a cluster" and tests/slurm.rs).
+# README's "Running on a cluster" and tests/cluster/slurm.rs).
 #
 #   scripts/slurm.sh up ID [N]          a controller ID-ctl (10.231.0.100: munged and
 #                                       slurmctld; also the login node) and N (default 3)

@@ -9,9 +9,9 @@
 # shellcheck disable=SC2034  # used by the scripts that source this file
 # asciinema: the tests replay --record files with `asciinema cat`.
 # golly: its command-line bgolly is the reference the plane tests compare
-# every built-in pattern with (tests/plane_golly.rs), and the bench's.
+# every built-in pattern with (tests/mpi/plane_golly.rs), and the bench's.
 # munge slurmctld slurmd slurm-client: the real Slurm cluster that
-# tests/slurm.rs brings up in namespaces (scripts/slurm.sh). libpmix-dev:
+# tests/cluster/slurm.rs brings up in namespaces (scripts/slurm.sh). libpmix-dev:
 # Slurm's PMIx plugin dlopens the unversioned libpmix.so, which only the
 # -dev package ships (libopenmpi-dev brings it too, but nothing says it must).
 LIFE_TUI_PACKAGES=(openmpi-bin libopenmpi-dev libclang-dev pkg-config tmux asciinema golly

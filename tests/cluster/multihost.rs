@@ -9,8 +9,7 @@
 //! Needs root (network namespaces). Without it these tests fail, saying so;
 //! `LIFE_TUI_NO_MULTIHOST=1` skips them on purpose.
 
-mod common;
-mod tui_pane;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -18,8 +17,10 @@ use std::sync::Once;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{BIN, Job, alone, json_lines, run_with_timeout, stderr_of, summary, wait_or_kill};
-use tui_pane::{PATIENCE, Pane, assert_sane_terminal, exit_code, generation, has_braille};
+use crate::common::{
+    BIN, Job, alone, json_lines, run_with_timeout, stderr_of, summary, wait_or_kill,
+};
+use crate::tui_pane::{PATIENCE, Pane, assert_sane_terminal, exit_code, generation, has_braille};
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/multihost.sh");
 

@@ -1,9 +1,7 @@
 //! The headless contract under a real `mpirun` with several ranks: the
 //! result is bit-identical to the serial engine for every number of ranks.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use life_tui::cluster::Decomposition;
 use life_tui::config::RunConfig;
 use life_tui::engine::{Edge, Life, Rule, hash};

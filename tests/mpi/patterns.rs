@@ -1,9 +1,7 @@
 //! Patterns in real runs: placement, saving, reading back, and the errors
 //! a user sees for bad files, under a real `mpirun`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use life_tui::engine::{BitGrid, Edge, Life, Rule};
 use life_tui::pattern;
 

@@ -82,19 +82,17 @@
 //!   empty), `Buh-bye!`, and exits 10. Without `quit`, bgolly would go on
 //!   to read the pattern a second time into the same universe.
 //!
-//! Run with `cargo test --profile ci --test plane_golly -- --test-threads=2`
+//! Run with `cargo test --profile ci --test mpi -- plane_golly:: --test-threads=2`
 //! (as `make test` does; aimed at well under a minute on two cores: bgolly
 //! runs once per pattern, life-tui 160 times, two launches per test
 //! thread). bgolly comes from the Debian package golly, which
 //! scripts/install-deps.sh (`make deps`) installs.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use common::*;
+use crate::common::*;
 use life_tui::engine::Rule;
 use life_tui::pattern;
 

@@ -4,13 +4,11 @@
 //! a SIGSTOPped rank's peers give up within 15 s (status 4), and `kill -9`
 //! of a random rank never leaves a segfault, a hang or a process behind.
 
-mod common;
-
 use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use life_tui::checkpoint;
 use life_tui::pattern;
 use rustix::process::Signal;

@@ -4,14 +4,13 @@
 //! keys and by time; step back returns the previous grid hash, the same
 //! hash a headless run prints; bad input is one `error:` line and exit 2.
 
-mod common;
-mod tui_pane;
+use crate::common;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{mpirun, stdout_of, summary, temp_dir};
-use tui_pane::{PATIENCE, Pane, assert_sane_terminal, exit_code, generation, launch_line};
+use crate::common::{mpirun, stdout_of, summary, temp_dir};
+use crate::tui_pane::{PATIENCE, Pane, assert_sane_terminal, exit_code, generation, launch_line};
 
 /// The escape codes that enter and leave the view (as `tui::terminal`).
 const ENTER: &str = "\x1b[?1049h";

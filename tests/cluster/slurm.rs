@@ -12,20 +12,19 @@
 //! `LIFE_TUI_SLURM_KILL_RUNS` sets the kill loop's length (5 by default,
 //! the 30 with `make test-slurm-kill-loop`).
 
-mod common;
-mod tui_pane;
+use crate::common;
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::Once;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{
+use crate::common::{
     BIN, Job, alone, json_line, json_lines, run_with_timeout, stderr_of, stdout_of, wait_or_kill,
 };
-use tui_pane::{PATIENCE, Pane, assert_sane_terminal, exit_code, generation, has_braille};
+use crate::tui_pane::{PATIENCE, Pane, assert_sane_terminal, exit_code, generation, has_braille};
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/slurm.sh");
 const JOB_SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/slurm/life.sbatch");
@@ -782,12 +781,20 @@ const LONG_SOUP: [&str; 10] = [
 /// The requeue-safe example script submitted with a checkpoint every
 /// `every` generations in `dir`, running [`LONG_SOUP`]; its job id.
 fn submit_requeue_job(cluster: &Cluster, dir: &Path, every: u64, extra: &[&str]) -> String {
-    submit_requeue_run(cluster, dir, every, extra, &LONG_SOUP)
+    submit_requeue_run(
+        cluster,
+        Path::new(REQUEUE_SCRIPT),
+        dir,
+        every,
+        extra,
+        &LONG_SOUP,
+    )
 }
 
-/// [`submit_requeue_job`] running life-tui with `run`.
+/// [`submit_requeue_job`] of `script` running life-tui with `run`.
 fn submit_requeue_run(
     cluster: &Cluster,
+    script: &Path,
     dir: &Path,
     every: u64,
     extra: &[&str],
@@ -797,7 +804,8 @@ fn submit_requeue_run(
     let chdir = format!("--chdir={}", dir.display());
     let mut args = vec![&out_arg as &str, &chdir];
     args.extend(extra);
-    args.push(REQUEUE_SCRIPT);
+    let script = script.to_str().unwrap();
+    args.push(script);
     args.extend(run);
     let mut command = cluster.command("sbatch", &args);
     command
@@ -852,46 +860,46 @@ fn uninterrupted_run(run: &[&str]) -> (u64, u64, String) {
     reports(&alone(&args)).pop().unwrap()
 }
 
-/// Slurm's own signal ahead of a time limit, not one sent by hand: a job
-/// given one minute and `--signal=USR1@40` is signalled by slurmctld's
-/// timer some 20-45 s in (its resolution lets it fire early). The run is
-/// far longer than the limit, so the signal always finds it running: the
-/// ranks stop at a generation they agree on and write the checkpoint, the
-/// script requeues the job, and the next start resumes from there. The
-/// stop and the reports after it must be the uninterrupted run's; the job
-/// is then cancelled.
-#[test]
-fn a_job_signalled_by_slurm_ahead_of_its_time_limit_stops_requeues_and_resumes_exactly() {
+/// A 512² soup to `generations`, reporting every 500.
+fn endless_soup(generations: u64) -> Vec<String> {
+    let generations = generations.to_string();
+    [
+        "--width",
+        "512",
+        "--height",
+        "512",
+        "--seed",
+        "11",
+        "--generations",
+        &generations,
+        "--report-every",
+        "500",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// A job of `script_in(dir)` given one minute (and `extra`), running a
+/// soup far longer than that, stopped by Slurm itself: waits until its
+/// ranks have stopped, the script has requeued it and the next start has
+/// reported past the stop, then cancels it. The stop, requeued and
+/// resumed, must be the uninterrupted run's, and it must be by `signal`.
+fn stopped_by_slurm_requeued_and_resumed(
+    script_in: impl Fn(&Path) -> PathBuf,
+    extra: &[&str],
+    signal: &str,
+) {
     let Some(cluster) = Cluster::up() else { return };
-    let dir = common::temp_dir();
-    let run = |generations: &str| {
-        [
-            "--width",
-            "512",
-            "--height",
-            "512",
-            "--seed",
-            "11",
-            "--generations",
-            generations,
-            "--report-every",
-            "500",
-        ]
-        .map(String::from)
-    };
-    let endless = run("1000000000");
+    let endless = endless_soup(1_000_000_000);
     let endless: Vec<&str> = endless.iter().map(String::as_str).collect();
+    let mut options = vec!["--time=1"];
+    options.extend(extra);
     let submit = |dir: &Path| {
-        submit_requeue_run(
-            &cluster,
-            dir,
-            1000,
-            &["--time=1", "--signal=USR1@40"],
-            &endless,
-        )
+        let script = script_in(dir);
+        submit_requeue_run(&cluster, &script, dir, 1000, &options, &endless)
     };
+    let mut dir = common::temp_dir();
     let mut id = submit(dir.path());
-    let mut dir = dir;
     let mut tries = 0;
     let mut started = Instant::now();
     let (stop, resumed_report) = loop {
@@ -951,14 +959,14 @@ fn a_job_signalled_by_slurm_ahead_of_its_time_limit_stops_requeues_and_resumes_e
     let out = run_with_timeout(cluster.command("scancel", &[&id]), common::TIMEOUT);
     assert!(out.status.success(), "scancel: {out:?}");
     eprintln!(
-        "time limit 1 min: stopped by Slurm after {:?} at {stop}, requeued (Restarts={restarts}), resumed to {resumed_report:?}",
+        "time limit 1 min {extra:?}: stopped by Slurm after {:?} at {stop}, requeued (Restarts={restarts}), resumed to {resumed_report:?}",
         started.elapsed()
     );
-    assert_eq!(stop["signal"], "SIGUSR1", "{stop}");
+    assert_eq!(stop["signal"], signal, "{stop}");
     assert_ne!(restarts, "0");
     let at = stop["generation"].as_u64().unwrap();
     let alone_to = |generation: u64| {
-        let args = run(&generation.to_string());
+        let args = endless_soup(generation);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         uninterrupted_run(&args)
     };
@@ -972,6 +980,47 @@ fn a_job_signalled_by_slurm_ahead_of_its_time_limit_stops_requeues_and_resumes_e
         "the stop is the uninterrupted run's generation {at}"
     );
     assert_eq!(resumed_report, alone_to(resumed_report.0));
+}
+
+/// Slurm's own signal ahead of a time limit, not one sent by hand: a job
+/// given one minute and `--signal=USR1@40` is signalled by slurmctld's
+/// timer some 20-45 s in (its resolution lets it fire early). The run is
+/// far longer than the limit, so the signal always finds it running: the
+/// ranks stop at a generation they agree on and write the checkpoint, the
+/// script requeues the job, and the next start resumes from there.
+#[test]
+fn a_job_signalled_by_slurm_ahead_of_its_time_limit_stops_requeues_and_resumes_exactly() {
+    stopped_by_slurm_requeued_and_resumed(
+        |_| PathBuf::from(REQUEUE_SCRIPT),
+        &["--signal=USR1@40"],
+        "SIGUSR1",
+    );
+}
+
+/// The hard time limit, with no `--signal` ahead of it: the example
+/// script with its `#SBATCH --signal` line taken out, given one minute.
+/// At the limit Slurm sends SIGTERM to every process of the job, the
+/// script's own shell and its `tee` included, and SIGKILL KillWait
+/// seconds later: the ranks stop and write the checkpoint, the script
+/// (kept alive by its trap) requeues the job, which Slurm does not do for
+/// a job ended by its time limit, and the next start resumes exactly.
+#[test]
+fn a_job_that_reaches_its_hard_time_limit_stops_requeues_and_resumes_exactly() {
+    let without_signal = |dir: &Path| {
+        let text = std::fs::read_to_string(REQUEUE_SCRIPT).unwrap();
+        assert!(
+            text.contains("#SBATCH --signal="),
+            "the script has a --signal line"
+        );
+        let kept: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.starts_with("#SBATCH --signal="))
+            .collect();
+        let script = dir.join("life-requeue-no-signal.sbatch");
+        std::fs::write(&script, kept.join("\n") + "\n").unwrap();
+        script
+    };
+    stopped_by_slurm_requeued_and_resumed(without_signal, &[], "SIGTERM");
 }
 
 #[test]

@@ -1,13 +1,11 @@
 //! Faults, checkpoints and bad input, tested like a user would meet them:
 //! real mpirun jobs, real signals, real files.
 
-mod common;
-
 use std::os::unix::fs::FileTypeExt;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use life_tui::checkpoint;
 use life_tui::pattern;
 

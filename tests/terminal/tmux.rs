@@ -3,15 +3,14 @@
 //! by keys and mouse bytes and read back with `capture-pane`. Every wait is
 //! bounded; the tmux server is killed when the test ends, pass or fail.
 
-mod common;
-mod tui_pane;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{BIN, descendants, mpi_env, run_with_timeout, stderr_of};
-use tui_pane::{
+use crate::common::{BIN, descendants, mpi_env, run_with_timeout, stderr_of};
+use crate::tui_pane::{
     PATIENCE, Pane, assert_sane_terminal, exit_code, generation, has_braille, launch_line,
 };
 

@@ -1,9 +1,7 @@
 //! The built-in library: every pattern parses, carries its metadata, reads
 //! back identically, and behaves as the literature says when run.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use life_tui::engine::{BitGrid, Edge, Life, Rule};
 use life_tui::pattern::{self, Pattern, library};
 use serde_json::Value;
@@ -14,7 +12,7 @@ fn builtin(stem: &str) -> Pattern {
 }
 
 fn expectations() -> Vec<Value> {
-    let text = include_str!("data/pattern_expectations.json");
+    let text = include_str!("../data/pattern_expectations.json");
     serde_json::from_str::<Vec<Value>>(text).expect("valid expectations JSON")
 }
 

@@ -7,11 +7,8 @@
 //! rank 0 a pipe (at end of file, from /dev/null) and rank 0 reads its keys
 //! from there.
 
-mod common;
-mod tui_pane;
-
-use common::{BIN, other_launcher};
-use tui_pane::{PATIENCE, Pane, assert_sane_terminal, exit_code, generation, has_braille};
+use crate::common::{BIN, other_launcher};
+use crate::tui_pane::{PATIENCE, Pane, assert_sane_terminal, exit_code, generation, has_braille};
 
 #[test]
 fn mpiexec_with_the_tty_option_draws_takes_keys_and_quits_cleanly() {
