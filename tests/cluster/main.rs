@@ -13,4 +13,5 @@ mod common;
 mod tui_pane;
 
 mod multihost;
+mod namespaces;
 mod slurm;

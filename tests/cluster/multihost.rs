@@ -10,52 +10,33 @@
 //! `LIFE_TUI_NO_MULTIHOST=1` skips them on purpose.
 
 use crate::common;
+use crate::namespaces::{Namespaces, comm};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::Once;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::common::{
-    BIN, Job, alone, json_lines, run_with_timeout, stderr_of, summary, wait_or_kill,
-};
+use crate::common::{BIN, Job, alone, reports, run_with_timeout, stderr_of, summary, wait_or_kill};
 use crate::tui_pane::{PATIENCE, Pane, assert_sane_terminal, exit_code, generation, has_braille};
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/multihost.sh");
 
 /// Simulated hosts `<id>-h1` .. `<id>-hN`, taken down when dropped.
 struct Hosts {
-    id: String,
+    ns: Namespaces,
 }
 
 impl Hosts {
     /// `n` new hosts, or `None` when the user opted out.
     fn up(n: usize) -> Option<Hosts> {
-        if std::env::var_os("LIFE_TUI_NO_MULTIHOST").is_some_and(|v| v == "1") {
-            eprintln!("multi-host test skipped: LIFE_TUI_NO_MULTIHOST=1");
-            return None;
-        }
-        assert!(
-            rustix::process::geteuid().is_root(),
-            "the multi-host tests need root to create network namespaces \
-             (run `make test` as root, or set LIFE_TUI_NO_MULTIHOST=1 to skip them)"
-        );
-        static STALE: Once = Once::new();
-        STALE.call_once(|| script(&["clean-stale"]));
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let id = format!(
-            "lt{}x{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        );
-        let hosts = Hosts { id };
-        script(&["up", &hosts.id, &n.to_string()]);
-        Some(hosts)
+        let n = n.to_string();
+        let what = "the multi-host tests";
+        let ns = Namespaces::up(SCRIPT, "lt", "LIFE_TUI_NO_MULTIHOST", what, &[&n])?;
+        Some(Hosts { ns })
     }
 
     fn host(&self, i: usize) -> String {
-        format!("{}-h{i}", self.id)
+        format!("{}-h{i}", self.ns.id)
     }
 
     /// `--host` for `(host, slots)` pairs, and the rank count they add to.
@@ -70,9 +51,8 @@ impl Hosts {
     /// `mpirun` on host 1 over `slots`, running `program ARGS`.
     fn mpirun_of(&self, slots: &[(usize, usize)], program: &str, args: &[&str]) -> Command {
         let (spec, np) = self.layout(slots);
-        let mut command = Command::new(SCRIPT);
+        let mut command = self.ns.command("mpirun", &["-q", "--stdin", "none"]);
         command
-            .args(["run", &self.id, "mpirun", "-q", "--stdin", "none"])
             .args(["--bind-to", "none", "--report-bindings"])
             .args(["--host", &spec, "-np", &np.to_string(), program])
             .args(args);
@@ -88,14 +68,7 @@ impl Hosts {
 
     /// The processes in the namespaces of these hosts (orphans included).
     fn pids(&self) -> Vec<u32> {
-        let out = Command::new(SCRIPT)
-            .args(["pids", &self.id])
-            .output()
-            .expect("multihost.sh pids");
-        String::from_utf8_lossy(&out.stdout)
-            .split_whitespace()
-            .filter_map(|p| p.parse().ok())
-            .collect()
+        self.ns.pids(&[])
     }
 
     /// The `life-tui` processes on host `i`.
@@ -131,40 +104,6 @@ impl Hosts {
     }
 }
 
-impl Drop for Hosts {
-    fn drop(&mut self) {
-        let out = Command::new(SCRIPT).args(["down", &self.id]).output();
-        if let Ok(out) = out
-            && !out.status.success()
-        {
-            eprintln!(
-                "multihost.sh down {}: {}",
-                self.id,
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-    }
-}
-
-fn script(args: &[&str]) {
-    let out = Command::new(SCRIPT)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run scripts/multihost.sh");
-    assert!(
-        out.status.success(),
-        "scripts/multihost.sh {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn comm(pid: u32) -> Option<String> {
-    std::fs::read_to_string(format!("/proc/{pid}/comm"))
-        .ok()
-        .map(|c| c.trim().to_owned())
-}
-
 /// `--report-bindings` names each rank's host: every rank ran where the
 /// layout put it, so the job really spanned the hosts.
 fn assert_spread(stderr: &str, hosts: &Hosts, slots: &[(usize, usize)]) {
@@ -183,24 +122,6 @@ fn assert_spread(stderr: &str, hosts: &Hosts, slots: &[(usize, usize)]) {
             rank += 1;
         }
     }
-}
-
-/// The JSON lines minus the run's own timing, which differs run to run.
-fn reports(output: &Output) -> Vec<(u64, u64, String)> {
-    json_lines(output)
-        .iter()
-        .map(|line| {
-            let line = line.get("summary").unwrap_or(line);
-            (
-                line["generation"]
-                    .as_u64()
-                    .or(line["generations"].as_u64())
-                    .expect("a generation"),
-                line["population"].as_u64().expect("a population"),
-                line["hash"].as_str().expect("a hash").to_owned(),
-            )
-        })
-        .collect()
 }
 
 #[test]
@@ -431,7 +352,7 @@ fn a_cut_link_ends_the_job_within_15_seconds_and_leaves_nothing_behind() {
     let Some(hosts) = Hosts::up(2) else { return };
     let mut job = spawn_long(&hosts, &[(1, 2), (2, 2)]);
     ranks_running(&hosts, 2, 2);
-    script(&["link", &hosts.id, "2", "down"]);
+    hosts.ns.script("link", &["2", "down"]);
     let cut = Instant::now();
     let status = wait_or_kill(&mut job, Duration::from_secs(40));
     let took = cut.elapsed();
@@ -449,7 +370,7 @@ fn live_line(hosts: &Hosts, args: &str) -> String {
     let (spec, np) = hosts.layout(&[(1, 1), (2, 1), (3, 1)]);
     format!(
         "clear; {SCRIPT} run {} mpirun --bind-to none --host {spec} -np {np} {BIN} {args}; echo EXIT=$?",
-        hosts.id
+        hosts.ns.id
     )
 }
 
@@ -529,7 +450,7 @@ fn a_cut_link_in_the_live_view_gives_a_sane_shell_within_15_seconds() {
         generation(s).is_some_and(|n| n > 0)
     });
     ranks_running(&hosts, 3, 1);
-    script(&["link", &hosts.id, "3", "down"]);
+    hosts.ns.script("link", &["3", "down"]);
     let cut = Instant::now();
     let screen = pane.wait_for("the shell back", Duration::from_secs(15), |s| {
         exit_code(s).is_some()

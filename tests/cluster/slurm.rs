@@ -13,16 +13,17 @@
 //! the issue's 30 with `make test-slurm-kill-loop`).
 
 use crate::common;
+use crate::namespaces::{Namespaces, comm};
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::Once;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::common::{
-    BIN, Job, alone, json_line, json_lines, run_with_timeout, stderr_of, stdout_of, wait_or_kill,
+    BIN, Job, alone, json_line, reports, reports_of, run_with_timeout, stderr_of, stdout_of,
+    wait_or_kill,
 };
 use crate::tui_pane::{PATIENCE, Pane, assert_sane_terminal, exit_code, generation, has_braille};
 
@@ -32,43 +33,24 @@ const JOB_SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/slurm/li
 /// A cluster `<id>-ctl` (controller and login node) with nodes
 /// `<id>-n1..n3`, taken down when dropped.
 struct Cluster {
-    id: String,
+    ns: Namespaces,
 }
 
 impl Cluster {
     /// A new cluster with every node idle, or `None` when the user opted out.
     fn up() -> Option<Cluster> {
-        if std::env::var_os("LIFE_TUI_NO_SLURM").is_some_and(|v| v == "1") {
-            eprintln!("Slurm test skipped: LIFE_TUI_NO_SLURM=1");
-            return None;
-        }
-        assert!(
-            rustix::process::geteuid().is_root(),
-            "the Slurm tests need root to create network namespaces and run the daemons \
-             (run `make test` as root, or set LIFE_TUI_NO_SLURM=1 to skip them)"
-        );
-        static STALE: Once = Once::new();
-        STALE.call_once(|| script(&["clean-stale"]));
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let id = format!(
-            "ls{}x{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        );
-        let cluster = Cluster { id };
-        script(&["up", &cluster.id]);
-        Some(cluster)
+        let what = "the Slurm tests";
+        let ns = Namespaces::up(SCRIPT, "ls", "LIFE_TUI_NO_SLURM", what, &[])?;
+        Some(Cluster { ns })
     }
 
     fn node(&self, i: usize) -> String {
-        format!("{}-n{i}", self.id)
+        format!("{}-n{i}", self.ns.id)
     }
 
     /// `program ARGS` on the login node, with this cluster's SLURM_CONF.
     fn command(&self, program: &str, args: &[&str]) -> Command {
-        let mut command = Command::new(SCRIPT);
-        command.args(["run", &self.id, program]).args(args);
-        command
+        self.ns.command(program, args)
     }
 
     /// `srun --mpi=pmix ARGS`.
@@ -80,16 +62,9 @@ impl Cluster {
 
     /// Every process in this cluster's namespaces (daemons included).
     fn pids(&self, node: Option<usize>) -> Vec<u32> {
-        let mut command = Command::new(SCRIPT);
-        command.args(["pids", &self.id]);
-        if let Some(i) = node {
-            command.arg(i.to_string());
-        }
-        let out = command.output().expect("slurm.sh pids");
-        String::from_utf8_lossy(&out.stdout)
-            .split_whitespace()
-            .filter_map(|p| p.parse().ok())
-            .collect()
+        let node = node.map(|i| i.to_string());
+        let args: Vec<&str> = node.iter().map(String::as_str).collect();
+        self.ns.pids(&args)
     }
 
     /// The `life-tui` ranks on node `i`, or anywhere in the cluster.
@@ -139,43 +114,6 @@ impl Cluster {
     }
 }
 
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        let out = Command::new(SCRIPT).args(["down", &self.id]).output();
-        if let Ok(out) = out
-            && !out.status.success()
-        {
-            eprintln!(
-                "slurm.sh down {}: {}",
-                self.id,
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-    }
-}
-
-fn script(args: &[&str]) {
-    let out = run_with_timeout(
-        {
-            let mut command = Command::new(SCRIPT);
-            command.args(args);
-            command
-        },
-        common::TIMEOUT,
-    );
-    assert!(
-        out.status.success(),
-        "scripts/slurm.sh {args:?} failed: {}",
-        stderr_of(&out)
-    );
-}
-
-fn comm(pid: u32) -> Option<String> {
-    std::fs::read_to_string(format!("/proc/{pid}/comm"))
-        .ok()
-        .map(|c| c.trim().to_owned())
-}
-
 /// The task number Slurm gave process `pid`.
 fn slurm_rank(pid: u32) -> Option<usize> {
     let env = std::fs::read(format!("/proc/{pid}/environ")).ok()?;
@@ -205,29 +143,6 @@ fn kill_9(pid: u32) {
         rustix::process::Signal::KILL,
     )
     .expect("kill -9 a rank");
-}
-
-/// (generation, population, hash) of every report: the JSON lines minus
-/// the run's own timing, which differs run to run.
-fn reports_of(lines: &[serde_json::Value]) -> Vec<(u64, u64, String)> {
-    lines
-        .iter()
-        .map(|line| {
-            let line = line.get("summary").unwrap_or(line);
-            (
-                line["generation"]
-                    .as_u64()
-                    .or(line["generations"].as_u64())
-                    .expect("a generation"),
-                line["population"].as_u64().expect("a population"),
-                line["hash"].as_str().expect("a hash").to_owned(),
-            )
-        })
-        .collect()
-}
-
-fn reports(output: &Output) -> Vec<(u64, u64, String)> {
-    reports_of(&json_lines(output))
 }
 
 /// The rank count in a run's summary line.
@@ -415,7 +330,7 @@ fn an_interactive_salloc_shell_runs_mpirun() {
     // node, mpirun typed there.
     pane.line(&format!(
         "clear; {SCRIPT} run {} salloc -N 3 --ntasks-per-node=2; echo EXIT=$?",
-        cluster.id
+        cluster.ns.id
     ));
     pane.wait_for("the allocation", PATIENCE, |s| {
         s.contains("Granted job allocation")
@@ -440,7 +355,7 @@ fn the_live_view_through_srun_pty_draws_takes_keys_follows_a_resize_and_quits_cl
     let pane = Pane::start(80, 24);
     pane.line(&format!(
         "clear; {SCRIPT} run {} srun --mpi=pmix --pty -n 4 {BIN} --seed 1; echo EXIT=$?",
-        cluster.id
+        cluster.ns.id
     ));
     let screen = pane.wait_for("the grid and gen N", PATIENCE, |s| {
         generation(s).is_some_and(|n| n > 0) && has_braille(s)
@@ -654,7 +569,7 @@ fn a_crashed_node_ends_the_job_within_15_seconds_and_leaves_no_rank() {
     let Some(cluster) = Cluster::up() else { return };
     let (mut job, _) = start_long(&cluster);
     // slurmd, slurmstepd and both ranks of node 2, all at once.
-    script(&["crash", &cluster.id, "2"]);
+    cluster.ns.script("crash", &["2"]);
     let crashed_at = Instant::now();
     let status = wait_or_kill(&mut job, Duration::from_secs(40));
     let took = crashed_at.elapsed();
@@ -670,7 +585,7 @@ fn a_crashed_node_ends_the_job_within_15_seconds_and_leaves_no_rank() {
 fn a_cut_link_ends_the_job_within_15_seconds_and_leaves_no_rank() {
     let Some(cluster) = Cluster::up() else { return };
     let (mut job, _) = start_long(&cluster);
-    script(&["link", &cluster.id, "2", "down"]);
+    cluster.ns.script("link", &["2", "down"]);
     let cut = Instant::now();
     let status = wait_or_kill(&mut job, Duration::from_secs(40));
     let took = cut.elapsed();
@@ -1030,7 +945,7 @@ fn a_job_that_loses_a_node_goes_on_from_its_last_checkpoint_with_the_same_hash()
     let every = 500;
     let id = submit_requeue_job(&cluster, dir.path(), every, &[]);
     wait_for_generation(dir.path(), every + 200);
-    script(&["crash", &cluster.id, "2"]);
+    cluster.ns.script("crash", &["2"]);
     let crashed_at = Instant::now();
     let state = std::panic::catch_unwind(|| wait_for_job(&cluster, &id, Duration::from_secs(80)))
         .unwrap_or_else(|_| panic!("the job's output: {:#?}", job_output(dir.path()).1));

@@ -259,3 +259,26 @@ pub fn spawn_job(mut command: Command, stderr: Stdio) -> Job {
         .expect("spawn mpirun");
     Job(child)
 }
+
+/// (generation, population, hash) of every report: the JSON lines minus
+/// the run's own timing, which differs run to run.
+pub fn reports_of(lines: &[serde_json::Value]) -> Vec<(u64, u64, String)> {
+    lines
+        .iter()
+        .map(|line| {
+            let line = line.get("summary").unwrap_or(line);
+            (
+                line["generation"]
+                    .as_u64()
+                    .or(line["generations"].as_u64())
+                    .expect("a generation"),
+                line["population"].as_u64().expect("a population"),
+                line["hash"].as_str().expect("a hash").to_owned(),
+            )
+        })
+        .collect()
+}
+
+pub fn reports(output: &Output) -> Vec<(u64, u64, String)> {
+    reports_of(&json_lines(output))
+}
