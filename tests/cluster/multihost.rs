@@ -10,7 +10,7 @@
 //! `LIFE_TUI_NO_MULTIHOST=1` skips them on purpose.
 
 use crate::common;
-use crate::namespaces::{Namespaces, comm};
+use crate::namespaces::{Namespaces, comm, until_ranks};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -311,20 +311,10 @@ fn spawn_long(hosts: &Hosts, slots: &[(usize, usize)]) -> Job {
 }
 
 fn ranks_running(hosts: &Hosts, host: usize, count: usize) -> Vec<u32> {
-    let start = Instant::now();
-    loop {
-        let ranks = hosts.ranks_on(host);
-        if ranks.len() == count {
-            // Past start-up, into the generation loop.
-            std::thread::sleep(Duration::from_millis(500));
-            return ranks;
-        }
-        assert!(
-            start.elapsed() < PATIENCE,
-            "{count} ranks never ran on host {host} (found {ranks:?})"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let place = format!("on host {host}");
+    until_ranks(count, Duration::from_millis(500), &place, || {
+        hosts.ranks_on(host)
+    })
 }
 
 #[test]

@@ -9,8 +9,10 @@ use std::process::{Command, Output};
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use crate::common::{self, run_with_timeout, stderr_of};
+use crate::tui_pane::PATIENCE;
 
 pub struct Namespaces {
     /// The script that made them.
@@ -120,4 +122,28 @@ pub fn comm(pid: u32) -> Option<String> {
     std::fs::read_to_string(format!("/proc/{pid}/comm"))
         .ok()
         .map(|c| c.trim().to_owned())
+}
+
+/// Waits until `ranks()` finds `count` ranks (`place`: where, for the
+/// failure), then `settle` longer, past start-up into the generation
+/// loop; returns them.
+pub fn until_ranks(
+    count: usize,
+    settle: Duration,
+    place: &str,
+    ranks: impl Fn() -> Vec<u32>,
+) -> Vec<u32> {
+    let start = Instant::now();
+    loop {
+        let found = ranks();
+        if found.len() == count {
+            std::thread::sleep(settle);
+            return found;
+        }
+        assert!(
+            start.elapsed() < PATIENCE,
+            "{count} ranks never ran {place} (found {found:?})"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }

@@ -13,7 +13,7 @@
 //! the 30 with `make test-slurm-kill-loop`).
 
 use crate::common;
-use crate::namespaces::{Namespaces, comm};
+use crate::namespaces::{Namespaces, comm, until_ranks};
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -98,19 +98,9 @@ impl Cluster {
     /// Waits until `count` ranks run over the whole cluster, then a little
     /// longer, into the generation loop.
     fn all_running(&self, count: usize) -> Vec<u32> {
-        let start = Instant::now();
-        loop {
-            let ranks = self.ranks(None);
-            if ranks.len() == count {
-                std::thread::sleep(Duration::from_millis(300));
-                return ranks;
-            }
-            assert!(
-                start.elapsed() < PATIENCE,
-                "{count} ranks never ran (found {ranks:?})"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        until_ranks(count, Duration::from_millis(300), "in the cluster", || {
+            self.ranks(None)
+        })
     }
 }
 
