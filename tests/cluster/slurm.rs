@@ -928,6 +928,60 @@ fn a_job_that_reaches_its_hard_time_limit_stops_requeues_and_resumes_exactly() {
     stopped_by_slurm_requeued_and_resumed(without_signal, &[], "SIGTERM");
 }
 
+/// A plain `scancel` sends SIGTERM to the script's shell as the time
+/// limit does: the ranks still stop at an agreed generation with the
+/// checkpoint written there, but the script must tell the two apart
+/// (Slurm's reason for ending the job) and leave a cancelled job
+/// cancelled, not requeue it.
+#[test]
+fn scancel_of_the_requeue_script_stops_it_with_its_checkpoint_and_does_not_requeue_it() {
+    let Some(cluster) = Cluster::up() else { return };
+    let dir = common::temp_dir();
+    let endless = endless_soup(1_000_000_000);
+    let endless: Vec<&str> = endless.iter().map(String::as_str).collect();
+    let script = Path::new(REQUEUE_SCRIPT);
+    let id = submit_requeue_run(&cluster, script, dir.path(), 1000, &[], &endless);
+    wait_for_generation(dir.path(), 1000);
+    let out = run_with_timeout(cluster.command("scancel", &[&id]), common::TIMEOUT);
+    assert!(out.status.success(), "scancel: {out:?}");
+    let state = wait_for_job(&cluster, &id, common::TIMEOUT);
+    let (json, other) = job_output(dir.path());
+    assert_eq!(state, "CANCELLED", "{other:#?}");
+    assert_eq!(job_field(&cluster, &id, "Restarts"), "0", "{other:#?}");
+    assert!(
+        other.iter().any(|l| l.contains("not requeued")),
+        "{other:#?}"
+    );
+    let stop = json
+        .iter()
+        .find_map(|l| l.get("stopped"))
+        .unwrap_or_else(|| panic!("no stop line: {other:#?}"));
+    assert_eq!(stop["signal"], "SIGTERM", "{stop}");
+    let at = stop["generation"].as_u64().unwrap();
+    let saved = std::fs::read_to_string(dir.path().join("run.rle")).unwrap();
+    assert!(
+        saved.starts_with("#CXRLE")
+            && saved
+                .lines()
+                .next()
+                .unwrap()
+                .ends_with(&format!("Gen={at}")),
+        "the checkpoint is the stop's: {}",
+        saved.lines().next().unwrap()
+    );
+    let args = endless_soup(at);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert_eq!(
+        (
+            at,
+            stop["population"].as_u64().unwrap(),
+            stop["hash"].as_str().unwrap().to_owned()
+        ),
+        uninterrupted_run(&args),
+        "the stop is the uninterrupted run's generation {at}"
+    );
+}
+
 #[test]
 fn a_job_that_loses_a_node_goes_on_from_its_last_checkpoint_with_the_same_hash() {
     let Some(cluster) = Cluster::up() else { return };
