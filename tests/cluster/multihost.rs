@@ -9,14 +9,14 @@
 //! Needs root (network namespaces). Without it these tests fail, saying so;
 //! `LIFE_TUI_NO_MULTIHOST=1` skips them on purpose.
 
-use crate::common;
-use crate::namespaces::{Namespaces, comm, until_ranks};
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{BIN, Job, alone, reports, run_with_timeout, stderr_of, summary, wait_or_kill};
+use crate::common::{
+    self, BIN, Job, alone, reports, run_with_timeout, stderr_of, summary, wait_or_kill,
+};
+use crate::namespaces::{Namespaces, comm, until_ranks};
 use crate::tui_pane::{PATIENCE, Pane, assert_sane_terminal, exit_code, generation, has_braille};
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/multihost.sh");

@@ -12,9 +12,6 @@
 //! `LIFE_TUI_SLURM_KILL_RUNS` sets the kill loop's length (5 by default,
 //! the 30 with `make test-slurm-kill-loop`).
 
-use crate::common;
-use crate::namespaces::{Namespaces, comm, until_ranks};
-
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -22,9 +19,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::common::{
-    BIN, Job, alone, json_line, reports, reports_of, run_with_timeout, stderr_of, stdout_of,
+    self, BIN, Job, alone, json_line, reports, reports_of, run_with_timeout, stderr_of, stdout_of,
     wait_or_kill,
 };
+use crate::namespaces::{Namespaces, comm, until_ranks};
 use crate::tui_pane::{PATIENCE, Pane, assert_sane_terminal, exit_code, generation, has_braille};
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/slurm.sh");
@@ -869,22 +867,30 @@ fn stopped_by_slurm_requeued_and_resumed(
     );
     assert_eq!(stop["signal"], signal, "{stop}");
     assert_ne!(restarts, "0");
+    assert_stop_is_the_soup_alone(&stop);
+    assert_eq!(resumed_report, soup_alone_to(resumed_report.0));
+}
+
+/// The [`endless_soup`] run by one rank to `generation`: its last report.
+fn soup_alone_to(generation: u64) -> (u64, u64, String) {
+    let args = endless_soup(generation);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    uninterrupted_run(&args)
+}
+
+/// A `stopped` line's generation, population and hash are one rank's at
+/// that generation.
+fn assert_stop_is_the_soup_alone(stop: &serde_json::Value) {
     let at = stop["generation"].as_u64().unwrap();
-    let alone_to = |generation: u64| {
-        let args = endless_soup(generation);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        uninterrupted_run(&args)
-    };
     assert_eq!(
         (
             at,
             stop["population"].as_u64().unwrap(),
             stop["hash"].as_str().unwrap().to_owned()
         ),
-        alone_to(at),
+        soup_alone_to(at),
         "the stop is the uninterrupted run's generation {at}"
     );
-    assert_eq!(resumed_report, alone_to(resumed_report.0));
 }
 
 /// Slurm's own signal ahead of a time limit, not one sent by hand: a job
@@ -959,27 +965,12 @@ fn scancel_of_the_requeue_script_stops_it_with_its_checkpoint_and_does_not_reque
     assert_eq!(stop["signal"], "SIGTERM", "{stop}");
     let at = stop["generation"].as_u64().unwrap();
     let saved = std::fs::read_to_string(dir.path().join("run.rle")).unwrap();
+    let first = saved.lines().next().unwrap_or_default();
     assert!(
-        saved.starts_with("#CXRLE")
-            && saved
-                .lines()
-                .next()
-                .unwrap()
-                .ends_with(&format!("Gen={at}")),
-        "the checkpoint is the stop's: {}",
-        saved.lines().next().unwrap()
+        first.starts_with("#CXRLE") && first.ends_with(&format!("Gen={at}")),
+        "the checkpoint is the stop's: {first}"
     );
-    let args = endless_soup(at);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    assert_eq!(
-        (
-            at,
-            stop["population"].as_u64().unwrap(),
-            stop["hash"].as_str().unwrap().to_owned()
-        ),
-        uninterrupted_run(&args),
-        "the stop is the uninterrupted run's generation {at}"
-    );
+    assert_stop_is_the_soup_alone(stop);
 }
 
 #[test]

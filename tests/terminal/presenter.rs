@@ -4,12 +4,10 @@
 //! keys and by time; step back returns the previous grid hash, the same
 //! hash a headless run prints; bad input is one `error:` line and exit 2.
 
-use crate::common;
-
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::common::{mpirun, stdout_of, summary, temp_dir};
+use crate::common::{self, mpirun, stdout_of, summary, temp_dir};
 use crate::tui_pane::{PATIENCE, Pane, assert_sane_terminal, exit_code, generation, launch_line};
 
 /// The escape codes that enter and leave the view (as `tui::terminal`).

@@ -3,13 +3,11 @@
 //! by keys and mouse bytes and read back with `capture-pane`. Every wait is
 //! bounded; the tmux server is killed when the test ends, pass or fail.
 
-use crate::common;
-
 use std::collections::BTreeSet;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::common::{BIN, descendants, mpi_env, run_with_timeout, stderr_of};
+use crate::common::{self, BIN, descendants, mpi_env, run_with_timeout, stderr_of};
 use crate::tui_pane::{
     PATIENCE, Pane, assert_sane_terminal, exit_code, generation, has_braille, launch_line,
 };
