@@ -134,12 +134,14 @@ MailProg=/bin/true
 StateSaveLocation=$state/ctld
 SlurmctldPidFile=$state/ctld/slurmctld.pid
 SlurmctldLogFile=$state/log/slurmctld.log
-# %n: one per node, since all nodes share one file system. A shared TmpFS
-# fails nodes 2 and 3 (the PMIx plugin makes its directory there).
-SlurmdSpoolDir=$state/%n/spool
+# One path, which each node's mount namespace binds to a directory of its
+# own (start_slurmd), as on real nodes; the nodes share one file system, and
+# a shared TmpFS fails nodes 2 and 3 (the PMIx plugin makes its directory
+# there).
+SlurmdSpoolDir=$state/node/spool
 SlurmdPidFile=$state/%n/slurmd.pid
 SlurmdLogFile=$state/log/slurmd-%n.log
-TmpFS=$state/%n/tmp
+TmpFS=$state/node/tmp
 EOF
     for i in $(seq 1 "$n"); do
         echo "NodeName=$id-n$i NodeAddr=10.231.0.$i CPUs=2 RealMemory=1000 State=UNKNOWN" >>"$state/slurm.conf"
@@ -147,13 +149,22 @@ EOF
         mkdir -p "$state/$id-n$i/tmp"
         chmod 1777 "$state/$id-n$i/tmp"
     done
+    mkdir -p -m 755 "$state/node/spool" "$state/node/tmp"
     echo "PartitionName=main Nodes=ALL Default=YES MaxTime=INFINITE State=UP" >>"$state/slurm.conf"
 }
 
+# slurmd in node I's network, UTS and mount namespaces, the last with the
+# node's own spool and tmp directories bound at the paths slurm.conf names
+# for every node. Its steps and ranks inherit all three.
 start_slurmd() {
     local id=$1 i=$2 state
     state=$(state_of "$id")
-    in_ns "$id-n$i" daemon slurmd -D -f "$state/slurm.conf"
+    # shellcheck disable=SC2016
+    setsid nsenter --net="/run/netns/$id-n$i" unshare --uts --mount --propagation private sh -c '
+        hostname "$1"
+        mount --bind "$2/spool" "$4/spool" && mount --bind "$2/tmp" "$4/tmp" || exit 1
+        exec slurmd -D -f "$3"' x "$id-n$i" "$state/$id-n$i" "$state/slurm.conf" "$state/node" \
+        </dev/null >/dev/null 2>&1 &
 }
 
 # Waits (bounded) until sinfo shows N nodes idle.
