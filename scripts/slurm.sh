@@ -26,8 +26,9 @@
 # Nothing under /etc changes: every daemon gets `-f slurm.conf`, every
 # client SLURM_CONF, munged its own key and socket. The state (slurm.conf,
 # munge key and socket, spools, logs) is in $LIFE_TUI_SLURM_DIR/ID
-# (default /tmp/life-tui-slurm/ID), which every namespace sees: only the
-# network and the hostname are private to a node.
+# (default /tmp/life-tui-slurm/ID), which every namespace sees: private to
+# a node are its network, its hostname and, bound at one path for all, its
+# spool and tmp directories (start_slurmd).
 #
 # Needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN) and the Slurm and munge
 # packages (scripts/install-deps.sh). Nothing attaches to the root
@@ -160,11 +161,9 @@ start_slurmd() {
     local id=$1 i=$2 state
     state=$(state_of "$id")
     # shellcheck disable=SC2016
-    setsid nsenter --net="/run/netns/$id-n$i" unshare --uts --mount --propagation private sh -c '
-        hostname "$1"
-        mount --bind "$2/spool" "$4/spool" && mount --bind "$2/tmp" "$4/tmp" || exit 1
-        exec slurmd -D -f "$3"' x "$id-n$i" "$state/$id-n$i" "$state/slurm.conf" "$state/node" \
-        </dev/null >/dev/null 2>&1 &
+    in_ns "$id-n$i" daemon unshare --mount --propagation private sh -c '
+        mount --bind "$1/spool" "$3/spool" && mount --bind "$1/tmp" "$3/tmp" || exit 1
+        exec slurmd -D -f "$2"' x "$state/$id-n$i" "$state/slurm.conf" "$state/node"
 }
 
 # Waits (bounded) until sinfo shows N nodes idle.
