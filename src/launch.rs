@@ -75,3 +75,50 @@ pub fn test_slow_down(spent: std::time::Duration, factor: f64) -> std::time::Dur
     std::thread::sleep(spent.mul_f64(factor - 1.0));
     started.elapsed()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    /// Every `LIFE_TUI_*` variable the program's source names.
+    fn variables_in(dir: &Path, found: &mut BTreeSet<String>) {
+        for entry in std::fs::read_dir(dir).expect("a source folder") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                variables_in(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("a source file");
+                for (at, _) in text.match_indices("\"LIFE_TUI_") {
+                    let name: String = text[at + 1..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_uppercase() || *c == '_')
+                        .collect();
+                    found.insert(name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_readme_names_every_variable_the_program_reads() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut found = BTreeSet::new();
+        variables_in(&root.join("src"), &mut found);
+        variables_in(&root.join("core/src"), &mut found);
+        // Set by build.rs for the compiler, not read at run time.
+        found.remove("LIFE_TUI_COMMIT");
+        assert!(found.contains("LIFE_TUI_TEST_PANIC"), "{found:?}");
+        let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+        let table = &readme[readme
+            .find("## Environment variables")
+            .expect("the section")..];
+        let table = &table[..table.find("\n## ").unwrap_or(table.len())];
+        for name in &found {
+            assert!(
+                table.contains(&format!("| `{name}")),
+                "README.md's environment table has no row for {name}"
+            );
+        }
+    }
+}

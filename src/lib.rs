@@ -13,6 +13,7 @@ pub mod error;
 pub mod exit;
 pub mod headless;
 pub mod input;
+pub mod json_lines;
 pub mod keys;
 pub mod launch;
 pub mod live;

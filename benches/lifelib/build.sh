@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds the lifelib driver for benches/plane.rs (issue 17) from the PyPI
+# Builds the lifelib driver for tools/src/bin/plane.rs (issue 17) from the PyPI
 # sdist of python-lifelib 2.5.6, whose C++ headers build with g++ alone.
 #
 #   benches/lifelib/build.sh OUT_DIR

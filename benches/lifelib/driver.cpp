@@ -1,5 +1,5 @@
 // Runs a pattern on lifelib's unbounded plane, or on its torus when the
-// rule says so, and times the stepping alone, for benches/plane.rs and the
+// rule says so, and times the stepping alone, for tools/src/bin/plane.rs and the
 // soup-ash study in it (issue 17).
 //
 //   driver PATTERN.rle GENERATIONS [OUT.rle]

@@ -8,6 +8,8 @@
 use bytemuck::{Pod, Zeroable};
 use mpi::traits::Equivalence;
 
+use crate::engine::plane::Bbox;
+
 /// Cell edits carried by one control message; more wait for the next round.
 pub const MAX_EDITS: usize = 10;
 
@@ -49,6 +51,45 @@ pub struct ControlMessage {
     pub edit_x: [i64; MAX_EDITS],
     pub edit_y: [i64; MAX_EDITS],
     pub edit_alive: [bool; MAX_EDITS],
+}
+
+/// One rank's bounding box of live cells on the plane; none when `live`
+/// is false (the corners are then 0).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Equivalence)]
+pub struct BboxMessage {
+    pub live: bool,
+    pub x0: i64,
+    pub y0: i64,
+    pub x1: i64,
+    pub y1: i64,
+}
+
+impl From<Option<Bbox>> for BboxMessage {
+    fn from(bbox: Option<Bbox>) -> BboxMessage {
+        match bbox {
+            Some(Bbox { x0, y0, x1, y1 }) => BboxMessage {
+                live: true,
+                x0,
+                y0,
+                x1,
+                y1,
+            },
+            None => BboxMessage::default(),
+        }
+    }
+}
+
+impl From<BboxMessage> for Option<Bbox> {
+    fn from(message: BboxMessage) -> Option<Bbox> {
+        let BboxMessage {
+            live,
+            x0,
+            y0,
+            x1,
+            y1,
+        } = message;
+        live.then_some(Bbox { x0, y0, x1, y1 })
+    }
 }
 
 /// One rank's totals at the end of a headless run, for `--timing`: one

@@ -11,6 +11,7 @@ use mpi::traits::*;
 
 use super::bands::PlaneBands;
 use super::faults::{Wait, waiting};
+use super::messages::BboxMessage;
 use super::{Cluster, StepTiming, count_i32, displacements};
 use crate::engine::plane::{self, Bbox, Plane, Side};
 
@@ -158,21 +159,11 @@ impl Cluster {
     /// The bounding box of every rank's live cells, on every rank.
     pub fn plane_bbox(&self, plane: &Plane) -> Option<Bbox> {
         let _waiting = waiting(Wait::Peers);
-        let mine = plane.bbox();
-        let words = match mine {
-            Some(b) => [1, b.x0, b.y0, b.x1, b.y1],
-            None => [0; 5],
-        };
-        let mut all = vec![0i64; 5 * self.size()];
-        self.world.all_gather_into(&words[..], &mut all[..]);
-        all.chunks_exact(5)
-            .filter(|c| c[0] == 1)
-            .map(|c| Bbox {
-                x0: c[1],
-                y0: c[2],
-                x1: c[3],
-                y1: c[4],
-            })
+        let mine = BboxMessage::from(plane.bbox());
+        let mut all = vec![BboxMessage::default(); self.size()];
+        self.world.all_gather_into(&mine, &mut all[..]);
+        all.into_iter()
+            .filter_map(Option::<Bbox>::from)
             .reduce(Bbox::union)
     }
 

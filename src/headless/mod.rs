@@ -16,6 +16,7 @@ use crate::config::RunConfig;
 use crate::engine::{Stepping, Strip, hash};
 use crate::error::Error;
 use crate::files;
+use crate::json_lines;
 use crate::launch;
 use crate::memory;
 use crate::signals;
@@ -67,7 +68,7 @@ const STOP_LOOK_EVERY: Duration = Duration::from_millis(50);
 /// signal. They must all look at the same generations, so the period is
 /// set at each look from the slowest rank's time per generation, which
 /// that same all-reduce brings (the max of both numbers).
-pub(crate) struct Stops {
+struct Stops {
     next: u64,
     period: u64,
     since: Instant,
@@ -75,7 +76,7 @@ pub(crate) struct Stops {
 }
 
 impl Stops {
-    pub(crate) fn new(generation: u64) -> Stops {
+    fn new(generation: u64) -> Stops {
         Stops {
             next: generation + 1,
             period: 1,
@@ -85,12 +86,12 @@ impl Stops {
     }
 
     /// Generations until the next look: batches end there.
-    pub(crate) fn until_look(&self, generation: u64) -> u64 {
+    fn until_look(&self, generation: u64) -> u64 {
         self.next.saturating_sub(generation).max(1)
     }
 
     /// At a look, the signal some rank got (the same on every rank).
-    pub(crate) fn look(&mut self, cluster: &Cluster, generation: u64) -> Option<i32> {
+    fn look(&mut self, cluster: &Cluster, generation: u64) -> Option<i32> {
         if generation < self.next {
             return None;
         }
@@ -122,13 +123,69 @@ struct Summary {
     cell_updates_per_second: f64,
     population: u64,
     hash: String,
+    #[serde(flatten)]
+    tail: SummaryTail<RankTiming>,
+}
+
+/// What every summary line ends with, on a bounded grid or on the plane.
+#[derive(Serialize)]
+struct SummaryTail<T> {
     #[serde(skip_serializing_if = "Option::is_none")]
     seed: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    timing: Option<Vec<RankTiming>>,
-    /// Times rows moved between ranks (with `timing`).
+    timing: Option<Vec<T>>,
+    /// Times the ranks' shares moved (with `timing`).
     #[serde(skip_serializing_if = "Option::is_none")]
     rebalances: Option<u64>,
+}
+
+impl<T> SummaryTail<T> {
+    /// With `--timing`, one `per_rank` entry a rank's `totals`.
+    fn new(
+        options: &HeadlessOptions,
+        seed: Option<u64>,
+        totals: &[RankTotals],
+        per_rank: impl Fn(usize, &RankTotals) -> T,
+        rebalances: u64,
+    ) -> SummaryTail<T> {
+        SummaryTail {
+            seed: seed.filter(|_| options.announce_seed),
+            timing: options.timing.then(|| {
+                totals
+                    .iter()
+                    .enumerate()
+                    .map(|(rank, totals)| per_rank(rank, totals))
+                    .collect()
+            }),
+            rebalances: options.timing.then_some(rebalances),
+        }
+    }
+}
+
+/// Gathers every rank's `stepped` numbers, completed with its times and
+/// halo counts, on rank 0 (`None` elsewhere).
+fn gather_totals(
+    cluster: &Cluster,
+    timing: StepTiming,
+    stepped: RankTotals,
+) -> Option<Vec<RankTotals>> {
+    let (unchanged, whole) = cluster.halo_messages();
+    cluster.gather(&RankTotals {
+        compute_seconds: timing.compute.as_secs_f64(),
+        exchange_seconds: timing.exchange.as_secs_f64(),
+        unchanged_halos_sent: unchanged,
+        whole_halos_sent: whole,
+        ..stepped
+    })
+}
+
+/// Writes `summary` as the run's last line, `{"summary": {...}}`.
+fn write_summary_line(out: &mut dyn Write, summary: impl Serialize) {
+    #[derive(Serialize)]
+    struct Last<S> {
+        summary: S,
+    }
+    write_line(out, &Last { summary });
 }
 
 /// Seconds one rank spent computing and exchanging over the whole run.
@@ -157,25 +214,74 @@ pub fn run(
     options: &HeadlessOptions,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
-    let mut run = Run::start(cluster, config, options)?;
+    let run = Run::start(cluster, config, options)?;
+    drive(cluster, options, run, out)
+}
+
+/// What the headless loop needs of a run in progress on this rank, on a
+/// bounded grid or on the plane.
+trait Progress {
+    fn generation(&self) -> u64;
+    /// Steps at most `until_look` generations, stopping where a report,
+    /// a checkpoint or the end is due.
+    fn step(&mut self, until_look: u64);
+    /// Writes a report line of this generation (on rank 0).
+    fn report(&self, out: &mut dyn Write);
+    /// Writes this generation to `path`; every rank learns if that worked.
+    fn save(&self, path: &Path) -> Result<(), Error>;
+    /// The line a signal's stop ends with.
+    fn stopped_at(&self) -> Stopped;
+    /// The summary line, then `--output`; `seconds` is the stepping time.
+    fn finish(self, seconds: f64, out: &mut dyn Write) -> Result<(), Error>;
+}
+
+/// The headless loop: steps `run` to `options.generations`, writing the
+/// reports and checkpoints due, and stops at a generation every rank
+/// agrees on when a signal asks it to.
+fn drive(
+    cluster: &Cluster,
+    options: &HeadlessOptions,
+    mut run: impl Progress,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
     cluster.barrier();
     let start = Instant::now();
+    // Time spent on reports and checkpoints, left out of the stepping time.
+    let mut reporting = Duration::ZERO;
+    let mut saved_at = None;
     if options.report_every.is_some() {
         run.report(out);
     }
-    let mut stops = Stops::new(run.generation);
-    while run.generation < options.generations {
-        run.panic_if_asked();
-        let batch = run.next_batch().min(stops.until_look(run.generation));
-        run.step(batch);
-        run.write_what_is_due(out)?;
-        if run.generation < options.generations
-            && let Some(signal) = stops.look(cluster, run.generation)
+    let mut stops = Stops::new(run.generation());
+    while run.generation() < options.generations {
+        run.step(stops.until_look(run.generation()));
+        let generation = run.generation();
+        let due = |every: Option<u64>| every.is_some_and(|n| generation.is_multiple_of(n));
+        let before = Instant::now();
+        if due(options.report_every) {
+            run.report(out);
+        }
+        if let Some((path, every)) = &options.checkpoint
+            && (due(Some(*every)) || generation == options.generations)
         {
-            return Err(run.stop(signal, out)?);
+            run.save(path)?;
+            saved_at = Some(generation);
+        }
+        reporting += before.elapsed();
+        if generation < options.generations
+            && let Some(signal) = stops.look(cluster, generation)
+        {
+            if let Some((path, _)) = &options.checkpoint
+                && saved_at != Some(generation)
+            {
+                run.save(path)?;
+            }
+            return Err(stopped(cluster, out, options, signal, run.stopped_at()));
         }
     }
-    run.finish(start, out)
+    cluster.barrier();
+    let seconds = cluster.max((start.elapsed() - reporting).as_secs_f64());
+    run.finish(seconds, out)
 }
 
 /// A headless run in progress on this rank.
@@ -190,10 +296,6 @@ struct Run<'a> {
     balancer: Balancer,
     generation: u64,
     timing: StepTiming,
-    /// Time spent on reports and checkpoints, left out of the stepping time.
-    reporting: Duration,
-    /// The generation of the last checkpoint written.
-    saved_at: Option<u64>,
     /// Test hooks (`LIFE_TUI_TEST_PANIC`, `LIFE_TUI_TEST_SLOW`).
     panic_point: Option<(usize, u64)>,
     slowdown: Option<f64>,
@@ -240,8 +342,6 @@ impl<'a> Run<'a> {
             ),
             generation: config.start_generation,
             timing: StepTiming::default(),
-            reporting: Duration::ZERO,
-            saved_at: None,
             panic_point: launch::test_panic_point(),
             slowdown: launch::test_slowdown(cluster.rank()),
         })
@@ -256,18 +356,6 @@ impl<'a> Run<'a> {
             .sums([self.strip.population(), hash::partial_hash(first_row, rows)]);
         let grid = hash::finish(sum, self.config.width, self.config.height);
         (population, hash::to_hex(grid))
-    }
-
-    fn report(&self, out: &mut dyn Write) {
-        let (population, hash) = self.fingerprint();
-        if self.cluster.is_root() {
-            let line = Report {
-                generation: self.generation,
-                population,
-                hash,
-            };
-            write_line(out, &line);
-        }
     }
 
     fn panic_if_asked(&self) {
@@ -304,7 +392,7 @@ impl<'a> Run<'a> {
         self.options.checkpoint.as_ref().map(|(_, every)| *every)
     }
 
-    fn step(&mut self, batch: u64) {
+    fn advance(&mut self, batch: u64) {
         let config = self.config;
         let mut step = self.cluster.advance(
             &mut self.strip,
@@ -326,24 +414,32 @@ impl<'a> Run<'a> {
             self.timing.compute,
         );
     }
+}
 
-    /// The report and the checkpoint due at this generation.
-    fn write_what_is_due(&mut self, out: &mut dyn Write) -> Result<(), Error> {
-        let due = |every: Option<u64>| every.is_some_and(|n| self.generation.is_multiple_of(n));
-        let before = Instant::now();
-        if due(self.options.report_every) {
-            self.report(out);
-        }
-        if let Some((path, _)) = &self.options.checkpoint
-            && (due(self.checkpoint_every()) || self.generation == self.options.generations)
-        {
-            self.save(path)?;
-        }
-        self.reporting += before.elapsed();
-        Ok(())
+impl Progress for Run<'_> {
+    fn generation(&self) -> u64 {
+        self.generation
     }
 
-    fn save(&mut self, path: &Path) -> Result<(), Error> {
+    fn step(&mut self, until_look: u64) {
+        self.panic_if_asked();
+        let batch = self.next_batch().min(until_look);
+        self.advance(batch);
+    }
+
+    fn report(&self, out: &mut dyn Write) {
+        let (population, hash) = self.fingerprint();
+        if self.cluster.is_root() {
+            let line = Report {
+                generation: self.generation,
+                population,
+                hash,
+            };
+            write_line(out, &line);
+        }
+    }
+
+    fn save(&self, path: &Path) -> Result<(), Error> {
         let (cluster, config) = (self.cluster, self.config);
         save(
             cluster,
@@ -352,34 +448,20 @@ impl<'a> Run<'a> {
             &self.strip,
             self.generation,
             path,
-        )?;
-        self.saved_at = Some(self.generation);
-        Ok(())
+        )
     }
 
-    /// Stops on `signal` at this generation, which every rank agreed on:
-    /// the checkpoint written here (unless it just was), the stop's line.
-    fn stop(mut self, signal: i32, out: &mut dyn Write) -> Result<Error, Error> {
-        if let Some((path, _)) = &self.options.checkpoint
-            && self.saved_at != Some(self.generation)
-        {
-            self.save(path)?;
-        }
+    fn stopped_at(&self) -> Stopped {
         let (population, hash) = self.fingerprint();
-        let at = Stopped {
+        Stopped {
             generation: self.generation,
             population,
             hash,
             bbox: None,
-        };
-        Ok(stopped(self.cluster, out, self.options, signal, at))
+        }
     }
 
-    /// The summary line, then `--output`.
-    fn finish(self, start: Instant, out: &mut dyn Write) -> Result<(), Error> {
-        let cluster = self.cluster;
-        cluster.barrier();
-        let seconds = cluster.max((start.elapsed() - self.reporting).as_secs_f64());
+    fn finish(self, seconds: f64, out: &mut dyn Write) -> Result<(), Error> {
         let (population, hash) = self.fingerprint();
         let end = RunEnd {
             strip: &self.strip,
@@ -390,19 +472,11 @@ impl<'a> Run<'a> {
             hash,
             rebalances: self.balancer.rebalances,
         };
-        write_summary(cluster, self.config, self.options, end, out);
-        if let Some(path) = &self.options.output {
-            let (config, generations) = (self.config, self.options.generations);
-            save(
-                cluster,
-                config,
-                &self.decomp,
-                &self.strip,
-                generations,
-                path,
-            )?;
+        write_summary(self.cluster, self.config, self.options, end, out);
+        match &self.options.output {
+            Some(path) => self.save(path),
+            None => Ok(()),
         }
-        Ok(())
     }
 }
 
@@ -426,36 +500,26 @@ fn write_summary(
     out: &mut dyn Write,
 ) {
     let activity = end.strip.activity();
-    let (unchanged, whole) = cluster.halo_messages();
-    let totals = cluster.gather(&RankTotals {
-        compute_seconds: end.timing.compute.as_secs_f64(),
-        exchange_seconds: end.timing.exchange.as_secs_f64(),
+    let stepped = RankTotals {
         sparse_generations: activity.sparse_generations,
         dense_generations: activity.dense_generations,
         tiles_stepped: activity.tiles_stepped,
-        unchanged_halos_sent: unchanged,
-        whole_halos_sent: whole,
-    });
-    let Some(totals) = totals else {
+        ..RankTotals::default()
+    };
+    let Some(totals) = gather_totals(cluster, end.timing, stepped) else {
         return;
     };
-    let per_rank = options.timing.then(|| {
-        totals
-            .iter()
-            .enumerate()
-            .map(|(rank, totals)| RankTiming {
-                rank,
-                rows: end.decomp.rows_of(rank).len(),
-                compute_seconds: totals.compute_seconds,
-                exchange_seconds: totals.exchange_seconds,
-                sparse_generations: totals.sparse_generations,
-                dense_generations: totals.dense_generations,
-                tiles_stepped: totals.tiles_stepped,
-                unchanged_halos_sent: totals.unchanged_halos_sent,
-                whole_halos_sent: totals.whole_halos_sent,
-            })
-            .collect()
-    });
+    let per_rank = |rank, totals: &RankTotals| RankTiming {
+        rank,
+        rows: end.decomp.rows_of(rank).len(),
+        compute_seconds: totals.compute_seconds,
+        exchange_seconds: totals.exchange_seconds,
+        sparse_generations: totals.sparse_generations,
+        dense_generations: totals.dense_generations,
+        tiles_stepped: totals.tiles_stepped,
+        unchanged_halos_sent: totals.unchanged_halos_sent,
+        whole_halos_sent: totals.whole_halos_sent,
+    };
     let summary = Summary {
         generations: options.generations,
         width: config.width,
@@ -466,15 +530,15 @@ fn write_summary(
         cell_updates_per_second: rate(config, options, end.seconds),
         population: end.population,
         hash: end.hash,
-        seed: options.announce_seed.then_some(config.seed),
-        timing: per_rank,
-        rebalances: options.timing.then_some(end.rebalances),
+        tail: SummaryTail::new(
+            options,
+            Some(config.seed),
+            &totals,
+            per_rank,
+            end.rebalances,
+        ),
     };
-    #[derive(Serialize)]
-    struct Last {
-        summary: Summary,
-    }
-    write_line(out, &Last { summary });
+    write_summary_line(out, summary);
 }
 
 /// Ends a run that `signal` stopped at `line.generation`: the last line on
@@ -600,23 +664,8 @@ fn agree_after_write(cluster: &Cluster, result: Result<(), Error>) -> Result<(),
     }
 }
 
-/// The version of the JSON Lines' format (`docs/json-lines.schema.json`),
-/// the first field of every line: raised when a field changes meaning or
-/// goes, not when one is added.
-pub const JSON_LINES_VERSION: u32 = 1;
-
 fn write_line(out: &mut dyn Write, value: &impl Serialize) {
-    #[derive(Serialize)]
-    struct Versioned<'a, T> {
-        version: u32,
-        #[serde(flatten)]
-        line: &'a T,
-    }
-    let versioned = Versioned {
-        version: JSON_LINES_VERSION,
-        line: value,
-    };
-    let mut line = serde_json::to_string(&versioned).expect("reports serialise");
+    let mut line = json_lines::line(value);
     line.push('\n');
     // A closed stdout (e.g. piped into `head`) must not stop the ranks half-way.
     let _ = out.write_all(line.as_bytes()).and_then(|_| out.flush());

@@ -4,12 +4,13 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde::Serialize;
 
 use super::{
-    HeadlessOptions, Stopped, Stops, agree, agree_after_write, check_outputs, stopped, write_line,
+    HeadlessOptions, Progress, Stopped, SummaryTail, agree, agree_after_write, check_outputs,
+    drive, gather_totals, write_line, write_summary_line,
 };
 use crate::checkpoint;
 use crate::cluster::bands::BALANCE_EVERY;
@@ -45,13 +46,8 @@ struct Summary {
     bbox: Option<[i64; 4]>,
     /// Tiles held at the end, all ranks (each 64x64 cells, about 1.1 KiB).
     tiles: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    seed: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    timing: Option<Vec<RankTiming>>,
-    /// Times band edges moved (with `timing`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    rebalances: Option<u64>,
+    #[serde(flatten)]
+    tail: SummaryTail<RankTiming>,
 }
 
 #[derive(Serialize)]
@@ -78,141 +74,166 @@ pub fn run(
     options: &HeadlessOptions,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
-    if config.start_generation > options.generations {
-        return Err(Error::CheckpointPastEnd {
-            name: config.name.clone(),
-            at: config.start_generation,
-            target: options.generations,
-        });
-    }
-    if options.dense {
-        return Err(Error::PlaneOption(
-            "--dense steps every cell of a bounded grid; the unbounded plane has none (use --edge torus)"
-                .into(),
-        ));
-    }
-    agree(cluster, check_outputs(cluster, options))?;
+    let run = PlaneRun::start(cluster, config, options)?;
+    drive(cluster, options, run, out)
+}
 
-    let rank = cluster.rank();
-    let mut bands = PlaneBands::for_cells(&config.cells, cluster.size());
-    let mut plane = Plane::new(config.rule, bands.band(rank));
-    for &run in &config.cells {
-        plane.set_run(run);
-    }
+/// A plane run in progress on this rank.
+struct PlaneRun<'a> {
+    cluster: &'a Cluster,
+    config: &'a PlaneConfig,
+    options: &'a HeadlessOptions,
+    bands: PlaneBands,
+    plane: Plane,
+    generation: u64,
+    timing: StepTiming,
+    rebalances: u64,
+}
 
-    let report = |generation: u64, plane: &Plane, out: &mut dyn Write| {
-        let line = fingerprint(cluster, plane, generation);
-        if cluster.is_root() {
-            write_line(out, &line);
+impl<'a> PlaneRun<'a> {
+    /// Checks the run and places this rank's band of the pattern.
+    fn start(
+        cluster: &'a Cluster,
+        config: &'a PlaneConfig,
+        options: &'a HeadlessOptions,
+    ) -> Result<PlaneRun<'a>, Error> {
+        if config.start_generation > options.generations {
+            return Err(Error::CheckpointPastEnd {
+                name: config.name.clone(),
+                at: config.start_generation,
+                target: options.generations,
+            });
         }
-    };
-    cluster.barrier();
-    let start = Instant::now();
-    let mut timing = StepTiming::default();
-    let mut reporting = Duration::ZERO;
-    let mut rebalances = 0u64;
-    if options.report_every.is_some() {
-        report(config.start_generation, &plane, out);
+        if options.dense {
+            return Err(Error::PlaneOption(
+                "--dense steps every cell of a bounded grid; the unbounded plane has none (use --edge torus)"
+                    .into(),
+            ));
+        }
+        agree(cluster, check_outputs(cluster, options))?;
+        let bands = PlaneBands::for_cells(&config.cells, cluster.size());
+        let mut plane = Plane::new(config.rule, bands.band(cluster.rank()));
+        for &run in &config.cells {
+            plane.set_run(run);
+        }
+        Ok(PlaneRun {
+            cluster,
+            config,
+            options,
+            bands,
+            plane,
+            generation: config.start_generation,
+            timing: StepTiming::default(),
+            rebalances: 0,
+        })
     }
-    let due =
-        |every: Option<u64>, generation: u64| every.is_some_and(|n| generation.is_multiple_of(n));
-    let checkpoint_every = options.checkpoint.as_ref().map(|(_, every)| *every);
-    let mut generation = config.start_generation;
-    let mut stops = Stops::new(generation);
-    let mut saved_at = None;
-    while generation < options.generations {
+
+    fn checkpoint_every(&self) -> Option<u64> {
+        self.options.checkpoint.as_ref().map(|(_, every)| *every)
+    }
+
+    /// Where something must see the plane next: a report, a checkpoint,
+    /// the end, or a look for signals `until_look` generations on.
+    fn next_stop(&self, until_look: u64) -> u64 {
+        [self.options.report_every, self.checkpoint_every()]
+            .into_iter()
+            .flatten()
+            .map(|every| (self.generation / every + 1) * every)
+            .fold(self.options.generations, u64::min)
+            .min(self.generation + until_look)
+    }
+}
+
+impl Progress for PlaneRun<'_> {
+    fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// All the way to the next stop when settled or alone, else one
+    /// generation with its halo exchange; then the balancer.
+    fn step(&mut self, until_look: u64) {
+        let cluster = self.cluster;
         // A settled plane (everything as two generations before, on every
         // rank) repeats: jump to where something must see it. Ranks ask
         // each other only now and then, as asking costs a collective.
         let settled = if cluster.size() == 1 {
-            plane.is_settled()
+            self.plane.is_settled()
         } else {
-            generation.is_multiple_of(SETTLED_EVERY) && cluster.all_ok(plane.is_settled())
+            self.generation.is_multiple_of(SETTLED_EVERY) && cluster.all_ok(self.plane.is_settled())
         };
-        // Where something must see the plane next: a report, a checkpoint,
-        // a look for signals, the end.
-        let stop = [options.report_every, checkpoint_every]
-            .into_iter()
-            .flatten()
-            .map(|every| (generation / every + 1) * every)
-            .fold(options.generations, u64::min)
-            .min(generation + stops.until_look(generation));
+        let stop = self.next_stop(until_look);
         if settled {
-            plane.skip_settled(stop - generation);
-            generation = stop;
+            self.plane.skip_settled(stop - self.generation);
+            self.generation = stop;
         } else if cluster.size() == 1 {
             // Alone, nothing needs the generations in between: one batch,
             // timed once.
             let before = Instant::now();
-            plane.run(stop - generation);
-            timing.compute += before.elapsed();
-            generation = stop;
+            self.plane.run(stop - self.generation);
+            self.timing.compute += before.elapsed();
+            self.generation = stop;
         } else {
-            timing += cluster.step_plane(&mut plane);
-            generation += 1;
+            self.timing += cluster.step_plane(&mut self.plane);
+            self.generation += 1;
         }
-        if options.balance && cluster.size() > 1 && generation.is_multiple_of(BALANCE_EVERY) {
-            let before = Instant::now();
-            if let Some(to) = bands.rebalanced(&cluster.plane_work(&plane.take_work())) {
-                cluster.reband_plane(&mut plane, &to);
-                bands = to;
-                rebalances += 1;
-            }
-            timing.compute += before.elapsed();
-        }
-        if due(options.report_every, generation) {
-            let before = Instant::now();
-            report(generation, &plane, out);
-            reporting += before.elapsed();
-        }
-        if let Some((path, _)) = &options.checkpoint
-            && (due(checkpoint_every, generation) || generation == options.generations)
+        if self.options.balance
+            && cluster.size() > 1
+            && self.generation.is_multiple_of(BALANCE_EVERY)
         {
             let before = Instant::now();
-            save(cluster, config, &plane, generation, path)?;
-            saved_at = Some(generation);
-            reporting += before.elapsed();
-        }
-        if generation < options.generations
-            && let Some(signal) = stops.look(cluster, generation)
-        {
-            if let Some((path, _)) = &options.checkpoint
-                && saved_at != Some(generation)
-            {
-                save(cluster, config, &plane, generation, path)?;
+            let work = cluster.plane_work(&self.plane.take_work());
+            if let Some(to) = self.bands.rebalanced(&work) {
+                cluster.reband_plane(&mut self.plane, &to);
+                self.bands = to;
+                self.rebalances += 1;
             }
-            let last = fingerprint(cluster, &plane, generation);
-            return Err(stopped(
-                cluster,
-                out,
-                options,
-                signal,
-                Stopped {
-                    generation,
-                    population: last.population,
-                    hash: last.hash,
-                    bbox: Some(last.bbox),
-                },
-            ));
+            self.timing.compute += before.elapsed();
         }
     }
-    cluster.barrier();
-    let seconds = cluster.max((start.elapsed() - reporting).as_secs_f64());
 
-    let last = fingerprint(cluster, &plane, generation);
-    let end = RunEnd {
-        plane: &plane,
-        bands: &bands,
-        timing,
-        seconds,
-        rebalances,
-        last,
-    };
-    write_summary(cluster, config, options, end, out);
-    if let Some(path) = &options.output {
-        save(cluster, config, &plane, options.generations, path)?;
+    fn report(&self, out: &mut dyn Write) {
+        let line = fingerprint(self.cluster, &self.plane, self.generation);
+        if self.cluster.is_root() {
+            write_line(out, &line);
+        }
     }
-    Ok(())
+
+    fn save(&self, path: &Path) -> Result<(), Error> {
+        save(
+            self.cluster,
+            self.config,
+            &self.plane,
+            self.generation,
+            path,
+        )
+    }
+
+    fn stopped_at(&self) -> Stopped {
+        let last = fingerprint(self.cluster, &self.plane, self.generation);
+        Stopped {
+            generation: self.generation,
+            population: last.population,
+            hash: last.hash,
+            bbox: Some(last.bbox),
+        }
+    }
+
+    fn finish(self, seconds: f64, out: &mut dyn Write) -> Result<(), Error> {
+        let last = fingerprint(self.cluster, &self.plane, self.generation);
+        let end = RunEnd {
+            plane: &self.plane,
+            bands: &self.bands,
+            timing: self.timing,
+            seconds,
+            rebalances: self.rebalances,
+            last,
+        };
+        write_summary(self.cluster, self.config, self.options, end, out);
+        match &self.options.output {
+            Some(path) => self.save(path),
+            None => Ok(()),
+        }
+    }
 }
 
 /// What a finished run's summary is made of, on every rank.
@@ -242,39 +263,28 @@ fn write_summary(
         last,
     } = end;
     let [tiles] = cluster.sums([plane.tile_count() as u64]);
-    let (unchanged, whole) = cluster.halo_messages();
-    let totals = cluster.gather(&RankTotals {
-        compute_seconds: timing.compute.as_secs_f64(),
-        exchange_seconds: timing.exchange.as_secs_f64(),
+    let stepped = RankTotals {
         tiles_stepped: plane.stats().tiles_stepped,
-        unchanged_halos_sent: unchanged,
-        whole_halos_sent: whole,
         ..RankTotals::default()
-    });
-    let Some(totals) = totals else {
+    };
+    let Some(totals) = gather_totals(cluster, timing, stepped) else {
         return;
     };
-    let per_rank = options.timing.then(|| {
-        totals
-            .iter()
-            .enumerate()
-            .map(|(rank, totals)| {
-                let band = bands.band(rank);
-                RankTiming {
-                    rank,
-                    band: [
-                        (band.top != i64::MIN).then_some(band.top),
-                        (band.bottom != i64::MAX).then_some(band.bottom),
-                    ],
-                    compute_seconds: totals.compute_seconds,
-                    exchange_seconds: totals.exchange_seconds,
-                    tiles_stepped: totals.tiles_stepped,
-                    unchanged_halos_sent: totals.unchanged_halos_sent,
-                    whole_halos_sent: totals.whole_halos_sent,
-                }
-            })
-            .collect()
-    });
+    let per_rank = |rank, totals: &RankTotals| {
+        let band = bands.band(rank);
+        RankTiming {
+            rank,
+            band: [
+                (band.top != i64::MIN).then_some(band.top),
+                (band.bottom != i64::MAX).then_some(band.bottom),
+            ],
+            compute_seconds: totals.compute_seconds,
+            exchange_seconds: totals.exchange_seconds,
+            tiles_stepped: totals.tiles_stepped,
+            unchanged_halos_sent: totals.unchanged_halos_sent,
+            whole_halos_sent: totals.whole_halos_sent,
+        }
+    };
     let summary = Summary {
         generations: options.generations,
         edge: "plane",
@@ -285,15 +295,9 @@ fn write_summary(
         hash: last.hash,
         bbox: last.bbox,
         tiles,
-        seed: options.announce_seed.then_some(config.seed).flatten(),
-        timing: per_rank,
-        rebalances: options.timing.then_some(rebalances),
+        tail: SummaryTail::new(options, config.seed, &totals, per_rank, rebalances),
     };
-    #[derive(Serialize)]
-    struct Last {
-        summary: Summary,
-    }
-    write_line(out, &Last { summary });
+    write_summary_line(out, summary);
 }
 
 /// Population, hash and bounding box of the whole plane, on every rank.

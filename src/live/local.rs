@@ -23,18 +23,6 @@ impl LocalRanks {
         }
     }
 
-    /// A run starting from `grid` instead of a soup.
-    pub fn from_grid(config: &RunConfig, ranks: usize, grid: &BitGrid) -> LocalRanks {
-        let mut ranks = LocalRanks::new(config, ranks);
-        for state in &mut ranks.states {
-            let rows = state.rows();
-            state
-                .strip
-                .fill_rows(|y, row| row.copy_from_slice(grid.row(rows.start + y)));
-        }
-        ranks
-    }
-
     pub fn decomposition(&self) -> Decomposition {
         self.states[0].decomp.clone()
     }

@@ -414,7 +414,7 @@ impl Drop for Screen {
 /// Measured numbers of the run, one JSON line (with LIFE_TUI_STATS set).
 fn stats_line(meter: &Meter, app: &App) -> String {
     let rounds = meter.rounds.max(1) as f64;
-    serde_json::json!({
+    crate::json_lines::line(&serde_json::json!({
         "live_stats": {
             "rounds": meter.rounds,
             "generations": meter.generations,
@@ -425,8 +425,7 @@ fn stats_line(meter: &Meter, app: &App) -> String {
             "height": app.info.height,
             "ranks": app.info.ranks(),
         }
-    })
-    .to_string()
+    }))
 }
 
 fn follow(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 {

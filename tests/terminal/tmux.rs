@@ -259,6 +259,46 @@ fn read_checkpoint(path: &std::path::Path) -> (u64, life_tui::engine::BitGrid) {
     (generation, saved.cells.into_grid().expect("a torus's grid"))
 }
 
+/// `LIFE_TUI_STATS` makes the live view end with one line on stderr, as
+/// docs/json-lines.schema.json describes it, with the numbers of this run.
+#[test]
+fn the_live_stats_line_on_quitting_is_documented() {
+    let pane = Pane::start(80, 24);
+    let dir = common::temp_dir();
+    pane.line(&format!(
+        "clear; cd {}; LIFE_TUI_STATS=1 {}",
+        dir.path().display(),
+        launch_line("mpirun", "--seed 6 --width 64 --height 40 2> stats.jsonl")
+    ));
+    pane.wait_for("gen 20", PATIENCE, |s| {
+        generation(s).is_some_and(|n| n >= 20)
+    });
+    pane.keys("q");
+    let screen = pane.wait_for("the shell back", PATIENCE, |s| exit_code(s).is_some());
+    assert_eq!(exit_code(&screen), Some(0), "{screen}");
+    let stderr = std::fs::read_to_string(dir.path().join("stats.jsonl")).expect("stderr");
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("live_stats"))
+        .collect();
+    assert_eq!(lines.len(), 1, "one live_stats line: {stderr}");
+    let stats = &common::json_line(lines[0])["live_stats"];
+    assert_eq!(stats["ranks"], 4, "{stats}");
+    assert_eq!(
+        (stats["width"].as_u64(), stats["height"].as_u64()),
+        (Some(64), Some(40))
+    );
+    assert!(
+        stats["generations"].as_u64().is_some_and(|g| g >= 20),
+        "{stats}"
+    );
+    assert!(stats["rounds"].as_u64().is_some_and(|r| r > 0), "{stats}");
+    assert!(
+        stats["bytes_per_round"].as_f64().is_some_and(|b| b > 0.0),
+        "{stats}"
+    );
+}
+
 #[test]
 fn checkpoints_in_the_live_view_and_resume_continues_from_them() {
     const K: u64 = 50;

@@ -1,4 +1,4 @@
-"""The check table of docs/SCALING.md: the model (benches/model.rs, HERE) against the check runs.
+"""The check table of docs/SCALING.md: the model (tools/src/model.rs, HERE) against the check runs.
 Usage: check.py runs.json CORES (after fit.py runs.json)."""
 import json, math, os, statistics as st, sys
 R = json.load(open(sys.argv[1])); F = json.load(open(os.path.join(os.path.dirname(os.path.abspath(sys.argv[1])), "fit.json")))
