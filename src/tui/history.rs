@@ -19,7 +19,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Sparkline, Widget};
 
 use super::component::{Effect, Facts};
-use super::theme::{short, titled_box};
+use super::theme::{
+    DIM_ON_GRID, MIN_CHART_WIDTH, POPULATION, RATE, below_centre, short, titled_box,
+};
 use crate::engine::hash;
 use crate::keys::Action;
 use crate::live::rewind::{BUDGET, Rewind, RewindCount};
@@ -33,9 +35,6 @@ const SAMPLE_EVERY: Duration = Duration::from_millis(100);
 const HASHES: usize = 64;
 /// The chart's height in rows, borders included.
 pub const CHART_HEIGHT: u16 = 7;
-const POPULATION: Color = Color::Rgb(120, 235, 150);
-const SPEED: Color = Color::Rgb(86, 182, 234);
-const DIM: Color = Color::Rgb(150, 150, 160);
 
 /// One point of the chart.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -231,10 +230,8 @@ impl History {
 
 /// Where the chart goes: the bottom of the grid area, below its centre row.
 pub fn chart_area(grid: Rect) -> Rect {
-    let width = grid.width.min(72);
-    let room = grid.height.saturating_sub(grid.height / 2 + 1);
-    let height = CHART_HEIGHT.min(room);
-    Rect::new(grid.x, grid.bottom() - height, width, height)
+    let rows = below_centre(grid, CHART_HEIGHT);
+    Rect::new(rows.x, rows.y, rows.width.min(72), rows.height)
 }
 
 impl History {
@@ -246,12 +243,13 @@ impl History {
             return;
         }
         let area = chart_area(column);
-        if area.height < 4 || area.width < 24 {
+        if area.height < 4 || area.width < MIN_CHART_WIDTH {
             return;
         }
         Clear.render(area, buf);
-        let block = titled_box(" history ", DIM)
-            .title_bottom(Line::styled(" g hides ", Style::default().fg(DIM)).right_aligned());
+        let block = titled_box(" history ", DIM_ON_GRID).title_bottom(
+            Line::styled(" g hides ", Style::default().fg(DIM_ON_GRID)).right_aligned(),
+        );
         let inner = block.inner(area);
         block.render(area, buf);
         let label_width = 16u16.min(inner.width / 2);
@@ -272,7 +270,7 @@ impl History {
                 "gen/s",
                 short(last.map_or(0.0, |s| s.gens_per_second)),
                 tail(|s| s.gens_per_second.round() as u64),
-                SPEED,
+                RATE,
             ),
         ];
         let spark_rows = (inner.height.saturating_sub(1) / 2).max(1);
@@ -283,7 +281,7 @@ impl History {
             }
             let label = Rect::new(inner.x, y, label_width, spark_rows);
             Paragraph::new(vec![
-                Line::styled(format!(" {name}"), Style::default().fg(DIM)),
+                Line::styled(format!(" {name}"), Style::default().fg(DIM_ON_GRID)),
                 Line::styled(
                     format!(" {value}"),
                     Style::default().fg(colour).add_modifier(Modifier::BOLD),
@@ -310,9 +308,9 @@ impl History {
         };
         let footer = Rect::new(inner.x, inner.bottom() - 1, inner.width, 1);
         Paragraph::new(Line::from(vec![
-            Span::styled(" hash ", Style::default().fg(DIM)),
+            Span::styled(" hash ", Style::default().fg(DIM_ON_GRID)),
             Span::raw(hash),
-            Span::styled(format!("  {back}"), Style::default().fg(DIM)),
+            Span::styled(format!("  {back}"), Style::default().fg(DIM_ON_GRID)),
         ]))
         .render(footer, buf);
     }

@@ -9,12 +9,12 @@ use std::time::{Duration, Instant};
 use crate::keys::Action;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget};
 
 use super::component::{Effect, Facts};
-use super::theme::{bar, titled_box};
+use super::theme::{DIM_ON_GRID, MIN_CHART_WIDTH, RATE, bar, below_centre, titled_box};
 use crate::live::rewind::Rewind;
 use crate::live::scaling::{active_ranks, concentrated};
 use crate::live::{Command, Control, RankStats};
@@ -22,10 +22,12 @@ use crate::memory::{available_memory, human_bytes};
 
 /// The rank-count chart's width, beside the history chart.
 pub const CHART_WIDTH: u16 = 36;
+/// The columns this chart asks for beside the history chart: its own and
+/// four more, so that next to it the history chart is a little wider than
+/// its minimum.
+const ROOM_BESIDE: u16 = CHART_WIDTH + 4;
 /// How long after a change the rate is left to settle before it counts.
 const SETTLE: Duration = Duration::from_millis(1500);
-const DIM: Color = Color::Rgb(150, 150, 160);
-const RATE: Color = Color::Rgb(86, 182, 234);
 
 #[derive(Clone, Debug, Default)]
 pub struct Speedup {
@@ -117,17 +119,17 @@ impl Speedup {
 /// The chart's place: the bottom right of the grid, beside the history
 /// chart, below the grid's centre.
 pub fn chart_area(grid: Rect, lines: u16) -> Rect {
-    let width = CHART_WIDTH.min(grid.width);
-    let room = grid.height.saturating_sub(grid.height / 2 + 1);
-    let height = (lines + 3).min(room);
-    Rect::new(grid.right() - width, grid.bottom() - height, width, height)
+    // The borders and the keys' line around the rates.
+    let rows = below_centre(grid, lines + 3);
+    let width = CHART_WIDTH.min(rows.width);
+    Rect::new(rows.right() - width, rows.y, width, rows.height)
 }
 
 impl Speedup {
     /// Whether the rank-count chart has a place beside the history chart
     /// in a grid area this wide: once there is a rate, and room for both.
     pub fn fits_beside(&self, grid: Rect) -> bool {
-        !self.rates.is_empty() && grid.width >= 24 + 40
+        !self.rates.is_empty() && grid.width >= MIN_CHART_WIDTH + ROOM_BESIDE
     }
 
     /// Draws the rank-count chart at the bottom of `column` (the layout's
@@ -142,7 +144,7 @@ impl Speedup {
             return;
         }
         Clear.render(area, buf);
-        let block = titled_box(" gen/s by ranks at work ", DIM);
+        let block = titled_box(" gen/s by ranks at work ", DIM_ON_GRID);
         let inner = block.inner(area);
         block.render(area, buf);
         let best = rates.values().copied().fold(0.0, f64::max).max(1e-9);
@@ -154,16 +156,18 @@ impl Speedup {
                 let speedup = single.map_or(String::new(), |one| format!(" x{:.1}", rate / one));
                 let mark = if ranks == active { "▶" } else { " " };
                 Line::from(vec![
-                    Span::styled(format!("{mark}{ranks} "), Style::default().fg(DIM)),
+                    Span::styled(format!("{mark}{ranks} "), Style::default().fg(DIM_ON_GRID)),
                     Span::styled(bar(rate / best, bar_width), Style::default().fg(RATE)),
                     Span::raw(format!(" {:>6.0}", rate)),
-                    Span::styled(speedup, Style::default().fg(DIM)),
+                    Span::styled(speedup, Style::default().fg(DIM_ON_GRID)),
                 ])
             })
             .collect();
         lines.push(Line::styled(
             " keys 1-9: ranks at work",
-            Style::default().fg(DIM).add_modifier(Modifier::ITALIC),
+            Style::default()
+                .fg(DIM_ON_GRID)
+                .add_modifier(Modifier::ITALIC),
         ));
         Paragraph::new(lines).render(inner, buf);
     }

@@ -8,18 +8,17 @@ use std::time::{Duration, Instant};
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget, Wrap};
 
 use super::component::{Effect, RunInfo};
+use super::theme::{ACCENT, BADGE_TEXT, BRIGHT_TEXT, DIM_ON_GRID};
 use crate::keys::Action;
 use crate::playlist::Tour;
 
 /// How long a stop's card is shown before the stop starts running.
 pub const CARD_TIME: Duration = Duration::from_millis(2500);
-const ACCENT: Color = Color::Rgb(240, 190, 90);
-const DIM: Color = Color::Rgb(150, 150, 160);
 
 /// What rank 0 knows about the tour while it runs.
 #[derive(Clone, Debug)]
@@ -161,14 +160,17 @@ impl TourState {
         let counter = format!(" {}/{} ", tour.current + 1, tour.stops.len());
         if !tour.card {
             let mut spans = vec![
-                Span::styled(counter, Style::default().fg(Color::Black).bg(ACCENT)),
+                Span::styled(counter, Style::default().fg(BADGE_TEXT).bg(ACCENT)),
                 Span::styled(
                     format!(" {} ", stop.title),
                     Style::default().fg(ACCENT).add_modifier(Modifier::BOLD),
                 ),
             ];
             if let Some(first) = stop.caption.first() {
-                spans.push(Span::styled(first.clone(), Style::default().fg(DIM)));
+                spans.push(Span::styled(
+                    first.clone(),
+                    Style::default().fg(DIM_ON_GRID),
+                ));
             }
             let line = Rect::new(grid.x, grid.y, grid.width, 1);
             Paragraph::new(Line::from(spans)).render(line, buf);
@@ -199,7 +201,8 @@ impl TourState {
             .border_style(Style::default().fg(ACCENT))
             .title(Span::styled(counter, Style::default().fg(ACCENT)))
             .title_bottom(
-                Line::styled(" → next  ← previous ", Style::default().fg(DIM)).right_aligned(),
+                Line::styled(" → next  ← previous ", Style::default().fg(DIM_ON_GRID))
+                    .right_aligned(),
             );
         let inner = block.inner(area);
         block.render(area, buf);
@@ -207,7 +210,7 @@ impl TourState {
             Line::styled(
                 stop.title.clone(),
                 Style::default()
-                    .fg(Color::White)
+                    .fg(BRIGHT_TEXT)
                     .add_modifier(Modifier::BOLD),
             )
             .centered(),
@@ -216,7 +219,7 @@ impl TourState {
         lines.extend(
             stop.caption
                 .iter()
-                .map(|c| Line::styled(c.clone(), Style::default().fg(DIM)).centered()),
+                .map(|c| Line::styled(c.clone(), Style::default().fg(DIM_ON_GRID)).centered()),
         );
         Paragraph::new(lines)
             .wrap(Wrap { trim: true })

@@ -9,29 +9,15 @@ use ratatui::widgets::{Clear, Paragraph, Widget};
 
 use super::app::{App, Phase, RenderMode};
 use super::speedup;
-use super::theme::{Colours, bar, titled_box};
+use super::theme::{
+    ACCENT, ALIVE, ALIVE_RGB, BADGE_TEXT, BRIGHT_TEXT, Colours, DIM, OUTSIDE, RANK_COLOURS,
+    SPARSE_RGB, STATUS_BG, WAIT, WARNING, bar, short, short_time, titled_box,
+};
 use crate::keys;
 use crate::live::scaling::active_ranks;
 use crate::view::dot_inside;
 
-/// Live cells when the overlay is off.
-const ALIVE: Color = Color::Rgb(120, 235, 150);
-/// Cells beyond the grid's edges.
-const OUTSIDE: Color = Color::Rgb(28, 28, 34);
-const DIM: Color = Color::Rgb(120, 120, 130);
-
-/// Each rank's colour in the overlay and the panel.
-const RANK_COLOURS: [(u8, u8, u8); 8] = [
-    (86, 182, 234),
-    (240, 190, 90),
-    (200, 120, 230),
-    (130, 220, 110),
-    (240, 110, 120),
-    (90, 220, 200),
-    (230, 150, 90),
-    (180, 180, 200),
-];
-
+/// Rank `rank`'s colour; past eight ranks they repeat.
 pub fn rank_rgb(rank: usize) -> (u8, u8, u8) {
     RANK_COLOURS[rank % RANK_COLOURS.len()]
 }
@@ -50,11 +36,12 @@ fn rank_tint(rank: usize) -> Color {
 }
 
 /// The colour of a live dot of density `v` (1 to 255) without the overlay:
-/// sparse blocks deep teal, full ones bright green.
+/// sparse blocks deep teal, full ones as live cells in the other modes.
 fn density_colour(v: u8) -> Color {
     let t = f32::from(v) / 255.0;
-    let lerp = |a: f32, b: f32| (a + (b - a) * t).round() as u8;
-    Color::Rgb(lerp(20.0, 120.0), lerp(90.0, 235.0), lerp(110.0, 150.0))
+    let lerp = |a: u8, b: u8| (f32::from(a) + (f32::from(b) - f32::from(a)) * t).round() as u8;
+    let ((r0, g0, b0), (r1, g1, b1)) = (SPARSE_RGB, ALIVE_RGB);
+    Color::Rgb(lerp(r0, r1), lerp(g0, g1), lerp(b0, b1))
 }
 
 impl Widget for &App {
@@ -225,7 +212,7 @@ fn label_strip(owner: usize, area: Rect, row: u16, colours: Colours, buf: &mut B
         Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED)
     } else {
         Style::default()
-            .fg(Color::Black)
+            .fg(BADGE_TEXT)
             .bg(rank_colour(owner))
             .add_modifier(Modifier::BOLD)
     };
@@ -277,27 +264,6 @@ fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-/// A duration in seconds, short.
-pub fn short_time(seconds: f64) -> String {
-    if seconds <= 0.0 {
-        "-".into()
-    } else if seconds < 1e-3 {
-        format!("{:.1}µs", seconds * 1e6)
-    } else if seconds < 1.0 {
-        format!("{:.2}ms", seconds * 1e3)
-    } else {
-        format!("{seconds:.2}s")
-    }
-}
-
-fn short_count(n: u64) -> String {
-    match n {
-        0..10_000 => n.to_string(),
-        10_000..10_000_000 => format!("{:.1}k", n as f64 / 1e3),
-        _ => format!("{:.1}M", n as f64 / 1e6),
-    }
-}
-
 fn render_panel(app: &App, area: Rect, buf: &mut Buffer) {
     let block = titled_box(" ranks ", DIM);
     let inner = block.inner(area);
@@ -337,10 +303,7 @@ fn render_panel(app: &App, area: Rect, buf: &mut Buffer) {
         ]));
         lines.push(Line::from(vec![
             Span::styled(" wait ", Style::default().fg(DIM)),
-            Span::styled(
-                bar(share(r.wait), bar_width),
-                Style::default().fg(Color::Rgb(230, 110, 90)),
-            ),
+            Span::styled(bar(share(r.wait), bar_width), Style::default().fg(WAIT)),
             Span::raw(format!(" {:>7}", short_time(r.wait))),
         ]));
         if idle_lines > 0 {
@@ -353,7 +316,7 @@ fn render_panel(app: &App, area: Rect, buf: &mut Buffer) {
         if roomy {
             lines.push(Line::from(vec![
                 Span::styled(" pop  ", Style::default().fg(DIM)),
-                Span::raw(short_count(r.population)),
+                Span::raw(short(r.population as f64)),
             ]));
         }
     }
@@ -461,18 +424,18 @@ fn edge_name(app: &App) -> String {
 
 fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
     let key = Style::default()
-        .fg(Color::Black)
+        .fg(BADGE_TEXT)
         .bg(ALIVE)
         .add_modifier(Modifier::BOLD);
-    let plain = Style::default().fg(Color::White).bg(Color::Rgb(40, 40, 50));
-    let sep = Span::styled(" │ ", Style::default().fg(DIM).bg(Color::Rgb(40, 40, 50)));
+    let plain = Style::default().fg(BRIGHT_TEXT).bg(STATUS_BG);
+    let sep = Span::styled(" │ ", Style::default().fg(DIM).bg(STATUS_BG));
     let mut head = vec![Span::styled(format!(" gen {} ", app.generation), key)];
     if app.paused {
         head.push(Span::styled(
             " PAUSED ",
             Style::default()
-                .fg(Color::Black)
-                .bg(Color::Rgb(240, 110, 120))
+                .fg(BADGE_TEXT)
+                .bg(WARNING)
                 .add_modifier(Modifier::BOLD),
         ));
     }
@@ -513,14 +476,9 @@ fn render_hint(app: &App, area: Rect, buf: &mut Buffer) {
     let line = match &app.message {
         None if app.input_closed => Line::styled(
             " keyboard input closed: keys no longer reach the view (quit with Ctrl-C where it was launched)",
-            Style::default()
-                .fg(Color::Rgb(240, 110, 120))
-                .add_modifier(Modifier::BOLD),
+            Style::default().fg(WARNING).add_modifier(Modifier::BOLD),
         ),
-        Some(message) => Line::styled(
-            format!(" {message}"),
-            Style::default().fg(Color::Rgb(240, 190, 90)),
-        ),
+        Some(message) => Line::styled(format!(" {message}"), Style::default().fg(ACCENT)),
         None => {
             let mut keys: Vec<(&str, &str)> =
                 keys::HINTS.iter().map(|h| (h.keys, h.word)).collect();
