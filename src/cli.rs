@@ -206,8 +206,9 @@ Exit statuses:
   3  stopped by a signal, the checkpoint written (resume from it)
   4  lost a peer: no answer for --peer-timeout seconds (10; 20 under mpirun)
   70 internal error (a panic on any rank; the job is aborted)
-  128+N  stopped by signal N with no --checkpoint to write, or with its peers
-         silent for 0.4 s (a rank of the job died: no agreed stop possible)";
+  128+N  stopped by signal N with no --checkpoint to write, or by SIGTERM or
+         SIGINT with its peers silent (a rank of the job died: no agreed stop
+         possible)";
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EdgeArg {

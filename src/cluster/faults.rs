@@ -44,7 +44,6 @@ impl Cluster {
             return;
         }
         let rank = self.rank();
-        let _ = EPOCH.set(Instant::now());
         // A thread, because a rank may be stuck inside a blocking MPI call.
         // It makes no MPI call itself (the library is single-threaded).
         let spawned = std::thread::Builder::new()
@@ -156,24 +155,37 @@ const ROOT_FILES_PATIENCE: u32 = 6;
 /// How often the watchdog looks.
 const WATCH_EVERY: Duration = Duration::from_millis(200);
 
-/// How long a rank that got a stopping signal waits for its peers to
-/// agree on the stop. They all look within about 50 ms of each other, so
-/// a longer silence means the signal came from a launcher tearing the job
-/// down after a peer was lost (Slurm's SIGTERM to the rest of a step that
-/// lost a rank, mpirun's daemon behind a cut link, which may never follow
-/// with SIGKILL): then end at once, as the signal's default action would
-/// have. Short, for Slurm's kill -9 target (the job gone within 1 s).
+/// How long a rank that got a stopping signal while its peers were
+/// already silent (see [`TEARDOWN_SILENCE`]) waits for them to agree on
+/// the stop. Such a signal came from a launcher tearing the job down after
+/// a peer was lost (Slurm's SIGTERM to the rest of a step that lost a
+/// rank, mpirun's daemon behind a cut link, which may never follow with
+/// SIGKILL): then end soon, as the signal's default action would have.
+/// Short, for Slurm's kill -9 target (the job gone within 1 s).
 const STOP_PATIENCE: Duration = Duration::from_millis(400);
 
-/// The least time a rank gives its peers after the signal, when the wait
-/// began before it: peers already silent that long before the signal
-/// count towards [`STOP_PATIENCE`] (Slurm signals the rest of a step some
-/// 0.3 s after one of its ranks died, and they have waited since), but
-/// peers that got the same signal still get this long to agree.
+/// The least time a rank gives its peers after the signal, when they were
+/// already silent: peers silent before the signal count towards
+/// [`STOP_PATIENCE`] (Slurm signals the rest of a step some 0.3 s after
+/// one of its ranks died, and they have waited since), but peers that got
+/// the same signal still get this long to agree.
 const STOP_GRACE: Duration = Duration::from_millis(150);
 
-static EPOCH: OnceLock<Instant> = OnceLock::new();
-/// Milliseconds since [`EPOCH`] (plus one) when the current wait began;
+/// Peers silent this long when the signal came mean a teardown. The
+/// ranks look at each other every 50 ms or so, and Slurm's SIGTERM comes
+/// some 0.3 s after a rank died, by when every rank has waited most of
+/// that time.
+const TEARDOWN_SILENCE: Duration = Duration::from_millis(150);
+
+/// How long peers may be silent when they were answering as the signal
+/// came (silent for less than [`TEARDOWN_SILENCE`]): they and got it too (a time limit, a
+/// `scancel`), so they are on their way to the agreed stop. On a node
+/// running more ranks than cores a halo can take hundreds of ms: 400 ms
+/// here lost the checkpoint of a job that every rank was stopping.
+/// Slurm's SIGKILL comes KillWait (30 s by default) after its SIGTERM.
+const STOP_PATIENCE_AFTER_SIGNAL: Duration = Duration::from_secs(3);
+
+/// When the current wait began, in [`crate::signals::monotonic_ms`];
 /// 0 while not waiting.
 static WAITING_SINCE: AtomicU64 = AtomicU64::new(0);
 static WAITING_FOR: AtomicU8 = AtomicU8::new(0);
@@ -187,10 +199,7 @@ pub fn before_lost_peer_exit(hook: fn()) {
 }
 
 fn now_ms() -> u64 {
-    EPOCH
-        .get()
-        .map_or(0, |epoch| epoch.elapsed().as_millis() as u64)
-        + 1
+    crate::signals::monotonic_ms()
 }
 
 /// Marks a wait for peers until dropped. Waits nest (a collective inside
@@ -241,7 +250,7 @@ fn watchdog(rank: usize, timeout: Duration) {
         let nap = looked.elapsed();
         looked = Instant::now();
         if signalled.is_none() {
-            signalled = crate::signals::received().map(|signal| (signal, now_ms()));
+            signalled = crate::signals::received().zip(crate::signals::received_at_ms());
         }
         let since = WAITING_SINCE.load(Ordering::SeqCst);
         if since == 0 {
@@ -285,7 +294,7 @@ fn watchdog(rank: usize, timeout: Duration) {
         // would have without the checkpoint handler.
         if let Some((signal, at)) = signalled
             && what != Wait::RootFiles as u8
-            && given_up_on_stop(since, at, now_ms())
+            && given_up_on_stop(signal, since, at, now_ms())
             && WAITING_SINCE.load(Ordering::SeqCst) == since
         {
             let status = exit::stopped_without_checkpoint(signal);
@@ -345,13 +354,20 @@ fn end_quietly(status: u8) -> ! {
     signal_hook::low_level::exit(i32::from(status))
 }
 
-/// Whether a rank asked to stop at `signalled`, waiting for its peers
-/// since `since` (both in [`now_ms`] units, like `now`), gives up on an
-/// agreed stop.
-fn given_up_on_stop(since: u64, signalled: u64, now: u64) -> bool {
+/// Whether a rank asked to stop by `signal` at `signalled`, waiting for
+/// its peers since `since` (both in [`now_ms`] units, like `now`), gives
+/// up on an agreed stop.
+fn given_up_on_stop(signal: i32, since: u64, signalled: u64, now: u64) -> bool {
+    if !crate::signals::may_be_a_teardown(signal) {
+        return false;
+    }
+    let ms = |d: Duration| d.as_millis() as u64;
     let silent = now.saturating_sub(since);
-    let after_signal = now.saturating_sub(since.max(signalled));
-    silent > STOP_PATIENCE.as_millis() as u64 && after_signal > STOP_GRACE.as_millis() as u64
+    if signalled.saturating_sub(since) >= ms(TEARDOWN_SILENCE) {
+        silent > ms(STOP_PATIENCE) && now.saturating_sub(signalled) > ms(STOP_GRACE)
+    } else {
+        silent > ms(STOP_PATIENCE_AFTER_SIGNAL)
+    }
 }
 
 /// Makes a panic on any rank end the whole job: the default hook prints the
@@ -374,25 +390,32 @@ mod tests {
 
     #[test]
     fn a_stop_is_given_up_after_the_patience_and_never_before_the_grace() {
-        let patience = STOP_PATIENCE.as_millis() as u64;
-        let grace = STOP_GRACE.as_millis() as u64;
-        // Waiting began with the signal: the whole patience.
-        assert!(!given_up_on_stop(1000, 1000, 1000 + patience));
-        assert!(given_up_on_stop(1000, 1000, 1001 + patience));
-        // Peers silent long before the signal: only the grace after it.
-        assert!(!given_up_on_stop(
-            1000,
-            1000 + patience,
-            1000 + patience + grace
-        ));
+        let ms = |d: Duration| d.as_millis() as u64;
+        let (patience, grace) = (ms(STOP_PATIENCE), ms(STOP_GRACE));
+        let (teardown, after) = (ms(TEARDOWN_SILENCE), ms(STOP_PATIENCE_AFTER_SIGNAL));
+        let term = libc::SIGTERM;
+        // Peers silent long enough when the signal came (a launcher's
+        // teardown): the patience counts from the wait's start...
+        let signalled = 1000 + teardown;
+        assert!(!given_up_on_stop(term, 1000, signalled, 1000 + patience));
+        assert!(given_up_on_stop(term, 1000, signalled, 1001 + patience));
+        // ...but never less than the grace after the signal.
+        let signalled = 1000 + patience;
+        assert!(!given_up_on_stop(term, 1000, signalled, signalled + grace));
         assert!(given_up_on_stop(
+            term,
             1000,
-            1000 + patience,
-            1001 + patience + grace
+            signalled,
+            signalled + grace + 1
         ));
-        // A wait begun after the signal counts from its own start.
-        assert!(!given_up_on_stop(5000, 1000, 5000 + patience));
-        assert!(given_up_on_stop(5000, 1000, 5001 + patience));
+        // Peers answering when it came, or silent only briefly (a slow
+        // halo on a busy node): the longer patience, from the wait's start.
+        for since in [5000, 1000, 1000 - teardown + 1] {
+            assert!(!given_up_on_stop(term, since, 1000, since + after));
+            assert!(given_up_on_stop(term, since, 1000, since + after + 1));
+        }
+        // SIGUSR1 is a warning, never a teardown: only --peer-timeout.
+        assert!(!given_up_on_stop(libc::SIGUSR1, 1000, 2000, 1_000_000));
     }
 
     #[test]

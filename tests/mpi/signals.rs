@@ -276,6 +276,51 @@ fn sigterm_or_sigusr1_to_one_rank_checkpoints_at_one_generation_on_1_to_6_ranks_
     }
 }
 
+/// Slurm's `--signal=USR1@N` reaches every rank at once, and a rank whose
+/// neighbour is slow waits for its halo longer than the quick give-up of
+/// a launcher's teardown (0.4 s): SIGUSR1 is never a teardown, so the
+/// ranks still stop together with the checkpoint. (With the quick give-up
+/// for every signal, every rank of a loaded 6-rank Slurm job ended with
+/// status 138 and no checkpoint.)
+#[test]
+fn sigusr1_to_every_rank_while_one_is_slow_still_stops_with_the_checkpoint() {
+    let dir = temp_dir();
+    let ck = dir.path().join("ck.rle");
+    let ck = ck.to_str().unwrap();
+    let start = ["--width", "1024", "--height", "1536", "--seed", "12"];
+    let args = [
+        &["--headless", "--generations", "100000000", "--no-balance"][..],
+        &["--report-every", "100000000", "--checkpoint", ck],
+        &["--checkpoint-every", "100000000"],
+        &start,
+    ]
+    .concat();
+    let mut command = mpirun_command(3, &args);
+    // Rank 1's generations take about a second: its neighbours wait that
+    // long for each halo.
+    command.env("LIFE_TUI_TEST_SLOW", "1:20000");
+    let running = spawn_collected(command);
+    let pids = rank_pids(&running.job, 3);
+    running.wait_until_running();
+    std::thread::sleep(Duration::from_millis(1500));
+    for &pid in &pids {
+        signal(pid, Signal::USR1);
+    }
+    let (status, stdout, stderr) = finish(running, Duration::from_secs(60));
+    assert_eq!(status, Some(3), "{stderr}");
+    let last = json_line(stdout.lines().last().expect("a last line"));
+    let stopped = &last["stopped"];
+    assert_eq!(stopped["signal"], "SIGUSR1", "{stdout}");
+    let generation = stopped["generation"].as_u64().expect("a generation");
+    let saved = pattern::read_file(std::path::Path::new(ck)).expect("a whole checkpoint");
+    assert_eq!(checkpoint::generation_of(&saved), Some(generation));
+    assert_eq!(
+        stopped["hash"].as_str().unwrap(),
+        straight_hash(&start, generation),
+        "the stopped grid is the uninterrupted run's"
+    );
+}
+
 #[test]
 fn a_signal_without_a_checkpoint_stops_with_128_plus_the_signal() {
     let args = [
