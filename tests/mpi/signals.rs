@@ -138,6 +138,34 @@ fn straight_hash(start: &[&str], generations: u64) -> String {
 /// generation, and resuming it (by `--resume` on another rank count, and
 /// by `--continue` with the original command line) reaches the
 /// uninterrupted run's final hash.
+/// The run's last line says it stopped on `signal`, and the checkpoint
+/// `ck` holds that generation, the uninterrupted run's grid there (of the
+/// run that `start` begins). Returns the generation.
+fn assert_stopped_with_checkpoint(
+    stdout: &str,
+    signal: &str,
+    ck: &str,
+    start: &[&str],
+    what: &str,
+) -> u64 {
+    let last = json_line(stdout.lines().last().expect("a last line"));
+    let stopped = &last["stopped"];
+    assert_eq!(stopped["signal"], signal, "{what}: {stdout}");
+    let generation = stopped["generation"].as_u64().expect("a generation");
+    let saved = pattern::read_file(std::path::Path::new(ck)).expect("a whole checkpoint");
+    assert_eq!(
+        checkpoint::generation_of(&saved),
+        Some(generation),
+        "{what}"
+    );
+    assert_eq!(
+        stopped["hash"].as_str().unwrap(),
+        straight_hash(start, generation),
+        "{what}: the stopped grid is the uninterrupted run's"
+    );
+    generation
+}
+
 fn stop_and_resume(np: usize, victim: usize, sig: Signal, start: &[&str]) {
     let what = format!("np={np}, {sig:?} to rank {victim}, {start:?}");
     let dir = temp_dir();
@@ -171,10 +199,7 @@ fn stop_and_resume(np: usize, victim: usize, sig: Signal, start: &[&str]) {
     } else {
         "SIGUSR1"
     };
-    let last = json_line(stdout.lines().last().expect("a last line"));
-    let stopped = &last["stopped"];
-    assert_eq!(stopped["signal"], name, "{what}: {stdout}");
-    let generation = stopped["generation"].as_u64().expect("a generation");
+    let generation = assert_stopped_with_checkpoint(&stdout, name, ck, start, &what);
     assert!(generation > 0, "{what}");
     assert_eq!(
         stderr.trim(),
@@ -182,17 +207,6 @@ fn stop_and_resume(np: usize, victim: usize, sig: Signal, start: &[&str]) {
             "life-tui: stopped by {name} at generation {generation}; checkpoint written to {ck}"
         ),
         "{what}"
-    );
-    let saved = pattern::read_file(std::path::Path::new(ck)).expect("a whole checkpoint");
-    assert_eq!(
-        checkpoint::generation_of(&saved),
-        Some(generation),
-        "{what}"
-    );
-    assert_eq!(
-        stopped["hash"].as_str().unwrap(),
-        straight_hash(start, generation),
-        "{what}: the stopped grid is the uninterrupted run's"
     );
     let end = generation + 37;
     let expected = straight_hash(start, end);
@@ -308,17 +322,7 @@ fn sigusr1_to_every_rank_while_one_is_slow_still_stops_with_the_checkpoint() {
     }
     let (status, stdout, stderr) = finish(running, Duration::from_secs(60));
     assert_eq!(status, Some(3), "{stderr}");
-    let last = json_line(stdout.lines().last().expect("a last line"));
-    let stopped = &last["stopped"];
-    assert_eq!(stopped["signal"], "SIGUSR1", "{stdout}");
-    let generation = stopped["generation"].as_u64().expect("a generation");
-    let saved = pattern::read_file(std::path::Path::new(ck)).expect("a whole checkpoint");
-    assert_eq!(checkpoint::generation_of(&saved), Some(generation));
-    assert_eq!(
-        stopped["hash"].as_str().unwrap(),
-        straight_hash(&start, generation),
-        "the stopped grid is the uninterrupted run's"
-    );
+    assert_stopped_with_checkpoint(&stdout, "SIGUSR1", ck, &start, "one rank slow");
 }
 
 #[test]
