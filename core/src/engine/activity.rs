@@ -12,6 +12,14 @@
 //! written whole, cells set one by one), the tiles concerned are stepped
 //! two generations running before they may sleep again.
 //!
+//! Once a strip has stayed quiet for a while, it steps through a ring of
+//! [`SLEEP_RING`] buffers instead of two: the buffer written then holds the
+//! generation five before, and a tile sleeps while its neighbourhood repeats
+//! with a period dividing six. Pulsars and the other period-3 oscillators
+//! of a soup's ash then sleep too, and ash made only of periods 1, 2 and 3
+//! costs no tile at all. The same rule, with six in place of two: where the
+//! ring's history may be wrong, tiles are stepped six generations running.
+//!
 //! Where most tiles change anyway (a random soup), stepping every cell with
 //! the dense kernel is faster: the strip then steps densely for a while
 //! and looks again now and then, at doubling intervals.
@@ -61,12 +69,35 @@ const DENSE_FRACTION: f64 = 0.5;
 const FIRST_LOOK: u64 = 64;
 const LAST_LOOK: u64 = 4096;
 
+/// Buffers in the ring of a quiet strip (see the module's help): every
+/// period dividing it sleeps, 1, 2, 3 and 6.
+pub const SLEEP_RING: usize = 6;
+
+/// Generations running that a strip in [`Stepping::Auto`] must step the
+/// same tiles as [`STATIONARY_PERIOD`] generations before, a few but not
+/// none and at most [`QUIET_SHARE`] of them, before it widens its ring:
+/// activity that stays where it is, as oscillators' does. Still lifes and
+/// blinkers sleep without it, and a glider changes its tiles at least every
+/// 64 generations: they cost no memory.
+/// [`Stepping::Sparse`] widens after [`SPARSE_QUIET_BEFORE_RING`] tracked
+/// generations, whatever they step, so that the tests see the wide ring.
+const QUIET_BEFORE_RING: u64 = 128;
+const SPARSE_QUIET_BEFORE_RING: u64 = 4;
+const QUIET_SHARE: usize = 16;
+
+/// Oscillators of any period dividing it, together, step the same tiles
+/// at generations this far apart: 1 to 6, 10, 12, 15 (pentadecathlons), 20,
+/// 30.
+const STATIONARY_PERIOD: usize = 60;
+
 /// How much the due tiles tell of what may change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Known {
-    /// Nothing (after dense steps, or the caller wrote whole rows): every
-    /// tile is stepped, and counts as changed, since the buffer it is
-    /// written into may not hold the generation before.
+    /// Nothing (after dense steps, or the caller wrote whole rows, or the
+    /// ring was widened): every tile is stepped, and counts as changed,
+    /// since the buffer it is written into may not hold the generation
+    /// before, for as many generations as it takes to fill the ring with
+    /// true ones ([`Activity::blind`]).
     Nothing,
     /// No generation stepped since the strip was made or its tracking
     /// restarted, and the tiles of the cells set since are due: the
@@ -101,28 +132,42 @@ pub(super) struct Activity {
     look_every: u64,
     pub(super) mode: Stepping,
     stats: ActivityStats,
-    /// Per buffer (see [`Activity::parity`]): live cells of each tile as
+    /// Per buffer (numbered as in [`Activity::order`]): live cells of each tile as
     /// last counted, their sum (None: count every tile again), and the
     /// tiles changed since (each once): so that counting a sparse strip's
     /// population costs what changed, not the strip (the live view counts
     /// every round). Per buffer, because a sleeping blinker's two phases
     /// are in different buffers and may hold different counts.
-    tile_population: [Vec<u32>; 2],
-    population: [Option<u64>; 2],
-    stale: [Vec<u32>; 2],
-    stale_mark: [Vec<u64>; 2],
-    /// Which buffer holds the generation now: flipped at every swap.
-    parity: usize,
-    /// Tiles whose cells were set since the last generation: their buffer
-    /// to be written next does not hold what their cells came from, so
-    /// they are stepped at the generation after that one too.
+    tile_population: [Vec<u32>; SLEEP_RING],
+    population: [Option<u64>; SLEEP_RING],
+    stale: [Vec<u32>; SLEEP_RING],
+    stale_mark: [Vec<u64>; SLEEP_RING],
+    /// Buffers in the ring now: 2, or [`SLEEP_RING`] once quiet.
+    ring: usize,
+    /// The buffers' numbers in the order the strip holds them: the
+    /// generation now first, then the ones before, the last (the
+    /// oldest) being the one written next. Rotated at every step.
+    order: [usize; SLEEP_RING],
+    /// Generations still to step every tile while [`Known::Nothing`].
+    blind: usize,
+    /// Quiet tracked generations running (see [`QUIET_BEFORE_RING`]), and
+    /// whether the strip may widen its ring (its memory allows it).
+    quiet: u64,
+    ring_allowed: bool,
+    /// A hash of the tiles stepped at each of the last
+    /// [`STATIONARY_PERIOD`] generations, newest first.
+    stepped_seen: [u64; STATIONARY_PERIOD],
+    /// Tiles whose cells were set since their buffer was last written:
+    /// when the ring comes round to it again, it does not hold what their
+    /// cells came from, so they are stepped until then (the generations
+    /// left in `fresh_left`).
     fresh: Vec<u32>,
-    fresh_mark: Vec<u64>,
-    /// The halo rows next to the own rows (above, below) as read one and
-    /// two generations ago, and how many generations running they were
-    /// recorded (up to 2; none after dense steps).
-    halo_seen: [[Vec<u64>; 2]; 2],
-    halo_recorded: u8,
+    fresh_left: Vec<u8>,
+    /// The halo rows next to the own rows (above, below) as read one to
+    /// [`SLEEP_RING`] generations ago, newest first, and how many
+    /// generations running they were recorded (none after dense steps).
+    halo_seen: [Vec<Vec<u64>>; 2],
+    halo_recorded: usize,
 }
 
 impl Activity {
@@ -150,17 +195,19 @@ impl Activity {
             look_every: FIRST_LOOK,
             mode: Stepping::Auto,
             stats: ActivityStats::default(),
-            tile_population: [Vec::with_capacity(room), Vec::with_capacity(room)],
-            population: [None; 2],
-            stale: [Vec::with_capacity(room), Vec::with_capacity(room)],
-            stale_mark: [
-                Vec::with_capacity(room.div_ceil(64)),
-                Vec::with_capacity(room.div_ceil(64)),
-            ],
-            parity: 0,
+            tile_population: std::array::from_fn(|_| Vec::with_capacity(room)),
+            population: [None; SLEEP_RING],
+            stale: std::array::from_fn(|_| Vec::with_capacity(room)),
+            stale_mark: std::array::from_fn(|_| Vec::with_capacity(room.div_ceil(64))),
+            ring: 2,
+            order: std::array::from_fn(|i| i),
+            blind: 1,
+            quiet: 0,
+            ring_allowed: false,
+            stepped_seen: [0; STATIONARY_PERIOD],
             fresh: Vec::with_capacity(room),
-            fresh_mark: Vec::with_capacity(room.div_ceil(64)),
-            halo_seen: std::array::from_fn(|_| std::array::from_fn(|_| vec![0; words])),
+            fresh_left: Vec::with_capacity(room),
+            halo_seen: std::array::from_fn(|_| vec![vec![0; words]; SLEEP_RING]),
             halo_recorded: 0,
         };
         activity.resize(rows);
@@ -175,28 +222,77 @@ impl Activity {
         self.due.resize(self.grid.len().div_ceil(64), 0);
         self.due_list.clear();
         let marks = self.grid.len().div_ceil(64);
-        for b in 0..2 {
+        for b in 0..SLEEP_RING {
             self.stale[b].clear();
             self.stale_mark[b].clear();
             self.stale_mark[b].resize(marks, 0);
         }
         self.fresh.clear();
-        self.fresh_mark.clear();
-        self.fresh_mark.resize(marks, 0);
+        self.fresh_left.clear();
+        self.fresh_left.resize(self.grid.len(), 0);
         self.forget();
     }
 
     /// The cells changed in ways not tracked: step every tile next time
-    /// (and count every tile).
+    /// (and count every tile). The ring narrows to two buffers, whose
+    /// history one generation of every tile makes true again.
     pub(super) fn forget(&mut self) {
+        self.narrow_ring();
         self.known = Known::Nothing;
-        self.population = [None; 2];
+        self.blind = 1;
+        self.population = [None; SLEEP_RING];
         self.halo_recorded = 0;
     }
 
-    /// The strip swapped its buffers: the one written is the one now.
+    /// Whether the strip's memory allows the wide ring ([`SLEEP_RING`]).
+    pub(super) fn allow_ring(&mut self, allowed: bool) {
+        self.ring_allowed = allowed;
+        if !allowed && self.ring > 2 {
+            self.forget();
+        }
+    }
+
+    /// Buffers the strip should hold: 2, or [`SLEEP_RING`].
+    pub(super) fn ring(&self) -> usize {
+        self.ring
+    }
+
+    /// Back to two buffers: the one now and the one to be written next.
+    fn narrow_ring(&mut self) {
+        self.order[1] = self.order[self.ring - 1];
+        self.ring = 2;
+        self.quiet = 0;
+    }
+
+    /// To [`SLEEP_RING`] buffers, the new ones between the one now and the
+    /// one to be written next, where the strip puts them. Their history
+    /// is not there yet: every tile is stepped until it is.
+    fn widen_ring(&mut self) {
+        let (now, next) = (self.order[0], self.order[1]);
+        let mut spare = (0..SLEEP_RING).filter(|&b| b != now && b != next);
+        for at in 1..SLEEP_RING - 1 {
+            let b = spare.next().expect("SLEEP_RING numbers");
+            self.order[at] = b;
+            self.population[b] = None;
+        }
+        self.order[SLEEP_RING - 1] = next;
+        self.ring = SLEEP_RING;
+        self.known = Known::Nothing;
+        self.blind = SLEEP_RING - 1;
+    }
+
+    /// The strip stepped: the buffer written is the one now, and the
+    /// oldest of the others is to be written next.
     pub(super) fn swapped(&mut self) {
-        self.parity ^= 1;
+        self.order[..self.ring].rotate_right(1);
+    }
+
+    fn now(&self) -> usize {
+        self.order[0]
+    }
+
+    fn written_next(&self) -> usize {
+        self.order[self.ring - 1]
     }
 
     /// Tile `t`'s count in buffer `b` is out of date.
@@ -225,7 +321,7 @@ impl Activity {
             })
             .sum()
         };
-        let b = self.parity;
+        let b = self.now();
         let tiles = &mut self.tile_population[b];
         let total = match self.population[b] {
             None => {
@@ -257,16 +353,20 @@ impl Activity {
     pub(super) fn cell_written(&mut self, j: usize, y: usize) {
         let at = (y / self.grid.tile_rows, j / TILE_WORDS);
         let t = at.0 * self.grid.across() + at.1;
-        self.mark_stale(self.parity, t);
+        self.mark_stale(self.now(), t);
         if self.known == Known::Nothing {
+            // The history made from here on must be whole again.
+            self.blind = self.ring - 1;
             return;
         }
-        let (word, bit) = (t / 64, 1u64 << (t % 64));
         // (Before the first generation the strip copies its own rows into
-        // the buffer to be written: see [`Activity::is_seeded`].)
-        if self.known != Known::Seeded && self.fresh_mark[word] & bit == 0 {
-            self.fresh_mark[word] |= bit;
-            self.fresh.push(t as u32);
+        // the buffer to be written: see [`Activity::is_seeded`].) The
+        // buffer written now comes round again `ring` generations on.
+        if self.known != Known::Seeded {
+            if self.fresh_left[t] == 0 {
+                self.fresh.push(t as u32);
+            }
+            self.fresh_left[t] = (self.ring - 1) as u8;
         }
         for down in -1..=1 {
             for across in -1..=1 {
@@ -287,7 +387,8 @@ impl Activity {
     /// rows) and their neighbours are due, the others hold dead
     /// neighbourhoods, which stay dead unless the rule has B0.
     pub(super) fn seed(&mut self, own: &[u64]) {
-        self.population = [None; 2];
+        self.narrow_ring();
+        self.population = [None; SLEEP_RING];
         self.halo_recorded = 0;
         self.due.fill(0);
         self.due_list.clear();
@@ -366,23 +467,31 @@ impl Activity {
     /// first being against that buffer. (After [`Known::Nothing`] every
     /// tile is due for two generations anyway.)
     pub(super) fn halo_rows(&mut self, above: &[u64], below: &[u64], torus: bool) {
+        // Compared with the row `ring` generations ago, or the oldest
+        // recorded (dead ones if none) while the history is short.
+        let back = self.halo_recorded.min(self.ring);
         for (side, now) in [above, below].into_iter().enumerate() {
             let top = side == 0;
-            for (j, &word) in now.iter().enumerate() {
-                let before = match self.halo_recorded {
-                    0 => 0,
-                    1 => self.halo_seen[side][0][j],
-                    _ => self.halo_seen[side][1][j],
-                };
-                if word != before {
-                    self.halo_changed(top, j, torus);
+            let unchanged = match back {
+                0 => now.iter().all(|&w| w == 0),
+                _ => *now == self.halo_seen[side][back - 1][..],
+            };
+            if !unchanged {
+                for (j, &word) in now.iter().enumerate() {
+                    let before = match back {
+                        0 => 0,
+                        _ => self.halo_seen[side][back - 1][j],
+                    };
+                    if word != before {
+                        self.halo_changed(top, j, torus);
+                    }
                 }
             }
-            let [one, two] = &mut self.halo_seen[side];
-            std::mem::swap(one, two);
-            one.copy_from_slice(now);
+            let seen = &mut self.halo_seen[side];
+            seen.rotate_right(1);
+            seen[0].copy_from_slice(now);
         }
-        self.halo_recorded = (self.halo_recorded + 1).min(2);
+        self.halo_recorded = (self.halo_recorded + 1).min(SLEEP_RING);
     }
 
     /// Word `j` of the halo row above (`top`) or below the strip changed:
@@ -402,14 +511,16 @@ impl Activity {
         }
     }
 
-    /// Fills [`Activity::stepping`] with this generation's tiles.
-    pub(super) fn begin_generation(&mut self, rule: &Rule) {
+    /// Fills [`Activity::stepping`] with this generation's tiles, or says
+    /// (true) that every cell is to be stepped, which the dense kernel does
+    /// faster than every tile, what changed being of no use then.
+    pub(super) fn begin_generation(&mut self, rule: &Rule) -> bool {
         self.stepping.clear();
         if self.known == Known::Seeded && rule.born(0) {
             self.known = Known::Nothing;
         }
-        if self.known == Known::Nothing {
-            self.stepping.extend(0..self.grid.len() as u32);
+        let blind = self.known == Known::Nothing;
+        if blind {
             self.due.fill(0);
             self.due_list.clear();
         } else {
@@ -421,6 +532,7 @@ impl Activity {
         self.changes.clear();
         self.changes
             .resize(self.stepping.len(), TileChange::default());
+        blind
     }
 
     /// After the tiles were stepped (into the buffer not now, which is
@@ -428,13 +540,15 @@ impl Activity {
     /// each change as due, and decides whether to step densely for a while.
     pub(super) fn end_generation(&mut self, torus: bool) {
         let across = self.grid.across();
-        let written = 1 - self.parity;
-        if self.known == Known::Nothing {
-            // Their changes were against a buffer that may not have held
-            // the generation before: all are due again.
+        let written = self.written_next();
+        let blind = self.known == Known::Nothing;
+        if blind {
+            // Whatever changed, against a buffer that may not have held the
+            // generation before: all are due again, and counted again.
             for t in 0..self.grid.len() {
                 self.mark(t);
             }
+            self.population[written] = None;
         }
         for i in 0..self.stepping.len() {
             let (t, change) = (self.stepping[i] as usize, self.changes[i]);
@@ -460,20 +574,30 @@ impl Activity {
                 }
             }
         }
-        // A tile whose cells were set changed against a buffer that did not
-        // hold what they came from: it and its neighbours are due again.
-        for i in 0..self.fresh.len() {
+        // A tile whose cells were set is compared, when the ring comes
+        // round to the buffer that held them, with cells that did not come
+        // from what was before: it and its neighbours are due till then.
+        let mut i = 0;
+        while i < self.fresh.len() {
             let t = self.fresh[i] as usize;
-            self.fresh_mark[t / 64] = 0;
             for down in -1..=1 {
                 for side in -1..=1 {
                     self.mark_near((t / across, t % across), down, side, torus);
                 }
             }
+            self.fresh_left[t] -= 1;
+            if self.fresh_left[t] == 0 {
+                self.fresh.swap_remove(i);
+            } else {
+                i += 1;
+            }
         }
-        self.fresh.clear();
-        self.stats.tiles_stepped += self.stepping.len() as u64;
-        self.stats.sparse_generations += 1;
+        if blind {
+            self.stats.dense_generations += 1;
+        } else {
+            self.stats.tiles_stepped += self.stepping.len() as u64;
+            self.stats.sparse_generations += 1;
+        }
         let busy = self.stepping.len() as f64 > DENSE_FRACTION * self.grid.len() as f64;
         // A generation that stepped every tile because nothing was known,
         // or the tiles marked after such a generation or after cells were
@@ -490,8 +614,35 @@ impl Activity {
             }
         }
         self.known = match self.known {
+            Known::Nothing if self.blind > 1 => {
+                self.blind -= 1;
+                Known::Nothing
+            }
             Known::Nothing | Known::Seeded => Known::Settling,
             Known::Settling | Known::Tracked => Known::Tracked,
         };
+        if self.known == Known::Tracked && self.ring == 2 && self.ring_allowed {
+            // The same tiles in any order: a sum of their hashes.
+            let stepped = self.stepping.iter().fold(0u64, |sum, &t| {
+                sum.wrapping_add(
+                    (u64::from(t) + 1)
+                        .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                        .rotate_left(29),
+                )
+            });
+            let periodic = stepped == self.stepped_seen[STATIONARY_PERIOD - 1];
+            self.stepped_seen.rotate_right(1);
+            self.stepped_seen[0] = stepped;
+            let few =
+                !self.stepping.is_empty() && self.stepping.len() * QUIET_SHARE <= self.grid.len();
+            let (quiet, needed) = match self.mode {
+                Stepping::Sparse => (true, SPARSE_QUIET_BEFORE_RING),
+                _ => (few && periodic, QUIET_BEFORE_RING),
+            };
+            self.quiet = if quiet { self.quiet + 1 } else { 0 };
+            if self.quiet >= needed {
+                self.widen_ring();
+            }
+        }
     }
 }

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use ndarray::Array2;
 
-use super::activity::{Activity, ActivityStats, Stepping};
+use super::activity::{Activity, ActivityStats, SLEEP_RING, Stepping};
 use super::bitgrid::{BitGrid, last_word_mask, words_per_row};
 use super::kernel::{self, Isa};
 use super::{Edge, Rule};
@@ -53,6 +53,11 @@ impl DeadSides {
 /// the strip itself is read and written once per batch of generations.
 const BATCH_BAND_BYTES: usize = 64 * 1024;
 
+/// Most bytes the wide ring's extra buffers may take (see
+/// [`super::activity::SLEEP_RING`]): a strip of more keeps two buffers,
+/// and its period-3 oscillators stay awake.
+const RING_BYTES: u64 = 256 << 20;
+
 /// `rows` rows of `width` cells between `depth` halo rows above and below.
 /// Array rows `0..depth` are the halo above, `depth..depth + rows` the
 /// strip's own rows, and the next `depth` rows the halo below. The caller
@@ -65,6 +70,9 @@ pub struct Strip {
     depth: usize,
     cells: Array2<u64>,
     next: Array2<u64>,
+    /// While the strip is quiet, the generations between `next` and
+    /// `cells`, newest first (see [`SLEEP_RING`]); empty otherwise.
+    history: Vec<Array2<u64>>,
     /// Two buffers for the generations between the first and the last of
     /// a multi-generation step, one band at a time (empty at depth 1).
     scratch: Vec<u64>,
@@ -75,7 +83,9 @@ pub struct Strip {
 
 impl Strip {
     /// Bytes a strip of these dimensions allocates, but for the activity
-    /// tracking's 10 bytes per tile of 4096 cells (about 1% more).
+    /// tracking's 10 bytes per tile of 4096 cells (about 1% more), and for
+    /// the wide ring of a quiet strip (up to 256 MiB more, only while few
+    /// tiles change).
     pub fn bytes_needed(width: usize, rows: usize, depth: usize) -> u64 {
         let words = words_per_row(width) as u64;
         let buffers = 2 * (rows + 2 * depth) as u64 * words;
@@ -110,16 +120,52 @@ impl Strip {
             all.resize((rows + 2 * depth) * words, 0);
             Array2::from_shape_vec((rows + 2 * depth, words), all).expect("sized")
         };
-        Strip {
+        let mut strip = Strip {
             width,
             rows,
             depth,
             cells: buffer(),
             next: buffer(),
+            history: Vec::new(),
             scratch,
             isa: Isa::detect(),
             activity: Activity::new(rows, words, max_rows),
+        };
+        strip.allow_ring();
+        strip
+    }
+
+    fn allow_ring(&mut self) {
+        let extra = (SLEEP_RING - 2) as u64 * 8 * self.cells.len() as u64;
+        self.activity.allow_ring(extra <= RING_BYTES);
+    }
+
+    /// Gives the strip as many buffers as its activity tracking asks for.
+    /// New ones are dead: their history is made by stepping every tile.
+    fn sync_ring(&mut self) {
+        let wanted = self.activity.ring() - 2;
+        if self.history.len() == wanted {
+            return;
         }
+        self.history.clear();
+        let dim = self.cells.raw_dim();
+        self.history.resize_with(wanted, || Array2::zeros(dim));
+    }
+
+    /// After a step into `next`: it holds the generation now, and the
+    /// oldest buffer is the one to be written next. The ring is resized
+    /// here, where the activity tracking has just decided it.
+    fn rotate(&mut self) {
+        self.sync_ring();
+        match self.history.pop() {
+            None => std::mem::swap(&mut self.cells, &mut self.next),
+            Some(oldest) => {
+                let written = std::mem::replace(&mut self.next, oldest);
+                let before = std::mem::replace(&mut self.cells, written);
+                self.history.insert(0, before);
+            }
+        }
+        self.activity.swapped();
     }
 
     /// Makes the strip `rows` rows high, own rows `kept` (as numbered now)
@@ -141,8 +187,10 @@ impl Strip {
         };
         resize(&mut self.cells, kept);
         resize(&mut self.next, 0..0);
+        self.history.clear();
         self.rows = rows;
         self.activity.resize(rows);
+        self.allow_ring();
     }
 
     /// Makes the activity tracking start again from the cells as they are
@@ -280,6 +328,7 @@ impl Strip {
                 self.advance_sparse(rule, edge, 1, dead, no_exchange);
             }
         } else {
+            self.sync_ring();
             self.fill_halos_alone(edge);
             self.advance_dense(rule, edge, generations, dead, no_exchange);
         }
@@ -337,9 +386,10 @@ impl Strip {
         let (rows, depth, words) = (self.rows, self.depth, self.words_per_row());
         let k = generations;
         self.check_generations(k);
-        // Both buffers: each generation reads the halo rows of the one
+        // Every buffer: each generation reads the halo rows of the one
         // written by the generation before.
-        for buffer in [&mut self.cells, &mut self.next] {
+        let buffers = [&mut self.cells, &mut self.next].into_iter();
+        for buffer in buffers.chain(self.history.iter_mut()) {
             let all = buffer.as_slice_mut().expect("standard layout");
             if dead.above {
                 all[(depth - k) * words..depth * words].fill(0);
@@ -383,20 +433,25 @@ impl Strip {
             &src[(depth + rows) * words..(depth + rows + 1) * words],
             torus,
         );
-        self.activity.begin_generation(rule);
-        let activity = &mut self.activity;
-        kernel::step_tiles(
-            self.isa,
-            rule,
-            edge,
-            width,
-            activity.grid,
-            &src[(depth - 1) * words..(depth + rows + 1) * words],
-            &mut out[depth * words..(depth + rows) * words],
-            &activity.stepping,
-            &mut activity.changes,
-        );
-        activity.end_generation(torus);
+        let src_rows = &src[(depth - 1) * words..(depth + rows + 1) * words];
+        let out_rows = &mut out[depth * words..(depth + rows) * words];
+        if self.activity.begin_generation(rule) {
+            kernel::step_rows(self.isa, rule, edge, width, src_rows, out_rows);
+        } else {
+            let activity = &mut self.activity;
+            kernel::step_tiles(
+                self.isa,
+                rule,
+                edge,
+                width,
+                activity.grid,
+                src_rows,
+                out_rows,
+                &activity.stepping,
+                &mut activity.changes,
+            );
+        }
+        self.activity.end_generation(torus);
         if extra > 0 {
             if !dead.above {
                 kernel::step_rows(
@@ -419,8 +474,7 @@ impl Strip {
                 );
             }
         }
-        std::mem::swap(&mut self.cells, &mut self.next);
-        self.activity.swapped();
+        self.rotate();
     }
 
     /// [`Strip::advance`] with every cell.
@@ -480,8 +534,7 @@ impl Strip {
         for range in ends {
             batch.step(all, depth, range, next_own, scratch);
         }
-        std::mem::swap(&mut self.cells, &mut self.next);
-        self.activity.swapped();
+        self.rotate();
     }
 
     pub fn population(&self) -> u64 {
