@@ -141,7 +141,8 @@ impl Strip {
     }
 
     /// Gives the strip as many buffers as its activity tracking asks for.
-    /// New ones are dead: their history is made by stepping every tile.
+    /// New ones are dead: the activity tracking steps every cell until
+    /// they hold true generations.
     fn sync_ring(&mut self) {
         let wanted = self.activity.ring() - 2;
         if self.history.len() == wanted {
@@ -328,7 +329,6 @@ impl Strip {
                 self.advance_sparse(rule, edge, 1, dead, no_exchange);
             }
         } else {
-            self.sync_ring();
             self.fill_halos_alone(edge);
             self.advance_dense(rule, edge, generations, dead, no_exchange);
         }
