@@ -325,9 +325,36 @@ fn an_interactive_salloc_shell_runs_mpirun() {
     });
     let args = SOUP.join(" ");
     pane.line(&format!(
-        "mpirun -q --stdin none --bind-to none {BIN} {args} | tail -n 1 | grep -o '\"ranks\":[0-9]*,.*\"hash\":\"[0-9a-f]*\"'; exit"
+        "s=$SECONDS; mpirun -q --stdin none --bind-to none {BIN} {args} | tail -n 1 | grep -o '\"ranks\":[0-9]*,.*\"hash\":\"[0-9a-f]*\"'; echo took=$((SECONDS-s))s; exit"
     ));
-    let screen = pane.wait_for("the shell back", PATIENCE, |s| exit_code(s).is_some());
+    // The run's own limit, as its non-interactive twin has: 12 ranks on
+    // two loaded cores (this job's and a neighbouring test's) can take far
+    // longer than a screen takes to draw. Past it, what is still running
+    // says where it hangs.
+    let screen = std::panic::catch_unwind(|| {
+        pane.wait_for("the shell back", common::TIMEOUT, |s| {
+            exit_code(s).is_some()
+        })
+    })
+    .unwrap_or_else(|_| {
+        let ps = Command::new("ps")
+            .args(["-eo", "pid,ppid,etime,stat,wchan:20,args"])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default();
+        let running: Vec<&str> = ps
+            .lines()
+            .filter(|l| {
+                ["mpirun", "orted", "life-tui", "srun", "slurmstepd"]
+                    .iter()
+                    .any(|n| l.contains(n))
+            })
+            .collect();
+        panic!(
+            "the mpirun typed in the salloc shell did not end; still running:\n{}",
+            running.join("\n")
+        )
+    });
     let one = reports(&alone(&SOUP));
     let hash = &one.last().unwrap().2;
     assert!(
