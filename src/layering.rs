@@ -85,55 +85,211 @@ const ALLOWED: &[(&str, &[&str])] = &[
 
 /// The top-level modules that `text`, the source of the module at
 /// `module` (`["tui", "app"]` for `src/tui/app.rs`, `["tui"]` for its
-/// `mod.rs`), names outside line comments: `crate::a` paths, grouped ones
-/// (`crate::{a, b::c}`, over several lines as rustfmt writes them), and
-/// `super::` paths that climb to the crate's root. A rustfmt setting that
-/// groups imports cannot hide an edge.
+/// `mod.rs`), names outside comments. See [`absolute_paths`] for the forms
+/// read: a rustfmt setting that groups imports cannot hide an edge.
 fn crate_uses(text: &str, module: &[&str]) -> BTreeSet<String> {
-    let code: String = text
-        .lines()
-        .map(|line| line.split("//").next().unwrap_or(""))
-        .collect::<Vec<_>>()
-        .join("\n");
+    absolute_paths(text, module)
+        .into_iter()
+        .filter_map(|path| path.into_iter().next())
+        .collect()
+}
+
+/// Every path of this crate that `text`, the source of the module at
+/// `module`, names outside comments, strings and character literals, as
+/// its names from the crate's root: `crate::a::b` and `life_core::a::b`
+/// (the core crate, whose modules this crate's root re-exports), grouped
+/// ones (`crate::{a, b::{self, c}}`, over several lines as rustfmt writes
+/// them) as one path per item, and `super::` and `self::` paths resolved
+/// from where they stand, inside inline modules (`mod tests { .. }`) too.
+fn absolute_paths(text: &str, module: &[&str]) -> Vec<Vec<String>> {
+    let code = code_only(text);
     let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let mut found = BTreeSet::new();
+    // The inline modules around the current position, with the brace
+    // depth each opened at.
+    let mut inline: Vec<(String, usize)> = Vec::new();
+    let mut opening_mod: Option<String> = None;
+    let mut depth = 0;
+    let mut found = Vec::new();
     let mut at = 0;
     while at < code.len() {
         let rest = &code[at..];
-        let starts_path = code[..at].chars().next_back().is_none_or(|c| !is_ident(c));
-        let after = if !starts_path {
+        let c = rest.chars().next().unwrap_or(' ');
+        let starts_word = code[..at].chars().next_back().is_none_or(|c| !is_ident(c));
+        match c {
+            '{' => {
+                depth += 1;
+                if let Some(name) = opening_mod.take() {
+                    inline.push((name, depth));
+                }
+            }
+            '}' => {
+                if inline.last().is_some_and(|&(_, d)| d == depth) {
+                    inline.pop();
+                }
+                depth = depth.saturating_sub(1);
+            }
+            ';' => opening_mod = None,
+            _ => {}
+        }
+        if starts_word && let Some(after) = rest.strip_prefix("mod ") {
+            let name: String = after
+                .trim_start()
+                .chars()
+                .take_while(|&c| is_ident(c))
+                .collect();
+            opening_mod = Some(name);
+        }
+        let here: Vec<&str> = (module.iter().copied())
+            .chain(inline.iter().map(|(name, _)| name.as_str()))
+            .collect();
+        let base = if !starts_word {
             None
         } else if let Some(after) = rest.strip_prefix("crate::") {
-            Some(after)
+            Some((Vec::new(), after))
+        } else if let Some(after) = rest.strip_prefix("life_core::") {
+            Some((Vec::new(), after))
+        } else if let Some(after) = rest.strip_prefix("self::") {
+            Some((here.clone(), after))
         } else if rest.starts_with("super::") {
-            // Each `super` climbs one module; the root is reached when
-            // they are as many as the module's path is long.
+            // Each `super` climbs one module from where it stands.
             let mut after = rest;
             let mut climbed = 0;
             while let Some(next) = after.strip_prefix("super::") {
                 after = next.trim_start();
                 climbed += 1;
             }
-            (climbed == module.len()).then_some(after)
+            (climbed <= here.len()).then(|| (here[..here.len() - climbed].to_vec(), after))
         } else {
             None
         };
-        let Some(after) = after else {
-            at += rest.chars().next().map_or(1, char::len_utf8);
+        let Some((base, after)) = base else {
+            at += c.len_utf8();
             continue;
         };
-        let after = after.trim_start();
-        let names: Vec<String> = match after.strip_prefix('{') {
-            Some(group) => top_level_items(group)
-                .iter()
-                .map(|item| item.chars().take_while(|&c| is_ident(c)).collect())
-                .collect(),
-            None => vec![after.chars().take_while(|&c| is_ident(c)).collect()],
-        };
-        found.extend(names.into_iter().filter(|n| !n.is_empty() && n != "self"));
+        let base: Vec<String> = base.into_iter().map(String::from).collect();
+        found.extend(expand(after, &base).into_iter().filter(|p| !p.is_empty()));
         at = code.len() - after.len();
     }
     found
+}
+
+/// The paths that `text`, what follows `prefix::` in the source, names:
+/// one for a plain path, one per item of a `{...}` group (nested groups
+/// too; `self` is the prefix itself).
+fn expand(text: &str, prefix: &[String]) -> Vec<Vec<String>> {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut path = prefix.to_vec();
+    let mut rest = text.trim_start();
+    loop {
+        if let Some(group) = rest.strip_prefix('{') {
+            return top_level_items(group)
+                .into_iter()
+                .flat_map(|item| match item {
+                    "self" => vec![path.clone()],
+                    item => expand(item, &path),
+                })
+                .collect();
+        }
+        let name: String = rest.chars().take_while(|&c| is_ident(c)).collect();
+        if name.is_empty() || name == "self" {
+            return vec![path];
+        }
+        rest = rest[name.len()..].trim_start();
+        path.push(name);
+        match rest.strip_prefix("::") {
+            Some(next) => rest = next.trim_start(),
+            None => return vec![path],
+        }
+    }
+}
+
+/// `text` with comments, string literals and character literals blanked
+/// out (each character by a space, so positions and lines stay): what is
+/// left is code, whose braces balance.
+fn code_only(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let blank = |out: &mut String, c: char| out.push(if c == '\n' { '\n' } else { ' ' });
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        if c == '/' && next == Some('/') {
+            while i < chars.len() && chars[i] != '\n' {
+                blank(&mut out, chars[i]);
+                i += 1;
+            }
+        } else if c == '/' && next == Some('*') {
+            let mut nesting = 0;
+            while i < chars.len() {
+                if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
+                    nesting += 1;
+                    out.push_str("  ");
+                    i += 2;
+                } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
+                    nesting -= 1;
+                    out.push_str("  ");
+                    i += 2;
+                    if nesting == 0 {
+                        break;
+                    }
+                } else {
+                    blank(&mut out, chars[i]);
+                    i += 1;
+                }
+            }
+        } else if c == 'r' && matches!(next, Some('"' | '#')) && !ident_before(&chars, i) {
+            // A raw string: r"..." or r#"..."#, no escapes inside.
+            let hashes = chars[i + 1..].iter().take_while(|&&c| c == '#').count();
+            if chars.get(i + 1 + hashes) != Some(&'"') {
+                out.push(c);
+                i += 1;
+                continue;
+            }
+            let close: Vec<char> = std::iter::once('"')
+                .chain(std::iter::repeat_n('#', hashes))
+                .collect();
+            let body = i + 2 + hashes;
+            let end = (body..chars.len())
+                .find(|&k| chars[k..].starts_with(&close))
+                .map_or(chars.len(), |k| k + close.len());
+            (i..end).for_each(|k| blank(&mut out, chars[k]));
+            i = end;
+        } else if c == '"' {
+            blank(&mut out, c);
+            i += 1;
+            while i < chars.len() && chars[i] != '"' {
+                let step = if chars[i] == '\\' { 2 } else { 1 };
+                (i..(i + step).min(chars.len())).for_each(|k| blank(&mut out, chars[k]));
+                i += step;
+            }
+            if i < chars.len() {
+                blank(&mut out, chars[i]);
+                i += 1;
+            }
+        } else if c == '\'' && char_literal_len(&chars[i..]).is_some() {
+            let len = char_literal_len(&chars[i..]).unwrap_or(1);
+            (i..i + len).for_each(|k| blank(&mut out, chars[k]));
+            i += len;
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
+}
+
+fn ident_before(chars: &[char], i: usize) -> bool {
+    i > 0 && (chars[i - 1].is_ascii_alphanumeric() || chars[i - 1] == '_')
+}
+
+/// The length of the character literal at the start of `chars` (`'x'`,
+/// `'\n'`, `'\u{1b}'`), or None for a lifetime (`'a`).
+fn char_literal_len(chars: &[char]) -> Option<usize> {
+    match chars.get(1)? {
+        '\\' => chars.iter().skip(2).position(|&c| c == '\'').map(|k| k + 3),
+        _ => (chars.get(2) == Some(&'\'')).then_some(3),
+    }
 }
 
 /// The comma-separated items of a `{...}` group up to its closing brace
@@ -273,10 +429,11 @@ fn grouped_and_super_paths_are_found_too() {
     let found: Vec<String> = crate_uses(one_line, &["tui", "app"]).into_iter().collect();
     assert_eq!(found, ["files", "pattern"]);
     // `super::` reaches the root from src/tui/app.rs in two steps, from
-    // src/config.rs (or src/tui/mod.rs) in one; fewer stay inside.
+    // src/config.rs (or src/tui/mod.rs) in one; fewer stay inside (the
+    // module's own name, which the layer check leaves out).
     let supers = "use super::super::engine::Strip;\nuse super::history;\n";
     let found: Vec<String> = crate_uses(supers, &["tui", "app"]).into_iter().collect();
-    assert_eq!(found, ["engine"]);
+    assert_eq!(found, ["engine", "tui"]);
     let found: Vec<String> = crate_uses("use super::{tui, view};", &["config"])
         .into_iter()
         .collect();
@@ -286,49 +443,88 @@ fn grouped_and_super_paths_are_found_too() {
     assert!(crate_uses("use other_crate::tui; let s = nosuper::x;", &["config"]).is_empty());
 }
 
-/// The sibling files that `text`, the file `name` of the module folder
-/// `folder`, names: `super::NAME` (one level up, so a sibling) or
-/// `crate::FOLDER::NAME`, grouped forms included.
-fn sibling_uses(text: &str, folder: &str, siblings: &BTreeSet<String>) -> BTreeSet<String> {
-    // Seen from the folder, `crate::FOLDER::` is `super::`, which
-    // `crate_uses` follows to the root of a one-level module.
-    let text = text.replace(&format!("crate::{folder}::"), "super::");
-    crate_uses(&text, &["file"])
+#[test]
+fn core_paths_inline_modules_and_literals_are_read_right() {
+    // The core crate's own name reaches the same modules as `crate::`.
+    let core = "use life_core::pattern::rle;\nfn f() { ::life_core::checkpoint::x(); }";
+    let found: Vec<String> = crate_uses(core, &["cluster"]).into_iter().collect();
+    assert_eq!(found, ["checkpoint", "pattern"]);
+    // Inside `mod tests { .. }` one `super` only leaves the inline module.
+    let inline = "fn a() {}\n#[cfg(test)]\nmod tests {\n    use super::Helper;\n    use super::super::engine::Rule;\n    mod deeper { use super::super::super::view::V; }\n}\nuse super::cli::Cli;";
+    let found: Vec<String> = crate_uses(inline, &["config"]).into_iter().collect();
+    assert_eq!(found, ["cli", "config", "engine", "view"]);
+    let paths = absolute_paths(inline, &["config"]);
+    assert!(paths.contains(&vec!["config".to_string(), "Helper".to_string()]));
+    // Strings, raw strings, character literals and block comments are not
+    // code; their braces do not open or close a module.
+    let literals = "mod tests { fn f() { let s = \"crate::tui {\"; let r = r#\"super::x }\"#;\n let c = '{'; /* crate::cli */ }\n use super::super::view; }";
+    let found: Vec<String> = crate_uses(literals, &["config"]).into_iter().collect();
+    assert_eq!(found, ["view"]);
+    // `self::` and `super::` paths resolve from where they stand.
+    let paths = absolute_paths(
+        "use self::x::Y; use super::{a::{self, B}, c};",
+        &["tui", "app"],
+    );
+    let as_text: Vec<String> = paths.iter().map(|p| p.join("::")).collect();
+    assert_eq!(as_text, ["tui::app::x::Y", "tui::a", "tui::a::B", "tui::c"]);
+}
+
+/// The sibling files that `text`, the file `name` in the module folder
+/// `folder` (`["tui"]` for `src/tui/`), names: any path that resolves to
+/// `FOLDER::SIBLING` (`super::SIBLING`, `crate::tui::SIBLING`, grouped, or
+/// from an inline module).
+fn sibling_uses(
+    text: &str,
+    folder: &[&str],
+    name: &str,
+    siblings: &BTreeSet<String>,
+) -> BTreeSet<String> {
+    let module: Vec<&str> = folder.iter().copied().chain([name]).collect();
+    absolute_paths(text, &module)
         .into_iter()
-        .filter(|name| siblings.contains(name))
+        .filter(|path| path.len() > folder.len() && path.iter().zip(folder).all(|(a, b)| a == b))
+        .map(|path| path[folder.len()].clone())
+        .filter(|sibling| sibling != name && siblings.contains(sibling))
         .collect()
 }
 
-/// Module folder -> each of its files (but `mod.rs`) -> the siblings it uses.
+/// Module folder (every folder under `src`, nested ones too, as
+/// `tui/tests`) -> each of its files but `mod.rs`, the folder's root, ->
+/// the siblings it uses.
 fn folder_graphs(src: &Path) -> BTreeMap<String, BTreeMap<String, BTreeSet<String>>> {
     let mut graphs = BTreeMap::new();
-    for entry in std::fs::read_dir(src).unwrap().flatten() {
-        let dir = entry.path();
-        if !dir.is_dir() {
-            continue;
-        }
-        let folder = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let files: BTreeMap<String, String> = std::fs::read_dir(&dir)
+    let mut stack: Vec<std::path::PathBuf> = vec![src.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
             .unwrap()
             .flatten()
             .map(|e| e.path())
+            .collect();
+        stack.extend(entries.iter().filter(|p| p.is_dir()).cloned());
+        if dir == src {
+            // The crate's root: its files are the top-level modules, which
+            // the layer table orders.
+            continue;
+        }
+        let folder: Vec<String> = (dir.strip_prefix(src).unwrap().components())
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let folder: Vec<&str> = folder.iter().map(String::as_str).collect();
+        let files: BTreeMap<String, String> = entries
+            .iter()
             .filter(|p| p.extension().is_some_and(|e| e == "rs"))
             .map(|p| {
                 let name = p.file_stem().unwrap().to_string_lossy().into_owned();
-                (name, std::fs::read_to_string(&p).unwrap())
+                (name, std::fs::read_to_string(p).unwrap())
             })
             .filter(|(name, _)| name != "mod")
             .collect();
         let names: BTreeSet<String> = files.keys().cloned().collect();
         let graph = files
             .iter()
-            .map(|(name, text)| {
-                let mut uses = sibling_uses(text, &folder, &names);
-                uses.remove(name);
-                (name.clone(), uses)
-            })
+            .map(|(name, text)| (name.clone(), sibling_uses(text, &folder, name, &names)))
             .collect();
-        graphs.insert(folder, graph);
+        graphs.insert(folder.join("/"), graph);
     }
     graphs
 }
@@ -395,7 +591,10 @@ fn a_circle_between_sibling_files_is_found() {
     ];
     let graph: BTreeMap<String, BTreeSet<String>> = texts
         .iter()
-        .map(|(name, text)| (name.to_string(), sibling_uses(text, "tui", &names)))
+        .map(|(name, text)| {
+            let uses = sibling_uses(text, &["tui"], name, &names);
+            (name.to_string(), uses)
+        })
         .collect();
     assert_eq!(graph["app"], ["history".to_string()].into());
     assert_eq!(graph["history"], ["app", "ui"].map(String::from).into());
@@ -405,4 +604,34 @@ fn a_circle_between_sibling_files_is_found() {
     let mut chain = graph.clone();
     chain.insert("history".into(), BTreeSet::new());
     assert_eq!(circle_in(&chain), None);
+    // From a test module inside the file, and in a nested folder.
+    let inline = "mod tests { use super::super::app::App; }";
+    assert_eq!(
+        sibling_uses(inline, &["tui"], "history", &names),
+        ["app".to_string()].into()
+    );
+    let nested = "use crate::tui::tests::{ui, app::draw};";
+    let found = sibling_uses(nested, &["tui", "tests"], "history", &names);
+    assert_eq!(found, ["app", "ui"].map(String::from).into());
+    assert!(
+        sibling_uses(
+            "use super::super::app::App;",
+            &["tui", "tests"],
+            "history",
+            &names
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn every_module_folder_is_read_nested_ones_too() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let graphs = folder_graphs(&root.join("src"));
+    for folder in ["cluster", "headless", "live", "tui", "tui/tests"] {
+        assert!(graphs.contains_key(folder), "{folder}: {:?}", graphs.keys());
+    }
+    assert!(graphs["tui"]["ui"].contains("app"), "{:?}", graphs["tui"]);
+    let core = folder_graphs(&root.join("core/src"));
+    assert!(core.contains_key("engine") && core.contains_key("pattern"));
 }
