@@ -168,15 +168,7 @@ fn seed_of(cli: &Cli) -> u64 {
 fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 {
     let prepared = match prepare(cluster, cli, pattern) {
         Ok(prepared) => prepared,
-        Err(error) => {
-            let mut setup = SetupMessage {
-                status: u64::from(error.status()),
-                ..SetupMessage::default()
-            };
-            live::setup(cluster, &mut setup);
-            eprintln!("error: {error}");
-            return error.status();
-        }
+        Err(error) => return fail(cluster, error, Peers::AtSetup),
     };
     let Prepared {
         tty,
@@ -191,11 +183,7 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
     let cast = cast.map(|cast| Rc::new(RefCell::new(cast)));
     let mut screen = match Screen::take(tty, cast.clone(), area) {
         Ok(screen) => screen,
-        Err(error) => {
-            live::quit(cluster);
-            eprintln!("error: {error}");
-            return error.status();
-        }
+        Err(error) => return fail(cluster, error, Peers::BeforeFirstRound),
     };
     if tour.is_some() {
         app.go_to_stop(0, std::time::Instant::now());
@@ -217,11 +205,43 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
         Ok((Exit::TerminalGone, _)) => ViewError::TerminalGone,
         Err(err) => ViewError::Draw(err),
     };
-    if matches!(error, ViewError::Draw(_)) {
+    fail(cluster, error, Peers::InRound)
+}
+
+/// Where the other ranks wait when rank 0 fails: they must end too.
+enum Peers {
+    /// For the set-up message, which then carries the exit status.
+    AtSetup,
+    /// For the first round's control, which is then the quit.
+    BeforeFirstRound,
+    /// Inside a round: only an abort ends them.
+    InRound,
+}
+
+/// The one way out of [`lead`] on an error: the peers are ended, the
+/// error's line printed (none when the terminal was taken back: whoever
+/// took it has said why), and its status (see [`ViewError::status`])
+/// returned or, mid-round, the job aborted with it.
+fn fail(cluster: &Cluster, error: ViewError, peers: Peers) -> u8 {
+    let status = error.status();
+    match peers {
+        Peers::AtSetup => live::setup(
+            cluster,
+            &mut SetupMessage {
+                status: u64::from(status),
+                ..SetupMessage::default()
+            },
+        ),
+        Peers::BeforeFirstRound => live::quit(cluster),
+        Peers::InRound => {}
+    }
+    if !matches!(error, ViewError::TerminalGone) {
         eprintln!("error: {error}");
     }
-    // The others still wait for rank 0's next round.
-    cluster.abort(i32::from(error.status()))
+    if let Peers::InRound = peers {
+        cluster.abort(i32::from(status))
+    }
+    status
 }
 
 /// Tells every rank what rank 0 settled (the grid's size, the seed, where
@@ -407,7 +427,7 @@ impl Drop for Screen {
             input.stop();
         }
         drop(self.drawing.take());
-        self.tty.restore();
+        terminal::restore();
     }
 }
 
@@ -431,9 +451,13 @@ fn stats_line(meter: &Meter, app: &App) -> String {
 fn follow(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 {
     let mut setup = SetupMessage::default();
     live::setup(cluster, &mut setup);
-    if setup.status != 0 {
-        return setup.status as u8;
+    if setup.status != u64::from(crate::exit::OK) {
+        // Rank 0 failed its start and has said why.
+        return u8::try_from(setup.status).unwrap_or(crate::exit::INTERNAL);
     }
+    // Rank 0 resolved the same run from the same input, so an error here
+    // is one rank 0 did not have: end the job with its status.
+    let give_up = |error: ViewError| -> ! { cluster.abort(i32::from(error.status())) };
     report_panics_to(
         terminal::worker_report_path(setup.leader_pid),
         cluster.rank(),
@@ -442,34 +466,33 @@ fn follow(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u
     let stops = match &cli.tour {
         Some(_) => {
             let Ok(bundle) = cluster.share_bytes::<String>(None) else {
-                cluster.abort(2)
+                give_up(ViewError::Config(crate::error::Error::FailedElsewhere))
             };
             let default_size = (setup.dots_w as usize, setup.dots_h as usize);
             let options = GridOptions::from(cli);
             match playlist::resolve(&bundle, &options, default_size, cluster.size(), setup.seed) {
                 Ok(tour) => tour.stops.into_iter().map(|stop| stop.config).collect(),
-                Err(_) => cluster.abort(2),
+                Err(error) => give_up(error.into()),
             }
         }
         None => Vec::new(),
     };
     if stops.is_empty() && PlaneConfig::wanted(cli, pattern.as_ref().map(|(_, p)| p)) {
         // The same resolution as rank 0's, with rank 0's seed.
-        let Ok(config) = PlaneConfig::resolve_seeded(cli, pattern, setup.seed) else {
-            cluster.abort(2)
-        };
+        let config = PlaneConfig::resolve_seeded(cli, pattern, setup.seed)
+            .unwrap_or_else(|error| give_up(error.into()));
         live::plane::follow(
             cluster,
             &mut PlaneRankState::new(config, cluster.size(), cluster.rank()),
         );
-        return 0;
+        return crate::exit::OK;
     }
     // The same resolution as rank 0's, with rank 0's grid size and seed.
     let mut config = match stops.first() {
         Some(first) => first.clone(),
         None => match RunConfig::resolve(cli, pattern, Some((width, height))) {
             Ok(config) => config,
-            Err(_) => cluster.abort(2),
+            Err(error) => give_up(error.into()),
         },
     };
     config.width = width;
@@ -481,7 +504,7 @@ fn follow(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u
     let mut state = RankState::new(config, decomp, cluster.rank());
     state.stops = stops;
     live::follow(cluster, &mut state);
-    0
+    crate::exit::OK
 }
 
 /// On a worker rank: a panic also leaves its message in `path`, for rank 0

@@ -228,17 +228,6 @@ impl Tty {
     pub fn writer(&self) -> io::Result<TtyWriter> {
         Ok(TtyWriter(self.file.try_clone()?))
     }
-
-    /// Puts the terminal back as it was (also done on drop).
-    pub fn restore(&self) {
-        restore();
-    }
-}
-
-impl Drop for Tty {
-    fn drop(&mut self) {
-        restore();
-    }
 }
 
 fn stdin_is_fifo() -> bool {
