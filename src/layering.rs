@@ -480,50 +480,86 @@ fn sibling_uses(
     siblings: &BTreeSet<String>,
 ) -> BTreeSet<String> {
     let module: Vec<&str> = folder.iter().copied().chain([name]).collect();
-    absolute_paths(text, &module)
+    folder_uses(text, &module, folder, name, siblings)
+}
+
+/// As [`sibling_uses`], for the source of `module`, which is `node` of the
+/// folder or one of its descendants (`tui::app::ui` is the App's).
+fn folder_uses(
+    text: &str,
+    module: &[&str],
+    folder: &[&str],
+    node: &str,
+    siblings: &BTreeSet<String>,
+) -> BTreeSet<String> {
+    absolute_paths(text, module)
         .into_iter()
         .filter(|path| path.len() > folder.len() && path.iter().zip(folder).all(|(a, b)| a == b))
         .map(|path| path[folder.len()].clone())
-        .filter(|sibling| sibling != name && siblings.contains(sibling))
+        .filter(|sibling| sibling != node && siblings.contains(sibling))
         .collect()
 }
 
-/// Module folder (every folder under `src`, nested ones too, as
-/// `tui/tests`) -> each of its files but `mod.rs`, the folder's root, ->
-/// the siblings it uses.
-fn folder_graphs(src: &Path) -> BTreeMap<String, BTreeMap<String, BTreeSet<String>>> {
-    let mut graphs = BTreeMap::new();
-    let mut stack: Vec<std::path::PathBuf> = vec![src.to_path_buf()];
+/// The `.rs` files under `dir`, at any depth.
+fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let entries: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .collect();
-        stack.extend(entries.iter().filter(|p| p.is_dir()).cloned());
-        if dir == src {
-            // The crate's root: its files are the top-level modules, which
-            // the layer table orders.
-            continue;
+        for path in std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()) {
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
         }
-        let folder: Vec<String> = (dir.strip_prefix(src).unwrap().components())
+    }
+    files
+}
+
+/// Module folder (every folder under `src`, nested ones too, as
+/// `tui/app`) -> each of its modules -> the sibling modules it uses. A
+/// module is a file of the folder (but `mod.rs`, the folder's root) with
+/// its children's files (`tui/app/ui.rs` counts as `app`), or a subfolder.
+fn folder_graphs(src: &Path) -> BTreeMap<String, BTreeMap<String, BTreeSet<String>>> {
+    let components = |path: &Path| -> Vec<String> {
+        (path.components())
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
+            .collect()
+    };
+    let mut graphs = BTreeMap::new();
+    let all = rust_files(src);
+    let mut folders: BTreeSet<std::path::PathBuf> = all
+        .iter()
+        .filter_map(|f| f.parent())
+        .map(Path::to_path_buf)
+        .collect();
+    folders.remove(src);
+    for dir in folders {
+        let folder = components(dir.strip_prefix(src).unwrap());
         let folder: Vec<&str> = folder.iter().map(String::as_str).collect();
-        let files: BTreeMap<String, String> = entries
+        // Each file below the folder, as its module path from the folder.
+        let below: Vec<(Vec<String>, &std::path::PathBuf)> = all
             .iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-            .map(|p| {
-                let name = p.file_stem().unwrap().to_string_lossy().into_owned();
-                (name, std::fs::read_to_string(p).unwrap())
+            .filter_map(|file| {
+                let mut inside =
+                    components(file.strip_prefix(&dir).ok()?.with_extension("").as_path());
+                if inside.last().is_some_and(|last| last == "mod") {
+                    inside.pop();
+                }
+                (!inside.is_empty()).then_some((inside, file))
             })
-            .filter(|(name, _)| name != "mod")
             .collect();
-        let names: BTreeSet<String> = files.keys().cloned().collect();
-        let graph = files
-            .iter()
-            .map(|(name, text)| (name.clone(), sibling_uses(text, &folder, name, &names)))
-            .collect();
+        let nodes: BTreeSet<String> = below.iter().map(|(inside, _)| inside[0].clone()).collect();
+        let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (inside, file) in &below {
+            let module: Vec<&str> = (folder.iter().copied())
+                .chain(inside.iter().map(String::as_str))
+                .collect();
+            let text = std::fs::read_to_string(file).unwrap();
+            let node = &inside[0];
+            let uses = folder_uses(&text, &module, &folder, node, &nodes);
+            graph.entry(node.clone()).or_default().extend(uses);
+        }
         graphs.insert(folder.join("/"), graph);
     }
     graphs
@@ -628,10 +664,24 @@ fn a_circle_between_sibling_files_is_found() {
 fn every_module_folder_is_read_nested_ones_too() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let graphs = folder_graphs(&root.join("src"));
-    for folder in ["cluster", "headless", "live", "tui", "tui/tests"] {
+    for folder in [
+        "cluster",
+        "headless",
+        "live",
+        "tui",
+        "tui/app",
+        "tui/app/tests",
+    ] {
         assert!(graphs.contains_key(folder), "{folder}: {:?}", graphs.keys());
     }
-    assert!(graphs["tui"]["ui"].contains("app"), "{:?}", graphs["tui"]);
+    // The App's children count as the App: its drawing uses speedup.
+    assert!(
+        graphs["tui"]["app"].contains("speedup"),
+        "{:?}",
+        graphs["tui"]
+    );
+    assert!(graphs["tui"]["event_loop"].contains("app"));
+    assert!(graphs["tui/app/tests"].contains_key("widgets"));
     let core = folder_graphs(&root.join("core/src"));
     assert!(core.contains_key("engine") && core.contains_key("pattern"));
 }

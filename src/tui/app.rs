@@ -21,6 +21,13 @@ use crate::keys::{self, Action, Key};
 use crate::live::{Command, Control, Edit, MAX_EDITS, RankStats, RoundResult};
 use crate::view::Viewport;
 
+// Drawing and the view's tests read the App's private state as its
+// children; every other file goes through its methods.
+mod ui;
+
+#[cfg(test)]
+mod tests;
+
 /// Target generations per second, `+`/`-` move along; 0 is unlimited.
 pub const SPEEDS: [u32; 13] = [1, 2, 5, 10, 15, 30, 60, 120, 250, 500, 1000, 2000, 0];
 const DEFAULT_SPEED: usize = 5;
@@ -119,52 +126,52 @@ pub enum Phase {
 }
 
 pub struct App {
-    pub(super) info: RunInfo,
-    pub(super) seed: u64,
+    info: RunInfo,
+    seed: u64,
     /// The pattern the run started from, shown instead of the seed.
-    pub(super) pattern: Option<String>,
-    pub(super) mode: RenderMode,
+    pattern: Option<String>,
+    mode: RenderMode,
     /// Cells per dot along each side.
-    pub(super) scale: u64,
+    scale: u64,
     /// The cell at the centre of the view.
-    pub(super) center: (i64, i64),
+    center: (i64, i64),
     /// `f` was pressed and nothing has moved the view since: each round
     /// fits the view to what lives, as the pattern grows.
-    pub(super) fitting: bool,
+    fitting: bool,
     /// On the plane, the live cells' bounding box at the last round.
-    pub(super) bbox: Option<Bbox>,
-    pub(super) paused: bool,
-    pub(super) speed: usize,
-    pub(super) overlay: bool,
-    pub(super) panel: bool,
-    pub(super) phase: Phase,
-    pub(super) generation: u64,
-    pub(super) population: u64,
-    pub(super) gens_per_second: f64,
-    pub(super) frames_per_second: f64,
-    pub(super) message: Option<String>,
+    bbox: Option<Bbox>,
+    paused: bool,
+    speed: usize,
+    overlay: bool,
+    panel: bool,
+    phase: Phase,
+    generation: u64,
+    population: u64,
+    gens_per_second: f64,
+    frames_per_second: f64,
+    message: Option<String>,
     /// The picture of the last round and the viewport it was made for.
-    pub(super) view: Viewport,
-    pub(super) dots: Vec<u8>,
-    pub(super) ranks: Vec<RankPanel>,
+    view: Viewport,
+    dots: Vec<u8>,
+    ranks: Vec<RankPanel>,
     /// The layout of the last frame (for the mouse).
-    pub(super) areas: Areas,
-    pub(super) pending: Pending,
+    areas: Areas,
+    pending: Pending,
     /// While the left button is held: the state being drawn.
     drawing: Option<bool>,
     /// Something changed that the next frame must show.
-    pub(super) dirty: bool,
+    dirty: bool,
     /// What colours the terminal shows (see `theme`).
-    pub(super) colours: Colours,
+    colours: Colours,
     /// The keyboard's input ended (a launcher that gives rank 0 no usable
     /// terminal input): the hint line says so for good.
-    pub(super) input_closed: bool,
+    input_closed: bool,
     /// Presenter mode (`--tour`): the stops and where we are.
-    pub(super) tour: Option<TourState>,
+    tour: Option<TourState>,
     /// The chart, the grid's hash, auto-pause and step back.
-    pub(super) history: History,
+    history: History,
     /// Live strong scaling: rates measured by ranks at work (`1`-`9`).
-    pub(super) speedup: Speedup,
+    speedup: Speedup,
 }
 
 impl App {
@@ -316,7 +323,7 @@ impl App {
     }
 
     /// The control message for the next round, taking what is pending.
-    pub fn control(&mut self, steps: u64) -> Control {
+    fn control(&mut self, steps: u64) -> Control {
         let view = self.viewport(self.areas.grid);
         let take = self.pending.edits.len().min(MAX_EDITS);
         let edits: Vec<Edit> = self.pending.edits.drain(..take).collect();
@@ -621,6 +628,144 @@ impl App {
             }
         }
         self.dirty = true;
+    }
+}
+
+/// What the rest of the view (the main loop, saving, the set-up in
+/// `tui::lead`) reads and asks of the App: its fields are its own.
+impl App {
+    /// The starting state a run was resolved with: the colours the
+    /// terminal shows, the pattern's name (shown instead of the seed), the
+    /// generation (of a resumed file) and the cell at the view's centre.
+    pub fn starting(
+        mut self,
+        colours: Colours,
+        pattern: Option<String>,
+        generation: u64,
+        center: Option<(i64, i64)>,
+    ) -> App {
+        self.colours = colours;
+        self.pattern = pattern;
+        self.generation = generation;
+        self.center = center.unwrap_or(self.center);
+        self
+    }
+
+    /// Pause when the pattern dies out or repeats (`--auto-pause`, tours).
+    pub fn auto_pausing(mut self, auto_pause: bool) -> App {
+        self.history = History::new(auto_pause);
+        self
+    }
+
+    /// Presenter mode: the tour's stops, shown from [`App::go_to_stop`].
+    pub fn touring(mut self, tour: TourState) -> App {
+        self.tour = Some(tour);
+        self
+    }
+
+    pub fn info(&self) -> &RunInfo {
+        &self.info
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The pattern the run started from, if not a soup.
+    pub fn pattern(&self) -> Option<&str> {
+        self.pattern.as_deref()
+    }
+
+    /// The generation on screen.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub fn paused(&self) -> bool {
+        self.paused
+    }
+
+    pub fn colours(&self) -> Colours {
+        self.colours
+    }
+
+    /// `q` or Ctrl-C was pressed: the main loop ends the ranks.
+    pub fn quitting(&self) -> bool {
+        self.phase == Phase::Quitting
+    }
+
+    /// Something changed that the next frame must show.
+    pub fn needs_frame(&self) -> bool {
+        self.dirty
+    }
+
+    /// The terminal changed size: lay the screen out again and redraw.
+    pub fn resize(&mut self, screen: Rect) {
+        if self.areas != self.layout(screen) {
+            self.dirty = true;
+        }
+        self.areas = self.layout(screen);
+    }
+
+    /// Generations asked for one by one (`n`) while paused.
+    pub fn pending_steps(&self) -> u64 {
+        self.pending.steps
+    }
+
+    /// The rates measured over the last half second; while paused no
+    /// generation passes, whatever was measured.
+    pub fn measured(&mut self, rates: Option<(f64, f64)>) {
+        if let Some((generations, frames)) = rates {
+            self.gens_per_second = generations;
+            self.frames_per_second = frames;
+        }
+        if self.paused {
+            self.gens_per_second = 0.0;
+        }
+    }
+
+    /// The hint line's message, if one is up.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// A line for the hint bar, shown by the frame drawn next.
+    pub fn show_message(&mut self, text: String) {
+        self.message = Some(text);
+    }
+
+    /// Takes the message down (it has been up long enough).
+    pub fn clear_message(&mut self) {
+        self.message = None;
+        self.dirty = true;
+    }
+
+    /// The keyboard's input ended: the hint line says so for good.
+    pub fn input_closed(&mut self) {
+        self.input_closed = true;
+        self.dirty = true;
+    }
+
+    /// The control for a round of `steps`, cut short to stop exactly on
+    /// the next multiple of `checkpoint_every` (`--checkpoint-every`),
+    /// where it gathers the grid; what is cut off stays pending while
+    /// paused.
+    pub fn next_control(&mut self, steps: u64, checkpoint_every: Option<u64>) -> Control {
+        if self.paused {
+            self.pending.steps = 0;
+        }
+        let mut control = self.control(steps);
+        if let Some(every) = checkpoint_every {
+            let to_next = every - self.generation % every;
+            if control.steps >= to_next {
+                if self.paused {
+                    self.pending.steps += control.steps - to_next;
+                }
+                control.steps = to_next;
+                control.checkpoint = true;
+            }
+        }
+        control
     }
 }
 

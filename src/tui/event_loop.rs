@@ -14,7 +14,7 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::layout::Rect;
 
-use super::app::{App, Phase};
+use super::app::App;
 use super::input::Event;
 use super::save;
 use crate::live::{Command, Control, Ranks, RoundResult};
@@ -66,10 +66,7 @@ pub fn handle(app: &mut App, event: Event) {
     match event {
         Event::Key(key) => app.handle_key(key),
         Event::Mouse(mouse) => app.handle_mouse(mouse),
-        Event::InputClosed => {
-            app.input_closed = true;
-            app.dirty = true;
-        }
+        Event::InputClosed => app.input_closed(),
     }
 }
 
@@ -81,7 +78,7 @@ fn save_gathered(
     app: &App,
     options: &LoopOptions,
 ) -> Option<String> {
-    let generation = app.generation + control.steps;
+    let generation = app.generation() + control.steps;
     let saved = match (result.grid.take(), result.tiles.take()) {
         (Some(grid), _) => save::saved(grid, app, generation),
         (None, Some(tiles)) => save::saved_plane(&tiles, app, generation),
@@ -112,7 +109,7 @@ struct Pacer {
     frame_gap: Duration,
     anchor: Instant,
     since_anchor: u64,
-    anchor_key: (bool, usize),
+    anchor_key: (bool, Option<u32>),
     /// Wall time per generation, measured, for unlimited speed.
     generation_time: Duration,
 }
@@ -123,15 +120,15 @@ impl Pacer {
             frame_gap: Duration::from_secs_f64(1.0 / max_fps.max(1.0)),
             anchor: Instant::now(),
             since_anchor: 0,
-            anchor_key: (app.paused, app.speed),
+            anchor_key: (app.paused(), app.target_speed()),
             generation_time: Duration::from_micros(100),
         }
     }
 
     /// The generations due now.
     fn due(&mut self, app: &App, now: Instant) -> u64 {
-        if (app.paused, app.speed) != self.anchor_key {
-            self.anchor_key = (app.paused, app.speed);
+        if (app.paused(), app.target_speed()) != self.anchor_key {
+            self.anchor_key = (app.paused(), app.target_speed());
             self.anchor = now;
             self.since_anchor = 0;
         }
@@ -140,8 +137,8 @@ impl Pacer {
         let affordable = (self.frame_gap.mul_f64(0.75).as_secs_f64()
             / self.generation_time.as_secs_f64().max(1e-9))
         .clamp(1.0, 1e6) as u64;
-        if app.paused {
-            return app.pending.steps;
+        if app.paused() {
+            return app.pending_steps();
         }
         let Some(rate) = app.target_speed() else {
             return affordable;
@@ -182,7 +179,7 @@ impl Pacer {
                 .frame_gap
                 .saturating_sub(now - last_frame.unwrap_or(now));
         }
-        if app.paused {
+        if app.paused() {
             return Duration::from_millis(100);
         }
         match app.target_speed() {
@@ -209,18 +206,16 @@ impl Rates {
         self.generations += steps;
         self.frames += 1;
         let span = (now - self.since).as_secs_f64();
+        let mut rates = None;
         if span >= 0.5 {
-            app.gens_per_second = self.generations as f64 / span;
-            app.frames_per_second = self.frames as f64 / span;
+            rates = Some((self.generations as f64 / span, self.frames as f64 / span));
             *self = Rates {
                 since: now,
                 generations: 0,
                 frames: 0,
             };
         }
-        if app.paused {
-            app.gens_per_second = 0.0;
-        }
+        app.measured(rates);
     }
 }
 
@@ -233,40 +228,19 @@ struct MessageTimer {
 impl MessageTimer {
     fn tick(&mut self, app: &mut App, now: Instant, lasts: Duration) {
         if let Some((text, since)) = &self.shown
-            && (app.message.as_ref() != Some(text) || now - *since > lasts)
+            && (app.message() != Some(text.as_str()) || now - *since > lasts)
         {
-            if app.message.as_ref() == Some(text) {
-                app.message = None;
-                app.dirty = true;
+            if app.message() == Some(text.as_str()) {
+                app.clear_message();
             }
             self.shown = None;
         }
         if self.shown.is_none()
-            && let Some(text) = &app.message
+            && let Some(text) = app.message()
         {
-            self.shown = Some((text.clone(), now));
+            self.shown = Some((text.to_string(), now));
         }
     }
-}
-
-/// The control for a round of `steps`, cut short to stop exactly on the
-/// next multiple of `--checkpoint-every` (and gather the grid there).
-fn next_control(app: &mut App, steps: u64, options: &LoopOptions) -> Control {
-    if app.paused {
-        app.pending.steps = 0;
-    }
-    let mut control = app.control(steps);
-    if let Some((_, every)) = &options.checkpoint {
-        let to_next = every - app.generation % every;
-        if control.steps >= to_next {
-            if app.paused {
-                app.pending.steps += control.steps - to_next;
-            }
-            control.steps = to_next;
-            control.checkpoint = true;
-        }
-    }
-    control
 }
 
 /// Plays one round on the ranks and takes in its result (saving the grid
@@ -288,7 +262,7 @@ fn play_round<R: Ranks + ?Sized>(
     app.observe(control, &result, Instant::now());
     app.absorb(control, result);
     if let Some(text) = saved {
-        app.message = Some(text);
+        app.show_message(text);
     }
     meter.generations += control.steps;
     meter.frames += 1;
@@ -326,32 +300,32 @@ pub fn run<B: Backend, R: Ranks + ?Sized>(
             if area != screen {
                 screen = area;
                 terminal.resize(area)?;
-                app.dirty = true;
             }
         }
-        app.areas = app.layout(screen);
+        app.resize(screen);
         while let Ok(event) = events.try_recv() {
             handle(app, event);
         }
         app.tick(Instant::now());
-        if app.phase == Phase::Quitting {
+        if app.quitting() {
             ranks.quit();
             return Ok((Exit::Quit, meter));
         }
         let now = Instant::now();
         let steps = pacer.due(app, now);
         message.tick(app, now, options.message_for);
-        let wanted = steps > 0 || app.dirty || app.has_pending();
+        let wanted = steps > 0 || app.needs_frame() || app.has_pending();
         let frame_due = last_frame.is_none_or(|t| now - t >= pacer.frame_gap);
         if wanted && frame_due {
-            let control = next_control(app, steps, options);
+            let every = options.checkpoint.as_ref().map(|&(_, every)| every);
+            let control = app.next_control(steps, every);
             let took = play_round(ranks, app, &control, options, &mut meter);
             pacer.stepped(control.steps, took);
             rates.count(app, control.steps, now);
             let drawing = Instant::now();
             terminal.draw(|frame| {
                 frame.render_widget(&*app, frame.area());
-                app.colours.adapt(frame.buffer_mut());
+                app.colours().adapt(frame.buffer_mut());
             })?;
             meter.draw_time += drawing.elapsed();
             last_frame = Some(now);

@@ -12,7 +12,6 @@ pub mod speedup;
 pub mod terminal;
 pub mod theme;
 pub mod tour;
-pub mod ui;
 
 #[cfg(test)]
 mod tests;
@@ -300,19 +299,17 @@ fn new_app(
             Some(live::plane::middle(config)),
         ),
     };
-    let mut app = App::new(info, seed, area);
-    app.colours = theme::Colours::from_env(|name| std::env::var(name).ok());
-    app.pattern = pattern_name;
-    app.generation = start_generation;
-    if let Some(center) = start_center {
-        app.center = center;
+    let colours = theme::Colours::from_env(|name| std::env::var(name).ok());
+    let app = App::new(info, seed, area)
+        .starting(colours, pattern_name, start_generation, start_center)
+        .auto_pausing(cli.auto_pause || cli.tour.is_some());
+    match tour {
+        Some(tour) => {
+            let every = cli.tour_seconds.map(std::time::Duration::from_secs);
+            app.touring(tour::TourState::new(tour, cluster.size(), every))
+        }
+        None => app,
     }
-    app.history = history::History::new(cli.auto_pause || cli.tour.is_some());
-    if let Some(tour) = tour {
-        let every = cli.tour_seconds.map(std::time::Duration::from_secs);
-        app.tour = Some(tour::TourState::new(tour, cluster.size(), every));
-    }
-    app
 }
 
 /// Rank 0's part of the run, over MPI.
@@ -441,9 +438,9 @@ fn stats_line(meter: &Meter, app: &App) -> String {
             "bytes_per_round": meter.round_bytes as f64 / rounds,
             "round_ms": meter.round_time.as_secs_f64() * 1e3 / rounds,
             "draw_ms": meter.draw_time.as_secs_f64() * 1e3 / rounds,
-            "width": app.info.width,
-            "height": app.info.height,
-            "ranks": app.info.ranks(),
+            "width": app.info().width,
+            "height": app.info().height,
+            "ranks": app.info().ranks(),
         }
     }))
 }

@@ -22,24 +22,24 @@ pub struct Saved {
 /// `grid` (of generation `generation`) as a file that `--resume`
 /// continues from.
 pub fn saved(grid: BitGrid, app: &App, generation: u64) -> Saved {
-    let origin = match &app.pattern {
+    let origin = match app.pattern() {
         Some(name) => format!(
             "Live view on {} rank(s), started from pattern {name}",
-            app.info.ranks()
+            app.info().ranks()
         ),
         None => format!(
             "Live view on {} rank(s), started from seed {}",
-            app.info.ranks(),
-            app.seed
+            app.info().ranks(),
+            app.seed()
         ),
     };
     let population = grid.population();
     let pattern = checkpoint::saved_grid(
         grid,
-        app.info.rule,
-        app.info.edge,
+        app.info().rule,
+        app.info().edge,
         generation,
-        app.pattern.clone(),
+        app.pattern().map(String::from),
         origin,
     );
     Saved {
@@ -53,14 +53,14 @@ pub fn saved(grid: BitGrid, app: &App, generation: u64) -> Saved {
 /// plane packs them for a message) as Golly's extended RLE with their
 /// position, which `--resume` continues from and Golly opens in place.
 pub fn saved_plane(tiles: &[u64], app: &App, generation: u64) -> Saved {
-    let name = match &app.pattern {
-        Some(name) => name.clone(),
-        None => format!("a soup of seed {}", app.seed),
+    let name = match app.pattern() {
+        Some(name) => name.to_string(),
+        None => format!("a soup of seed {}", app.seed()),
     };
     Saved {
         generation,
         population: plane::transfer_cells(tiles).count() as u64,
-        text: checkpoint::plane_rle(&name, app.info.rule, generation, tiles),
+        text: checkpoint::plane_rle(&name, app.info().rule, generation, tiles),
     }
 }
 

@@ -60,21 +60,21 @@ fn pause_step_and_quit_drive_the_ranks_like_the_serial_engine() {
     .unwrap();
     script.join().unwrap();
     assert_eq!(exit, Exit::Quit);
-    assert!(app.paused);
+    assert!(app.paused());
     assert!(meter.frames >= 4, "{meter:?}");
     // Every generation the loop reports, the ranks really stepped.
     let mut life = Life::new(&start, Rule::LIFE, Edge::Torus);
-    life.run(app.generation);
+    life.run(app.generation());
     assert_eq!(
         engine.grid(),
         life.grid(),
         "after {} generations",
-        app.generation
+        app.generation()
     );
-    assert_eq!(meter.generations, app.generation);
+    assert_eq!(meter.generations, app.generation());
     let text = terminal.backend().to_string();
     assert!(
-        text.contains(&format!("gen {}", app.generation)) && text.contains("PAUSED"),
+        text.contains(&format!("gen {}", app.generation())) && text.contains("PAUSED"),
         "{text}"
     );
 }
@@ -133,7 +133,10 @@ fn checkpoints_land_on_multiples_of_k_with_the_right_grid() {
     let screen = Rect::new(0, 0, 40, 14);
     let info = RunInfo::of(&config, engine.decomposition());
     let mut app = App::new(info, config.seed, screen);
-    app.speed = crate::tui::app::SPEEDS.len() - 1;
+    // Unlimited speed, as `+` pressed until it goes no higher.
+    for event in keys(&[b'+'; crate::tui::app::SPEEDS.len()]) {
+        event_loop::handle(&mut app, event);
+    }
     let mut terminal = Terminal::new(TestBackend::new(screen.width, screen.height)).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ck.rle");
@@ -177,9 +180,9 @@ fn checkpoints_land_on_multiples_of_k_with_the_right_grid() {
     let generation = checkpoint::generation_of(&saved).expect("Gen= in the file");
     assert_eq!(generation % K, 0, "checkpoint at gen {generation}");
     assert!(
-        generation + K > app.generation && generation <= app.generation,
+        generation + K > app.generation() && generation <= app.generation(),
         "the last multiple of K before gen {}: {generation}",
-        app.generation
+        app.generation()
     );
     let mut life = Life::new(&start, Rule::LIFE, Edge::Torus);
     life.run(generation);

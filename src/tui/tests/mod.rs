@@ -1,8 +1,6 @@
-//! The live view without a terminal or MPI, in one test binary: its
-//! widgets and presenter mode drawn on ratatui's TestBackend (insta
-//! snapshots), and the main loop driven by scripted events, with the ranks
-//! in-process through the same per-rank code as under mpirun.
+//! The main loop without a terminal or MPI: driven by scripted events on
+//! ratatui's TestBackend, with the ranks in-process through the same
+//! per-rank code as under mpirun. It sees the App as the loop does,
+//! through its methods.
 
 mod event_loop;
-mod presenter_widgets;
-mod widgets;

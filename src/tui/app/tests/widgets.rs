@@ -459,7 +459,8 @@ mod plane {
 #[test]
 fn closed_keyboard_input_is_said_on_the_hint_line() {
     let (mut app, _) = app_after_round((100, 20), (64, 32), 1, |_| {});
-    crate::tui::event_loop::handle(&mut app, crate::tui::input::Event::InputClosed);
+    // What the main loop does with the input thread's last event.
+    app.input_closed();
     assert!(app.input_closed);
     let text = format!("{:?}", draw(&app));
     assert!(text.contains("keyboard input closed"), "{text}");

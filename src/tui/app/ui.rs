@@ -7,14 +7,14 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget};
 
-use super::app::{App, Phase, RenderMode};
-use super::speedup;
-use super::theme::{
+use super::{App, Phase, RenderMode};
+use crate::keys;
+use crate::live::scaling::active_ranks;
+use crate::tui::speedup;
+use crate::tui::theme::{
     ACCENT, ALIVE, ALIVE_RGB, BADGE_TEXT, BRIGHT_TEXT, Colours, DIM, OUTSIDE, RANK_COLOURS,
     SPARSE_RGB, STATUS_BG, WAIT, WARNING, bar, short, short_time, titled_box,
 };
-use crate::keys;
-use crate::live::scaling::active_ranks;
 use crate::view::dot_inside;
 
 /// Rank `rank`'s colour; past eight ranks they repeat.
