@@ -35,6 +35,12 @@ const SAMPLE_EVERY: Duration = Duration::from_millis(100);
 const HASHES: usize = 64;
 /// The chart's height in rows, borders included.
 pub const CHART_HEIGHT: u16 = 7;
+/// The chart is no wider than this: past it the sparklines only stretch
+/// a minute of samples thinner, and cover more of the grid.
+const CHART_MAX_WIDTH: u16 = 72;
+/// The column of names and values left of the sparklines (at most half
+/// the chart).
+const LABEL_WIDTH: u16 = 16;
 
 /// One point of the chart.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -231,7 +237,7 @@ impl History {
 /// Where the chart goes: the bottom of the grid area, below its centre row.
 pub fn chart_area(grid: Rect) -> Rect {
     let rows = below_centre(grid, CHART_HEIGHT);
-    Rect::new(rows.x, rows.y, rows.width.min(72), rows.height)
+    Rect::new(rows.x, rows.y, rows.width.min(CHART_MAX_WIDTH), rows.height)
 }
 
 impl History {
@@ -252,7 +258,7 @@ impl History {
         );
         let inner = block.inner(area);
         block.render(area, buf);
-        let label_width = 16u16.min(inner.width / 2);
+        let label_width = LABEL_WIDTH.min(inner.width / 2);
         let spark_width = inner.width - label_width;
         let tail = |value: fn(&Sample) -> u64| -> Vec<u64> {
             let skip = self.samples.len().saturating_sub(usize::from(spark_width));
