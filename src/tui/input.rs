@@ -93,6 +93,10 @@ fn read_loop(source: OwnedFd, events: &Sender<Event>, stop: &AtomicBool) {
             Err(_) => break,
         }
     }
+    if !stop.load(Ordering::SeqCst) {
+        // Not stopped by the view: the input itself ended.
+        super::terminal::give_back_ctrl_c();
+    }
     let _ = events.send(Event::InputClosed);
 }
 

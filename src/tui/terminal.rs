@@ -244,6 +244,25 @@ fn controls(file: &File) -> bool {
     }
 }
 
+/// The keyboard's input ended while the view is up (a launcher stopped
+/// forwarding it: `mpirun ... </dev/null`), so nothing reads the terminal
+/// any more and raw mode would swallow its Ctrl-C. The terminal's own
+/// Ctrl-C is turned back on: a SIGINT to the job in its foreground
+/// (mpirun), which ends every rank, rank 0 restoring the terminal as on
+/// any SIGINT.
+pub fn give_back_ctrl_c() {
+    let fd = TTY_FD.load(Ordering::SeqCst);
+    if VIEW.load(Ordering::SeqCst) != UP || fd < 0 {
+        return;
+    }
+    // SAFETY: as in `put_terminal_back`: TTY_FD is the Tty's open file.
+    let tty = unsafe { BorrowedFd::borrow_raw(fd) };
+    if let Ok(mut modes) = termios::tcgetattr(tty) {
+        modes.local_modes |= termios::LocalModes::ISIG;
+        let _ = termios::tcsetattr(tty, OptionalActions::Now, &modes);
+    }
+}
+
 /// True once the terminal was restored by a signal or a panic.
 pub fn gone() -> bool {
     GONE.load(Ordering::SeqCst)

@@ -207,6 +207,27 @@ fn signal_to_mpirun_restores_the_terminal(signal: rustix::process::Signal) {
     assert_sane_terminal(&pane);
 }
 
+/// A launcher that gives rank 0 no keyboard input (`mpirun`'s own stdin
+/// is `/dev/null`): the hint line says so, and Ctrl-C typed in the
+/// terminal, which nothing reads any more, still ends the job and gives
+/// the shell back in its modes.
+#[test]
+fn closed_keyboard_input_is_said_and_ctrl_c_still_ends_the_job() {
+    let pane = Pane::start(100, 30);
+    pane.line(&format!(
+        "clear; mpirun --bind-to none -np 2 {BIN} --seed 1 </dev/null; echo EXIT=$?"
+    ));
+    pane.wait_for("the closed input on the hint line", PATIENCE, |s| {
+        generation(s).is_some_and(|n| n > 0) && s.contains("keyboard input closed")
+    });
+    pane.tmux(&["send-keys", "C-c"]);
+    let screen = pane.wait_for("the shell back", Duration::from_secs(10), |s| {
+        exit_code(s).is_some()
+    });
+    assert_ne!(exit_code(&screen), Some(0), "{screen}");
+    assert_sane_terminal(&pane);
+}
+
 #[test]
 fn sigterm_to_mpirun_restores_the_terminal() {
     signal_to_mpirun_restores_the_terminal(rustix::process::Signal::TERM);
