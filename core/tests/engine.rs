@@ -1032,6 +1032,36 @@ fn pulsars_sleep_once_the_ring_widens() {
     assert_eq!(strip.count_population(), strip.population());
 }
 
+/// What widens the ring is activity that stays where it is. Spaceships
+/// only pass through their tiles: on a torus of gliders and a
+/// lightweight spaceship crossing tile rows, the ring stays at two
+/// buffers (a widening would show as five dense steps), while the same
+/// torus with a pulsar beside them widens it.
+#[test]
+fn passing_spaceships_leave_the_ring_narrow() {
+    const GLIDER: &str = "bo$2bo$3o";
+    const GLIDER_UP: &str = "3o$o$bo";
+    const PULSAR: &str = "2b3o3b3o2$o4bobo4bo$o4bobo4bo$o4bobo4bo$2b3o3b3o2$2b3o3b3o$o4bobo4bo$o4bobo4bo$o4bobo4bo2$2b3o3b3o";
+    let (width, height) = (2048, 512);
+    let mut ships = BitGrid::new(width, height);
+    plant(&mut ships, GLIDER, 100, 100);
+    plant(&mut ships, GLIDER, 900, 7);
+    plant(&mut ships, GLIDER_UP, 1500, 400);
+    let mut with_pulsar = ships.clone();
+    plant(&mut with_pulsar, PULSAR, 600, 300);
+    let widenings = |grid: &BitGrid| {
+        let mut strip = Strip::from_grid_with_depth(grid, 4);
+        strip.advance_alone(&Rule::LIFE, Edge::Torus, 4);
+        let start = strip.activity().dense_generations;
+        for _ in 0..500 {
+            strip.advance_alone(&Rule::LIFE, Edge::Torus, 4);
+        }
+        (strip.activity().dense_generations - start) / 5
+    };
+    assert_eq!(widenings(&ships), 0, "spaceships passing widened the ring");
+    assert_eq!(widenings(&with_pulsar), 1, "a pulsar among them did not");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(150))]
     /// The same through every change of footing the tracking has: dense

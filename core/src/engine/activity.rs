@@ -73,10 +73,11 @@ const LAST_LOOK: u64 = 4096;
 /// period dividing it sleeps, 1, 2, 3 and 6.
 pub const SLEEP_RING: usize = 6;
 
-/// Generations running that a strip in [`Stepping::Auto`] must step the
-/// same tiles as [`STATIONARY_PERIOD`] generations before, a few but not
-/// none and at most [`QUIET_SHARE`] of them, before it widens its ring:
-/// activity that stays where it is, as oscillators' does. Still lifes and
+/// Generations running that a strip in [`Stepping::Auto`] must step a few
+/// tiles but not none, at most [`QUIET_SHARE`] of them, a
+/// [`STATIONARY_SHARE`] or more of them stepped [`STATIONARY_PERIOD`]
+/// generations before too, before it widens its ring: activity that stays
+/// where it is, as oscillators' and settling ash's does. Still lifes and
 /// blinkers sleep without it, and a glider changes its tiles at least every
 /// 64 generations: they cost no memory.
 /// [`Stepping::Sparse`] widens after [`SPARSE_QUIET_BEFORE_RING`] tracked
@@ -84,6 +85,12 @@ pub const SLEEP_RING: usize = 6;
 const QUIET_BEFORE_RING: u64 = 128;
 const SPARSE_QUIET_BEFORE_RING: u64 = 4;
 const QUIET_SHARE: usize = 16;
+/// One in this many: pulsars among ash that is still settling widen the
+/// ring, though the tiles stepped change from one generation to the next.
+/// (The whole set of tiles the same as 60 generations before, asked until
+/// 2026-12-07, kept a 3584² soup's ash at two buffers for its first 2457
+/// generations from generation 10 000, and the pulsars awake.)
+const STATIONARY_SHARE: usize = 3;
 
 /// Oscillators of any period dividing it, together, step the same tiles
 /// at generations this far apart: 1 to 6, 10, 12, 15 (pentadecathlons), 20,
@@ -154,9 +161,12 @@ pub(super) struct Activity {
     /// whether the strip may widen its ring (its memory allows it).
     quiet: u64,
     ring_allowed: bool,
-    /// A hash of the tiles stepped at each of the last
-    /// [`STATIONARY_PERIOD`] generations, newest first.
-    stepped_seen: [u64; STATIONARY_PERIOD],
+    /// Per tile, the generations it was stepped at among the 64 up to
+    /// `stepped_at` (bit i: i generations before), counted in
+    /// `generations` (every step, tracked or not).
+    stepped_bits: Vec<u64>,
+    stepped_at: Vec<u64>,
+    generations: u64,
     /// Tiles whose cells were set since their buffer was last written:
     /// when the ring comes round to it again, it does not hold what their
     /// cells came from, so they are stepped until then (the generations
@@ -204,7 +214,9 @@ impl Activity {
             blind: 1,
             quiet: 0,
             ring_allowed: false,
-            stepped_seen: [0; STATIONARY_PERIOD],
+            stepped_bits: Vec::with_capacity(room),
+            stepped_at: Vec::with_capacity(room),
+            generations: 0,
             fresh: Vec::with_capacity(room),
             fresh_left: Vec::with_capacity(room),
             halo_seen: std::array::from_fn(|_| vec![vec![0; words]; SLEEP_RING]),
@@ -230,6 +242,10 @@ impl Activity {
         self.fresh.clear();
         self.fresh_left.clear();
         self.fresh_left.resize(self.grid.len(), 0);
+        self.stepped_bits.clear();
+        self.stepped_bits.resize(self.grid.len(), 0);
+        self.stepped_at.clear();
+        self.stepped_at.resize(self.grid.len(), 0);
         self.forget();
     }
 
@@ -539,6 +555,7 @@ impl Activity {
     /// the one now after the swap that follows): marks the tiles next to
     /// each change as due, and decides whether to step densely for a while.
     pub(super) fn end_generation(&mut self, torus: bool) {
+        self.generations += 1;
         let across = self.grid.across();
         let written = self.written_next();
         let blind = self.known == Known::Nothing;
@@ -622,17 +639,23 @@ impl Activity {
             Known::Settling | Known::Tracked => Known::Tracked,
         };
         if self.known == Known::Tracked && self.ring == 2 && self.ring_allowed {
-            // The same tiles in any order: a sum of their hashes.
-            let stepped = self.stepping.iter().fold(0u64, |sum, &t| {
-                sum.wrapping_add(
-                    (u64::from(t) + 1)
-                        .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-                        .rotate_left(29),
-                )
-            });
-            let periodic = stepped == self.stepped_seen[STATIONARY_PERIOD - 1];
-            self.stepped_seen.rotate_right(1);
-            self.stepped_seen[0] = stepped;
+            // Tiles stepped STATIONARY_PERIOD generations before too are
+            // oscillators, or ash settling in place, not spaceships passing.
+            let now = self.generations;
+            let mut again = 0;
+            for &t in &self.stepping {
+                let t = t as usize;
+                let since = now - self.stepped_at[t];
+                let bits = if since >= 64 {
+                    0
+                } else {
+                    self.stepped_bits[t] << since
+                };
+                self.stepped_bits[t] = bits | 1;
+                self.stepped_at[t] = now;
+                again += (bits >> STATIONARY_PERIOD) as usize & 1;
+            }
+            let periodic = STATIONARY_SHARE * again >= self.stepping.len();
             let few =
                 !self.stepping.is_empty() && self.stepping.len() * QUIET_SHARE <= self.grid.len();
             let (quiet, needed) = match self.mode {
