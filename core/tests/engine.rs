@@ -1033,10 +1033,10 @@ fn pulsars_sleep_once_the_ring_widens() {
 }
 
 /// What widens the ring is activity that stays where it is. Spaceships
-/// only pass through their tiles: on a torus of gliders and a
-/// lightweight spaceship crossing tile rows, the ring stays at two
-/// buffers (a widening would show as five dense steps), while the same
-/// torus with a pulsar beside them widens it.
+/// only pass through their tiles: on a torus of three gliders, two flying
+/// down and one up across the tile rows, the ring stays at two buffers (a
+/// widening would show as five dense steps), while the same torus with a
+/// pulsar beside them widens it.
 #[test]
 fn passing_spaceships_leave_the_ring_narrow() {
     const GLIDER: &str = "bo$2bo$3o";
