@@ -71,8 +71,10 @@ pub enum Error {
         "rule {0} has B0 (dead cells with no live neighbour are born): it cannot run on the unbounded plane, whose dead cells are infinite; use --edge torus or --edge dead with --width and --height"
     )]
     PlaneB0(String),
-    #[error("{0}")]
-    PlaneOption(String),
+    #[error(
+        "--dense steps every cell of a bounded grid; the unbounded plane has none (use --edge torus)"
+    )]
+    PlaneDense,
     #[error("another rank failed its start-up checks")]
     FailedElsewhere,
     /// Not a failure: a signal asked the run to stop, and it did, at a

@@ -36,7 +36,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("memory", &["cluster", "config", "engine", "error"]),
     (
         "playlist",
-        &["cli", "config", "engine", "input", "memory", "pattern"],
+        &[
+            "cli", "config", "engine", "error", "input", "memory", "pattern",
+        ],
     ),
     (
         "input",

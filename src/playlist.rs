@@ -24,7 +24,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{GridOptions, RunConfig};
-use crate::engine::{Edge, Rule};
+use crate::engine::{Edge, Rule, RuleError};
+use crate::error::Error;
 use crate::input::PatternSource;
 use crate::memory;
 
@@ -92,9 +93,73 @@ pub struct Tour {
     pub bundle: Vec<u8>,
 }
 
+/// Why the tour cannot start, as the one `error:` line. Text that came
+/// from the playlist or a pattern file is shown through [`printable`].
+/// The wrapped [`Error`]s are boxed: unboxed they make every `Result`
+/// of this module 144 bytes or more.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct PlaylistError(pub String);
+pub enum PlaylistError {
+    #[error("--tour {}: {source}", printable(path))]
+    Unreadable {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("--tour {}: not UTF-8 text", printable(path))]
+    NotUtf8 { path: String },
+    /// A line of the playlist that does not parse.
+    #[error("{origin}:{line}: {}", printable(&problem.to_string()))]
+    Line {
+        origin: String,
+        line: usize,
+        problem: LineError,
+    },
+    #[error("{origin}: the playlist has no stops")]
+    NoStops { origin: String },
+    /// A stop's pattern is neither a file nor a built-in, or its file
+    /// cannot be read.
+    #[error("{}", printable(&format!("{origin}:{line}: {source}")))]
+    Pattern {
+        origin: String,
+        line: usize,
+        source: Box<Error>,
+    },
+    /// The bundle rank 0 broadcasts did not encode or decode.
+    #[error("the tour: {0}")]
+    Bundle(#[source] serde_json::Error),
+    #[error("the tour: the bundle's files do not match its stops")]
+    BundleMismatch,
+    /// A stop whose pattern, grid or split over the ranks is refused, or
+    /// whose grid does not fit this host's memory; `stop` counts from 1.
+    #[error("{}", printable(&format!("tour stop {stop} ({name}): {source}")))]
+    Stop {
+        stop: usize,
+        name: String,
+        source: Box<Error>,
+    },
+    #[error("{0}")]
+    Decomposition(#[source] Box<Error>),
+}
+
+/// What is wrong with one line of the playlist.
+#[derive(Debug, thiserror::Error)]
+pub enum LineError {
+    #[error("a stop needs a pattern before '|'")]
+    NoPattern,
+    #[error(
+        "'{0}' is not an option KEY=VALUE (rule=, size=WxH, zoom=, edge=; a caption goes after '|')"
+    )]
+    NotAnOption(String),
+    #[error("unknown option '{0}' (rule=, size=WxH, zoom=, edge=)")]
+    UnknownOption(String),
+    #[error("rule={value}: {source}")]
+    Rule { value: String, source: RuleError },
+    #[error("size={0}: not WxH with sides from 1 to {max}", max = crate::cli::MAX_SIDE)]
+    Size(String),
+    #[error("zoom={0}: not a whole number of cells per dot from 1")]
+    Zoom(String),
+    #[error("edge={0}: not torus or dead")]
+    Edge(String),
+}
 
 /// Text safe to put on the terminal: control characters (ESC, CR, BEL...)
 /// and the invisible direction overrides become visible escapes such as
@@ -128,7 +193,11 @@ pub fn parse_playlist(text: &str, origin: &str) -> Result<Vec<StopSpec>, Playlis
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        let fail = |what: String| PlaylistError(format!("{origin}:{line}: {}", printable(&what)));
+        let fail = |problem| PlaylistError::Line {
+            origin: origin.to_string(),
+            line,
+            problem,
+        };
         let mut parts = trimmed.splitn(3, '|');
         let head = parts.next().unwrap_or_default();
         let (title, caption) = match (parts.next(), parts.next()) {
@@ -141,7 +210,7 @@ pub fn parse_playlist(text: &str, origin: &str) -> Result<Vec<StopSpec>, Playlis
         };
         let mut words = head.split_whitespace();
         let Some(pattern) = words.next() else {
-            return Err(fail("a stop needs a pattern before '|'".into()));
+            return Err(fail(LineError::NoPattern));
         };
         let mut spec = StopSpec {
             line,
@@ -152,23 +221,23 @@ pub fn parse_playlist(text: &str, origin: &str) -> Result<Vec<StopSpec>, Playlis
         };
         for word in words {
             let Some((key, value)) = word.split_once('=') else {
-                return Err(fail(format!(
-                    "'{word}' is not an option KEY=VALUE (rule=, size=WxH, zoom=, edge=; a caption goes after '|')"
-                )));
+                return Err(fail(LineError::NotAnOption(word.to_string())));
             };
             match key {
                 "rule" => {
-                    let rule =
-                        Rule::parse(value).map_err(|e| fail(format!("rule={value}: {e}")))?;
+                    let rule = Rule::parse(value).map_err(|source| {
+                        fail(LineError::Rule {
+                            value: value.to_string(),
+                            source,
+                        })
+                    })?;
                     spec.rule = Some(rule);
                 }
                 "size" => {
-                    spec.size = Some(parse_size(value).ok_or_else(|| {
-                        fail(format!(
-                            "size={value}: not WxH with sides from 1 to {}",
-                            crate::cli::MAX_SIDE
-                        ))
-                    })?)
+                    spec.size = Some(
+                        parse_size(value)
+                            .ok_or_else(|| fail(LineError::Size(value.to_string())))?,
+                    )
                 }
                 "zoom" => {
                     spec.zoom = Some(
@@ -176,33 +245,27 @@ pub fn parse_playlist(text: &str, origin: &str) -> Result<Vec<StopSpec>, Playlis
                             .parse()
                             .ok()
                             .filter(|&z: &u64| (1..=1 << 20).contains(&z))
-                            .ok_or_else(|| {
-                                fail(format!(
-                                    "zoom={value}: not a whole number of cells per dot from 1"
-                                ))
-                            })?,
+                            .ok_or_else(|| fail(LineError::Zoom(value.to_string())))?,
                     )
                 }
                 "edge" => {
                     spec.edge = Some(match value {
                         "torus" => Edge::Torus,
                         "dead" => Edge::Dead,
-                        _ => return Err(fail(format!("edge={value}: not torus or dead"))),
+                        _ => return Err(fail(LineError::Edge(value.to_string()))),
                     });
                 }
                 _ => {
-                    return Err(fail(format!(
-                        "unknown option '{key}' (rule=, size=WxH, zoom=, edge=)"
-                    )));
+                    return Err(fail(LineError::UnknownOption(key.to_string())));
                 }
             }
         }
         specs.push(spec);
     }
     if specs.is_empty() {
-        return Err(PlaylistError(format!(
-            "{origin}: the playlist has no stops"
-        )));
+        return Err(PlaylistError::NoStops {
+            origin: origin.to_string(),
+        });
     }
     Ok(specs)
 }
@@ -218,10 +281,12 @@ pub fn read_bundle(playlist: Option<&Path>) -> Result<Vec<u8>, PlaylistError> {
         ),
         Some(path) => {
             let shown = path.display().to_string();
-            let bytes = std::fs::read(path)
-                .map_err(|e| PlaylistError(format!("--tour {}: {e}", printable(&shown))))?;
-            let text = String::from_utf8(bytes).map_err(|_| {
-                PlaylistError(format!("--tour {}: not UTF-8 text", printable(&shown)))
+            let bytes = std::fs::read(path).map_err(|source| PlaylistError::Unreadable {
+                path: shown.clone(),
+                source,
+            })?;
+            let text = String::from_utf8(bytes).map_err(|_| PlaylistError::NotUtf8 {
+                path: shown.clone(),
             })?;
             (text, shown, path.parent().map(Path::to_path_buf))
         }
@@ -240,8 +305,11 @@ pub fn read_bundle(playlist: Option<&Path>) -> Result<Vec<u8>, PlaylistError> {
             .filter(|p| p.is_file())
             .map(|p| p.display().to_string());
         let arg = beside.unwrap_or_else(|| spec.pattern.clone());
-        let source = PatternSource::find(&arg)
-            .map_err(|e| PlaylistError(printable(&format!("{origin}:{}: {e}", spec.line))))?;
+        let source = PatternSource::find(&arg).map_err(|source| PlaylistError::Pattern {
+            origin: origin.clone(),
+            line: spec.line,
+            source: Box::new(source),
+        })?;
         files.push(Some(PatternFile {
             name: source.name,
             bytes: source.bytes,
@@ -252,7 +320,7 @@ pub fn read_bundle(playlist: Option<&Path>) -> Result<Vec<u8>, PlaylistError> {
         origin,
         files,
     };
-    serde_json::to_vec(&bundle).map_err(|e| PlaylistError(format!("the tour: {e}")))
+    serde_json::to_vec(&bundle).map_err(PlaylistError::Bundle)
 }
 
 fn first_comment_lines(pattern: &crate::pattern::Pattern) -> Vec<String> {
@@ -285,21 +353,17 @@ pub fn resolve(
         playlist,
         origin,
         files,
-    } = serde_json::from_slice(bundle).map_err(|e| PlaylistError(format!("the tour: {e}")))?;
+    } = serde_json::from_slice(bundle).map_err(PlaylistError::Bundle)?;
     let specs = parse_playlist(&playlist, &origin)?;
     if specs.len() != files.len() {
-        return Err(PlaylistError(
-            "the tour: the bundle's files do not match its stops".into(),
-        ));
+        return Err(PlaylistError::BundleMismatch);
     }
     let mut stops = Vec::with_capacity(specs.len());
     for (spec, file) in specs.into_iter().zip(files) {
-        let at = |e: &dyn std::fmt::Display| {
-            PlaylistError(printable(&format!(
-                "tour stop {} ({}): {e}",
-                stops.len() + 1,
-                spec.pattern
-            )))
+        let at = |source| PlaylistError::Stop {
+            stop: stops.len() + 1,
+            name: spec.pattern.clone(),
+            source: Box::new(source),
         };
         let options = GridOptions {
             width: spec.size.map(|(w, _)| w).or(options.width),
@@ -317,7 +381,7 @@ pub fn resolve(
                     name: name.clone(),
                     bytes,
                 };
-                let pattern = source.parse().map_err(|e| at(&e))?;
+                let pattern = source.parse().map_err(at)?;
                 let title = pattern.name.clone().unwrap_or_else(|| name.clone());
                 let caption = first_comment_lines(&pattern);
                 (Some((name, pattern)), printable(title.trim()), caption)
@@ -335,9 +399,8 @@ pub fn resolve(
                 default_size.1.max(margin(p.cells.height())),
             )
         });
-        let config =
-            RunConfig::resolve_options(&options, pattern, Some(fitting)).map_err(|e| at(&e))?;
-        config.decomposition(ranks).map_err(|e| at(&e))?;
+        let config = RunConfig::resolve_options(&options, pattern, Some(fitting)).map_err(at)?;
+        config.decomposition(ranks).map_err(at)?;
         stops.push(Stop {
             title: spec.title.as_deref().map_or(title, printable),
             caption: match &spec.caption {
@@ -361,9 +424,12 @@ pub fn check_memory(tour: &Tour, ranks: usize) -> Result<(), PlaylistError> {
         let config = &stop.config;
         let decomp = config
             .decomposition(ranks)
-            .map_err(|e| PlaylistError(e.to_string()))?;
-        memory::check(config, &decomp, 0, 1, false)
-            .map_err(|e| PlaylistError(format!("tour stop {} ({}): {e}", k + 1, stop.title)))?;
+            .map_err(|e| PlaylistError::Decomposition(Box::new(e)))?;
+        memory::check(config, &decomp, 0, 1, false).map_err(|source| PlaylistError::Stop {
+            stop: k + 1,
+            name: stop.title.clone(),
+            source: Box::new(source),
+        })?;
     }
     Ok(())
 }
@@ -413,6 +479,122 @@ mod tests {
             let err = parse_playlist(text, "t").unwrap_err().to_string();
             assert!(err.starts_with(expected), "{text:?}: {err}");
         }
+    }
+
+    #[test]
+    fn each_bad_line_keeps_its_words() {
+        let max = crate::cli::MAX_SIDE;
+        for (text, expected) in [
+            (
+                "glider speed=3\n",
+                "t:1: unknown option 'speed' (rule=, size=WxH, zoom=, edge=)".to_string(),
+            ),
+            (
+                "glider size=0x4\n",
+                format!("t:1: size=0x4: not WxH with sides from 1 to {max}"),
+            ),
+            (
+                "glider zoom=0\n",
+                "t:1: zoom=0: not a whole number of cells per dot from 1".to_string(),
+            ),
+            (
+                "glider rule=B9\n",
+                "t:1: rule=B9: rule 'B9': neighbour count '9' is not a digit from 0 to 8"
+                    .to_string(),
+            ),
+            (
+                "glider fa\x1bst\n",
+                "t:1: 'fa\\u{1b}st' is not an option KEY=VALUE (rule=, size=WxH, zoom=, edge=; a caption goes after '|')".to_string(),
+            ),
+            (
+                " | caption\n",
+                "t:1: a stop needs a pattern before '|'".to_string(),
+            ),
+        ] {
+            let err = parse_playlist(text, "t").unwrap_err();
+            assert!(matches!(err, PlaylistError::Line { line: 1, .. }), "{err:?}");
+            assert_eq!(err.to_string(), expected, "{text:?}");
+        }
+        let err = parse_playlist("glider edge=plane\n", "t").unwrap_err();
+        assert!(matches!(
+            err,
+            PlaylistError::Line {
+                problem: LineError::Edge(_),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn an_unknown_pattern_and_an_unreadable_playlist_say_which() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("talk.tour");
+        std::fs::write(&path, "glider\nno-such-pattern\n").unwrap();
+        let err = read_bundle(Some(&path)).unwrap_err();
+        assert!(
+            matches!(err, PlaylistError::Pattern { line: 2, .. }),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{}:2: 'no-such-pattern' is neither a pattern file nor a built-in pattern (see --list-patterns)",
+                path.display()
+            )
+        );
+        let missing = dir.path().join("missing.tour");
+        let err = read_bundle(Some(&missing)).unwrap_err();
+        assert!(matches!(err, PlaylistError::Unreadable { .. }), "{err:?}");
+        assert!(
+            err.to_string()
+                .starts_with(&format!("--tour {}: No such file", missing.display())),
+            "{err}"
+        );
+        std::fs::write(&path, b"glider \xff\n").unwrap();
+        let err = read_bundle(Some(&path)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("--tour {}: not UTF-8 text", path.display())
+        );
+    }
+
+    #[test]
+    fn a_bad_bundle_or_stop_says_which() {
+        let bundle = serde_json::to_vec(&Bundle {
+            playlist: "glider\nglider\n".into(),
+            origin: "t".into(),
+            files: vec![None],
+        })
+        .unwrap();
+        let err = resolve(&bundle, &GridOptions::default(), (80, 40), 2, 1).err();
+        assert!(
+            matches!(err, Some(PlaylistError::BundleMismatch)),
+            "{err:?}"
+        );
+        let err = resolve(b"{", &GridOptions::default(), (80, 40), 2, 1).err();
+        assert!(
+            err.as_ref()
+                .is_some_and(|e| e.to_string().starts_with("the tour: ")),
+            "{err:?}"
+        );
+        let bundle = serde_json::to_vec(&Bundle {
+            playlist: "glider size=4x4\n".into(),
+            origin: "t".into(),
+            files: vec![Some(PatternFile {
+                name: "wide".into(),
+                bytes: b"x = 9, y = 1\n9o!\n".to_vec(),
+            })],
+        })
+        .unwrap();
+        let err = resolve(&bundle, &GridOptions::default(), (80, 40), 2, 1).err();
+        assert!(
+            matches!(err, Some(PlaylistError::Stop { stop: 1, .. })),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.unwrap().to_string(),
+            "tour stop 1 (glider): pattern wide is 9x1 but the grid is only 4x4"
+        );
     }
 
     #[test]

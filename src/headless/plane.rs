@@ -105,10 +105,7 @@ impl<'a> PlaneRun<'a> {
             });
         }
         if options.dense {
-            return Err(Error::PlaneOption(
-                "--dense steps every cell of a bounded grid; the unbounded plane has none (use --edge torus)"
-                    .into(),
-            ));
+            return Err(Error::PlaneDense);
         }
         agree(cluster, check_outputs(cluster, options))?;
         let bands = PlaneBands::for_cells(&config.cells, cluster.size());
