@@ -66,6 +66,11 @@ pub enum ViewError {
     Tour(#[from] playlist::PlaylistError),
     #[error("{0}")]
     Recording(#[from] record::RecordError),
+    /// The recording failed after the view was up: the run went well but
+    /// the file the talk relies on is not whole, and a script that keeps
+    /// it must not take it for a good one.
+    #[error("the recording is incomplete: {0}")]
+    RecordingIncomplete(record::RecordError),
     #[error("cannot draw on the terminal: {0}")]
     Draw(std::io::Error),
     /// Restored behind the loop's back: a signal (mpirun's SIGCONT when a
@@ -79,9 +84,10 @@ impl ViewError {
     pub fn status(&self) -> u8 {
         match self {
             ViewError::Config(error) => error.exit_status(),
-            ViewError::Terminal(_) | ViewError::Tour(_) | ViewError::Recording(_) => {
-                crate::exit::BAD_INPUT
-            }
+            ViewError::Terminal(_)
+            | ViewError::Tour(_)
+            | ViewError::Recording(_)
+            | ViewError::RecordingIncomplete(_) => crate::exit::BAD_INPUT,
             ViewError::Draw(_) | ViewError::TerminalGone => crate::exit::LOST_TERMINAL,
         }
     }
@@ -189,21 +195,28 @@ fn lead(cluster: &Cluster, cli: &Cli, pattern: Option<(String, Pattern)>) -> u8 
     }
     let exit = show(&mut screen, &mut *ranks, &mut app, cli, cast.as_ref(), area);
     drop(screen);
-    if let Some(cast) = &cast
-        && let Err(err) = cast.borrow_mut().finish(terminal::LEAVE)
-    {
-        eprintln!("error: the recording is incomplete: {err}");
-    }
+    let recorded = match &cast {
+        Some(cast) => cast.borrow_mut().finish(terminal::LEAVE),
+        None => Ok(()),
+    };
     let error = match exit {
         Ok((Exit::Quit, meter)) => {
             if std::env::var_os("LIFE_TUI_STATS").is_some() {
                 eprintln!("{}", stats_line(&meter, &app));
             }
-            return crate::exit::OK;
+            return match recorded {
+                Ok(()) => crate::exit::OK,
+                Err(error) => fail(cluster, ViewError::RecordingIncomplete(error), Peers::Done),
+            };
         }
         Ok((Exit::TerminalGone, _)) => ViewError::TerminalGone,
         Err(err) => ViewError::Draw(err),
     };
+    if let Err(error) = recorded {
+        // The lost terminal decides the status and aborts the job, but
+        // the user still needs to know the file is not whole.
+        eprintln!("error: {}", ViewError::RecordingIncomplete(error));
+    }
     fail(cluster, error, Peers::InRound)
 }
 
@@ -215,9 +228,12 @@ enum Peers {
     BeforeFirstRound,
     /// Inside a round: only an abort ends them.
     InRound,
+    /// Gone already: the last round was the quit.
+    Done,
 }
 
-/// The one way out of [`lead`] on an error: the peers are ended, the
+/// The one way out of [`lead`] on an error: the peers are ended (if they
+/// are not already), the
 /// error's line printed (none when the terminal was taken back: whoever
 /// took it has said why), and its status (see [`ViewError::status`])
 /// returned or, mid-round, the job aborted with it.
@@ -232,7 +248,7 @@ fn fail(cluster: &Cluster, error: ViewError, peers: Peers) -> u8 {
             },
         ),
         Peers::BeforeFirstRound => live::quit(cluster),
-        Peers::InRound => {}
+        Peers::InRound | Peers::Done => {}
     }
     if !matches!(error, ViewError::TerminalGone) {
         eprintln!("error: {error}");

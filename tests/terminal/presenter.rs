@@ -175,6 +175,37 @@ fn an_unwritable_record_path_is_one_error_line_and_exit_2() {
     assert_sane_terminal(&pane);
 }
 
+#[test]
+fn a_recording_cut_short_is_one_error_line_and_exit_2() {
+    let dir = temp_dir();
+    let status = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("cut.cast"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    let pane = Pane::start(80, 24);
+    // The reader takes the header's first byte and leaves, so the frames
+    // after it meet a closed pipe: a recording that stops mid-talk.
+    pane.line(&format!(
+        "clear; cd {}; (head -c 1 cut.cast >/dev/null &); {}",
+        dir.path().display(),
+        launch_line("mpirun", "--seed 5 --record cut.cast")
+    ));
+    pane.wait_for("gen to pass 5", PATIENCE, |s| {
+        generation(s).is_some_and(|n| n > 5)
+    });
+    pane.keys("q");
+    let screen = pane.wait_for("the shell back", PATIENCE, |s| exit_code(s).is_some());
+    assert_eq!(exit_code(&screen), Some(2), "{screen}");
+    let errors: Vec<&str> = screen.lines().filter(|l| l.contains("error:")).collect();
+    assert_eq!(errors.len(), 1, "{screen}");
+    assert!(
+        errors[0].starts_with("error: the recording is incomplete: --record cut.cast: "),
+        "{screen}"
+    );
+    assert_sane_terminal(&pane);
+}
+
 /// A playlist of three stops in `dir`, the third from a file beside it
 /// whose name carries an escape code.
 fn three_stop_tour(dir: &Path) -> String {
