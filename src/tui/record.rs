@@ -129,12 +129,25 @@ impl Cast {
         self.output();
         let result = match self.failed.take() {
             Some(err) => Err(err),
-            None => self.file.sync_all(),
+            None => self.sync(),
         };
         result.map_err(|source| RecordError {
             path: self.path.clone(),
             source,
         })
+    }
+}
+
+impl Cast {
+    /// Syncs a regular file to disk. A pipe, a FIFO or `/dev/null` has
+    /// nothing to sync and refuses fsync (EINVAL): what it was given is
+    /// already written.
+    fn sync(&self) -> io::Result<()> {
+        if self.file.metadata()?.is_file() {
+            self.file.sync_all()
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -240,5 +253,44 @@ mod tests {
         assert_eq!(events[2][2], "30x6");
         let times: Vec<f64> = events.iter().map(|e| e[0].as_f64().unwrap()).collect();
         assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+    }
+
+    #[test]
+    fn recording_to_dev_null_finishes_without_an_error() {
+        let mut cast = Cast::create(Path::new("/dev/null"), 20, 5).unwrap();
+        cast.append(b"frame");
+        cast.output();
+        cast.finish(b"\x1b[?1049l").unwrap();
+    }
+
+    #[test]
+    fn recording_into_a_fifo_reaches_its_reader_and_finishes_without_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("cast.fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // Opening a FIFO for writing waits for a reader.
+        let reader = std::process::Command::new("cat")
+            .arg(&fifo)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut cast = Cast::create(&fifo, 20, 5).unwrap();
+        cast.append(b"frame");
+        cast.output();
+        cast.finish(b"\x1b[?1049l").unwrap();
+        drop(cast);
+        let read = reader.wait_with_output().unwrap();
+        let text = String::from_utf8(read.stdout).unwrap();
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert_eq!(lines[1][2], "frame");
+        assert_eq!(lines[2][2], "\x1b[?1049l");
     }
 }
