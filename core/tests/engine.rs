@@ -812,6 +812,70 @@ mod plane {
             let all = sorted(bands.iter().flat_map(|b| b.live_cells()));
             prop_assert_eq!(all, reference_run(&cells, generations, &rule));
         }
+
+        #[test]
+        fn bands_with_deep_ghosts_and_moving_edges_equal_the_reference(
+            cells in cells(),
+            rule in rule(),
+            depth in prop_oneof![1usize..8, Just(63usize), Just(64usize)],
+            batches in proptest::collection::vec(1usize..=64, 0..6),
+            first in proptest::collection::vec(-5i64..5, 0..4),
+            moves in proptest::collection::vec((0usize..6, proptest::collection::vec(-5i64..5, 0..4)), 0..3),
+        ) {
+            let mut bands = banded(&cells, rule, &edges(first));
+            for band in &mut bands {
+                band.set_ghost_depth(depth);
+            }
+            let mut generations = 0u64;
+            for (batch, &length) in batches.iter().enumerate() {
+                for (at, inner) in &moves {
+                    if *at == batch {
+                        let mut inner = edges(inner.clone());
+                        while inner.len() < bands.len() + 1 {
+                            let last = inner[inner.len() - 2];
+                            inner.insert(inner.len() - 1, last.saturating_add(1).max(-1000));
+                        }
+                        inner.truncate(bands.len());
+                        inner.push(i64::MAX);
+                        plane::reband(&mut bands, &inner);
+                    }
+                }
+                // Up to the depth: the most the band's rows stay exact for.
+                let length = length.min(depth);
+                plane::step_bands_deep(&mut bands, length);
+                generations += length as u64;
+                prop_assert_eq!(summed(&bands), counted(bands.iter().flat_map(|b| b.live_cells())));
+            }
+            let all = sorted(bands.iter().flat_map(|b| b.live_cells()));
+            prop_assert_eq!(all, reference_run(&cells, generations, &rule));
+        }
+    }
+
+    #[test]
+    fn deep_ghosts_step_a_gun_across_bands_as_one_plane_does() {
+        // Gosper's gun, its stream crossing two band edges, 64 rows a batch.
+        let text = life_core::pattern::library::find("gosper-glider-gun").expect("built in");
+        let gun: Vec<(i64, i64)> = life_core::pattern::parse(text.as_bytes())
+            .expect("parses")
+            .cells
+            .live_cells()
+            .map(|(x, y)| (x as i64, y as i64))
+            .collect();
+        let mut whole = Plane::from_cells(Rule::LIFE, gun.iter().copied());
+        let mut bands = banded(&gun, Rule::LIFE, &edges(vec![1, 3]));
+        for band in &mut bands {
+            band.set_ghost_depth(64);
+        }
+        for _ in 0..10 {
+            whole.run(64);
+            plane::step_bands_deep(&mut bands, 64);
+        }
+        let all = sorted(bands.iter().flat_map(|b| b.live_cells()));
+        assert_eq!(all, sorted(whole.live_cells()));
+        assert!(
+            bands[2].population() > 0,
+            "the stream reached the last band"
+        );
     }
 
     #[test]

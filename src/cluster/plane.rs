@@ -3,7 +3,7 @@
 //! words that hold live cells, or an "unchanged" marker.
 
 use std::collections::BTreeMap;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use mpi::datatype::{Partition, PartitionMut};
 use mpi::point_to_point::MatchedReceiveVec;
@@ -41,21 +41,34 @@ fn decode(message: &[u64]) -> Option<Vec<(i64, u64)>> {
     )
 }
 
+/// Deep ghosts' rows travelling up and down.
+const TAG_DEEP_UP: i32 = 13;
+const TAG_DEEP_DOWN: i32 = 14;
+
+/// Messages for the bands above and below (`None` where there is no
+/// band), and the tags they travel under.
+struct Outgoing {
+    up: Option<Vec<u64>>,
+    down: Option<Vec<u64>>,
+    tags: [i32; 2],
+}
+
 impl Cluster {
     /// Trades edge cells with the neighbouring bands, then steps this
     /// rank's band one generation.
     pub fn step_plane(&self, plane: &mut Plane) -> StepTiming {
         let start = Instant::now();
-        let (rank, size) = (self.rank(), self.size());
         let mut timing = StepTiming::default();
-        if size > 1 {
-            let above = (rank > 0).then(|| rank - 1);
-            let below = (rank + 1 < size).then_some(rank + 1);
-            let up = above.map(|_| encode(plane.border(Side::Above)));
-            let down = below.map(|_| encode(plane.border(Side::Below)));
+        if self.size() > 1 {
+            let (above, below) = self.neighbour_bands();
+            let outgoing = Outgoing {
+                up: above.map(|_| encode(plane.border(Side::Above))),
+                down: below.map(|_| encode(plane.border(Side::Below))),
+                tags: [TAG_PLANE_UP, TAG_PLANE_DOWN],
+            };
             {
                 let mut memory = self.halos.borrow_mut();
-                for message in [&up, &down].into_iter().flatten() {
+                for message in [&outgoing.up, &outgoing.down].into_iter().flatten() {
                     if message.len() == 1 {
                         memory.unchanged_sent += 1;
                     } else {
@@ -63,51 +76,10 @@ impl Cluster {
                     }
                 }
             }
-            let peer = |r: usize| self.world.process_at_rank(r as i32);
-            let mut from_above = None;
-            let mut from_below = None;
-            mpi::request::scope(|scope| {
-                let send_up = match (above, &up) {
-                    (Some(r), Some(m)) => {
-                        Some(peer(r).immediate_send_with_tag(scope, &m[..], TAG_PLANE_UP))
-                    }
-                    _ => None,
-                };
-                let send_down = match (below, &down) {
-                    (Some(r), Some(m)) => {
-                        Some(peer(r).immediate_send_with_tag(scope, &m[..], TAG_PLANE_DOWN))
-                    }
-                    _ => None,
-                };
-                // The tiles the edge cells cannot reach step while they travel.
-                plane.step_interior();
-                let _waiting = waiting(Wait::Halos);
-                let waiting = Instant::now();
-                let mut probes: [Option<(usize, i32)>; 2] = [
-                    above.map(|r| (r, TAG_PLANE_DOWN)),
-                    below.map(|r| (r, TAG_PLANE_UP)),
-                ];
-                let mut received: [Option<Vec<u64>>; 2] = [None, None];
-                loop {
-                    for (i, probe) in probes.iter_mut().enumerate() {
-                        if let Some((r, tag)) = *probe
-                            && let Some(probed) = peer(r).immediate_matched_probe_with_tag(tag)
-                        {
-                            received[i] = Some(probed.matched_receive_vec::<u64>().0);
-                            *probe = None;
-                        }
-                    }
-                    if probes.iter().all(Option::is_none) {
-                        break;
-                    }
-                    super::pause(waiting, self.spin);
-                }
-                for request in [send_up, send_down].into_iter().flatten() {
-                    request.wait();
-                }
-                [from_above, from_below] = received;
-                timing.exchange = waiting.elapsed();
-            });
+            // The tiles the edge cells cannot reach step while they travel.
+            let ([from_above, from_below], waited) =
+                self.trade_with_bands(outgoing, || plane.step_interior());
+            timing.exchange = waited;
             if let Some(message) = from_above {
                 plane.fill_ghosts(Side::Above, decode(&message).as_deref());
             }
@@ -118,6 +90,97 @@ impl Cluster {
         plane.step();
         timing.compute = start.elapsed() - timing.exchange;
         timing
+    }
+
+    /// Fills the deep ghosts (see [`Plane::set_ghost_depth`]) from the
+    /// neighbouring bands, then steps this rank's band `generations`
+    /// generations, at most the ghost depth, with no exchange in between.
+    pub fn step_plane_deep(&self, plane: &mut Plane, generations: u64) -> StepTiming {
+        let start = Instant::now();
+        let mut timing = StepTiming::default();
+        if self.size() > 1 {
+            let (above, below) = self.neighbour_bands();
+            let outgoing = Outgoing {
+                up: above.map(|_| plane.deep_border(Side::Above)),
+                down: below.map(|_| plane.deep_border(Side::Below)),
+                tags: [TAG_DEEP_UP, TAG_DEEP_DOWN],
+            };
+            self.halos.borrow_mut().whole_sent +=
+                [&outgoing.up, &outgoing.down].into_iter().flatten().count() as u64;
+            let ([from_above, from_below], waited) = self.trade_with_bands(outgoing, || {});
+            timing.exchange = waited;
+            if let Some(message) = from_above {
+                plane.fill_deep_ghosts(Side::Above, &message);
+            }
+            if let Some(message) = from_below {
+                plane.fill_deep_ghosts(Side::Below, &message);
+            }
+        }
+        for _ in 0..generations {
+            plane.step();
+        }
+        timing.compute = start.elapsed() - timing.exchange;
+        timing
+    }
+
+    /// The ranks of the bands above and below this one, if any.
+    fn neighbour_bands(&self) -> (Option<usize>, Option<usize>) {
+        let (rank, size) = (self.rank(), self.size());
+        (
+            (rank > 0).then(|| rank - 1),
+            (rank + 1 < size).then_some(rank + 1),
+        )
+    }
+
+    /// Sends `outgoing` to the bands above and below, does `meanwhile`,
+    /// and receives theirs: what came from above and from below, and how
+    /// long this rank waited for it.
+    fn trade_with_bands(
+        &self,
+        outgoing: Outgoing,
+        meanwhile: impl FnOnce(),
+    ) -> ([Option<Vec<u64>>; 2], Duration) {
+        let (above, below) = self.neighbour_bands();
+        let [tag_up, tag_down] = outgoing.tags;
+        let peer = |r: usize| self.world.process_at_rank(r as i32);
+        let mut received: [Option<Vec<u64>>; 2] = [None, None];
+        let mut waited = Duration::ZERO;
+        mpi::request::scope(|scope| {
+            let send_up = match (above, &outgoing.up) {
+                (Some(r), Some(m)) => Some(peer(r).immediate_send_with_tag(scope, &m[..], tag_up)),
+                _ => None,
+            };
+            let send_down = match (below, &outgoing.down) {
+                (Some(r), Some(m)) => {
+                    Some(peer(r).immediate_send_with_tag(scope, &m[..], tag_down))
+                }
+                _ => None,
+            };
+            meanwhile();
+            let _waiting = waiting(Wait::Halos);
+            let since = Instant::now();
+            let mut probes: [Option<(usize, i32)>; 2] =
+                [above.map(|r| (r, tag_down)), below.map(|r| (r, tag_up))];
+            loop {
+                for (i, probe) in probes.iter_mut().enumerate() {
+                    if let Some((r, tag)) = *probe
+                        && let Some(probed) = peer(r).immediate_matched_probe_with_tag(tag)
+                    {
+                        received[i] = Some(probed.matched_receive_vec::<u64>().0);
+                        *probe = None;
+                    }
+                }
+                if probes.iter().all(Option::is_none) {
+                    break;
+                }
+                super::pause(since, self.spin);
+            }
+            for request in [send_up, send_down].into_iter().flatten() {
+                request.wait();
+            }
+            waited = since.elapsed();
+        });
+        (received, waited)
     }
 
     /// Moves the band edges to `to`, every rank sending the tiles it no

@@ -18,12 +18,15 @@ use crate::cluster::messages::RankTotals;
 use crate::cluster::{Cluster, PlaneBands, StepTiming};
 use crate::config::PlaneConfig;
 use crate::engine::hash;
-use crate::engine::plane::{Bbox, Plane};
+use crate::engine::plane::{self, Bbox, Plane};
 use crate::error::Error;
 use crate::files;
 
 /// Generations between the ranks' checks whether all have settled.
 const SETTLED_EVERY: u64 = 64;
+
+// Batches of generations end at settled checks, so at balance checks too.
+const _: () = assert!(BALANCE_EVERY.is_multiple_of(SETTLED_EVERY));
 
 #[derive(Serialize)]
 struct Report {
@@ -86,8 +89,21 @@ struct PlaneRun<'a> {
     bands: PlaneBands,
     plane: Plane,
     generation: u64,
+    /// Generations per exchange with the neighbouring bands.
+    ghost_depth: usize,
     timing: StepTiming,
     rebalances: u64,
+}
+
+/// Generations stepped per exchange of edge rows: `--halo-depth`, up to a
+/// tile's height (the deep ghosts are one tile row); 1 alone, where
+/// nothing is exchanged.
+fn ghost_depth(cluster: &Cluster, options: &HeadlessOptions) -> usize {
+    if cluster.size() == 1 {
+        1
+    } else {
+        options.halo_depth.clamp(1, plane::TILE_HEIGHT as usize)
+    }
 }
 
 impl<'a> PlaneRun<'a> {
@@ -110,6 +126,10 @@ impl<'a> PlaneRun<'a> {
         agree(cluster, check_outputs(cluster, options))?;
         let bands = PlaneBands::for_cells(&config.cells, cluster.size());
         let mut plane = Plane::new(config.rule, bands.band(cluster.rank()));
+        let ghost_depth = ghost_depth(cluster, options);
+        if ghost_depth > 1 {
+            plane.set_ghost_depth(ghost_depth);
+        }
         for &run in &config.cells {
             plane.set_run(run);
         }
@@ -120,6 +140,7 @@ impl<'a> PlaneRun<'a> {
             bands,
             plane,
             generation: config.start_generation,
+            ghost_depth,
             timing: StepTiming::default(),
             rebalances: 0,
         })
@@ -146,8 +167,9 @@ impl Progress for PlaneRun<'_> {
         self.generation
     }
 
-    /// All the way to the next stop when settled or alone, else one
-    /// generation with its halo exchange; then the balancer.
+    /// All the way to the next stop when settled or alone, else one batch
+    /// of generations (the ghost depth, up to the next stop or check) with
+    /// its exchange; then the balancer.
     fn step(&mut self, until_look: u64) {
         let cluster = self.cluster;
         // A settled plane (everything as two generations before, on every
@@ -169,6 +191,14 @@ impl Progress for PlaneRun<'_> {
             self.plane.run(stop - self.generation);
             self.timing.compute += before.elapsed();
             self.generation = stop;
+        } else if self.ghost_depth > 1 {
+            // Batches end where the settled and balance checks look.
+            let to_check = SETTLED_EVERY - self.generation % SETTLED_EVERY;
+            let batch = (self.ghost_depth as u64)
+                .min(stop - self.generation)
+                .min(to_check);
+            self.timing += cluster.step_plane_deep(&mut self.plane, batch);
+            self.generation += batch;
         } else {
             self.timing += cluster.step_plane(&mut self.plane);
             self.generation += 1;

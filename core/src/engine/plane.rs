@@ -7,6 +7,15 @@
 //! (one MPI rank's share): the rows just outside it are *ghost* tiles that
 //! are never stepped, only filled with the neighbour's edge rows.
 //!
+//! Deep ghosts ([`Plane::set_ghost_depth`]): instead of one row every
+//! generation, a band may receive the `K` rows of its neighbours' edge
+//! tiles nearest to it once every `K` generations, and step its ghost
+//! tiles with its own in between. What the ghosts cannot know (the rows
+//! beyond them) spreads inwards a row a generation from the `K`th row, so
+//! the band's own rows stay exact for `K` generations ([`TILE_HEIGHT`] at
+//! most): the ranks trade messages `K` times less often, for the ghosts'
+//! extra work.
+//!
 //! Sleeping tiles: every tile keeps two buffers, the generation now and
 //! the one before, and a step writes the next generation over the one two
 //! back, noting which parts of the tile differ from it. A tile whose
@@ -228,6 +237,13 @@ pub struct Plane {
     maybe_dead: Vec<Slot>,
     /// The edge words last received, by tile x (kept for its allocation).
     incoming: FxHashMap<i64, u64>,
+    /// Rows of the neighbours' edge tiles received per exchange, when
+    /// ghosts step with the band (see the module's documentation); 0 when
+    /// they are filled a row every generation and never step.
+    ghost_depth: usize,
+    /// How far from the band (1: the ghost row next to it) the next step
+    /// must get deep ghosts right: one row less each step after a fill.
+    ghost_cone: usize,
     stats: PlaneStats,
 }
 
@@ -306,6 +322,8 @@ impl Plane {
             ahead: Vec::new(),
             maybe_dead: Vec::new(),
             incoming: FxHashMap::default(),
+            ghost_depth: 0,
+            ghost_cone: 0,
             stats: PlaneStats::default(),
         }
     }
@@ -321,6 +339,19 @@ impl Plane {
 
     pub fn set_isa(&mut self, isa: Isa) {
         self.isa = isa;
+    }
+
+    /// Makes the ghosts step with the band, refilled with `depth` rows
+    /// ([`Plane::deep_border`], [`Plane::fill_deep_ghosts`]) before every
+    /// batch of at most `depth` steps; 0 goes back to a row a generation
+    /// ([`Plane::border`], [`Plane::fill_ghosts`]). Set before the first
+    /// exchange.
+    pub fn set_ghost_depth(&mut self, depth: usize) {
+        assert!(
+            depth <= PLANE_TILE_ROWS,
+            "ghosts are one tile row: at most {PLANE_TILE_ROWS} rows deep"
+        );
+        self.ghost_depth = depth;
     }
 
     pub fn stats(&self) -> PlaneStats {
@@ -420,24 +451,26 @@ impl Plane {
     /// Lists `slot` for the next step, once.
     fn make_due(&mut self, slot: Slot) {
         let next = self.steps + 1;
+        let deep = self.ghost_depth > 0;
         let tile = &mut self.tiles[slot as usize];
-        if tile.due_at != next && !tile.ghost {
+        if tile.due_at != next && (deep || !tile.ghost) {
             tile.due_at = next;
             self.due.push(slot);
         }
     }
 
     /// Lists the neighbour of `slot` in direction `d` for the next step,
-    /// making it if it is inside the band.
+    /// making it if it is inside the band (or a ghost row of deep ghosts).
     fn make_neighbour_due(&mut self, slot: Slot, d: usize) {
         let tile = &self.tiles[slot as usize];
         let mut n = tile.links[d];
         if n == NONE {
             let (tx, ty) = (tile.x + OFFSETS[d].0, tile.y + OFFSETS[d].1);
-            if !self.band.contains(ty) {
+            let ghost = !self.band.contains(ty);
+            if ghost && !(self.ghost_depth > 0 && self.is_ghost_row(ty)) {
                 return;
             }
-            n = self.ensure(tx, ty, false);
+            n = self.ensure(tx, ty, ghost);
         }
         self.make_due(n);
     }
@@ -552,6 +585,7 @@ impl Plane {
             self.push_borders(slot, next);
             self.spread(slot);
         }
+        self.ghost_cone = self.ghost_cone.saturating_sub(1);
         self.stats.tiles_stepped += (due.len() + ahead.len()) as u64;
         self.stats.generations += 1;
         self.parity = next;
@@ -600,8 +634,12 @@ impl Plane {
             let links = &self.tiles[slot as usize].links;
             (links[W], links[E])
         };
+        let deep = self.ghost_depth > 0;
         let (tile, [west, east]) = with_sides(&mut self.tiles, slot, [west, east]);
-        debug_assert!(tile.live && !tile.ghost, "a freed or ghost tile listed");
+        debug_assert!(
+            tile.live && (deep || !tile.ghost),
+            "a freed or ghost tile listed"
+        );
         let spread = |rows: u64| rows | rows << 1 | rows >> 1;
         let side = |t: Option<&Tile>| t.map_or(0, |t| spread(t.rows[now]));
         let pad = |t: Option<&Tile>, r: usize| t.map_or(0, |t| t.cells[now][r]);
@@ -625,7 +663,16 @@ impl Plane {
             old: tile.rows[next],
             alive: tile.rows[now],
         };
-        let found = kernel::step_plane_tile(self.isa, &self.rule, columns, out, rows);
+        let before = tile.ghost.then(|| *out);
+        let mut found = kernel::step_plane_tile(self.isa, &self.rule, columns, out, rows);
+        if let Some(before) = before {
+            // A deep ghost: rows outside the cone are wrong whatever is
+            // computed, and nothing the band reads depends on them before
+            // the next fill. Kept as they were, they cannot keep the tile
+            // awake (the rows beyond a ghost read as dead).
+            let above = tile.y < self.band.top;
+            found = keep_outside_cone(out, &before, cone_rows(self.ghost_cone, above));
+        }
         let changes = changes_of(found.changed, top ^ out[FIRST], bottom ^ out[LAST]);
         tile.rows[next] = found.alive;
         tile.written(next);
@@ -743,6 +790,12 @@ impl Plane {
         }
     }
 
+    fn is_ghost_row(&self, ty: i64) -> bool {
+        [Side::Above, Side::Below]
+            .map(|side| self.ghost_row(side))
+            .contains(&Some(ty))
+    }
+
     /// The band's own tile row next to `side`.
     fn edge_row(&self, side: Side) -> i64 {
         match side {
@@ -848,6 +901,71 @@ impl Plane {
                     self.make_neighbour_due(slot, d);
                 }
             }
+        }
+    }
+
+    /// Own rows of a tile that deep ghosts across `side` are filled with:
+    /// the rows nearest (the ghost depth) to the band on that side.
+    fn deep_rows(&self, side: Side) -> Range<usize> {
+        match side {
+            Side::Above => PLANE_TILE_ROWS - self.ghost_depth..PLANE_TILE_ROWS,
+            Side::Below => 0..self.ghost_depth,
+        }
+    }
+
+    /// The band's edge tiles on `side` for the neighbouring band's deep
+    /// ghosts: per tile holding a live cell there, its x and its rows
+    /// nearest to that band, as many as the ghost depth.
+    pub fn deep_border(&self, side: Side) -> Vec<u64> {
+        // What the neighbour across `side` fills its ghosts on the other side with.
+        let rows = self.deep_rows(match side {
+            Side::Above => Side::Below,
+            Side::Below => Side::Above,
+        });
+        let stored = rows.start + 1..rows.end + 1;
+        let mut out = Vec::new();
+        let Some(row) = self.rows.get(&self.edge_row(side)) else {
+            return out;
+        };
+        for &slot in row {
+            let tile = &self.tiles[slot as usize];
+            let words = &tile.cells[self.parity][stored.clone()];
+            if words.iter().any(|&w| w != 0) {
+                out.push(tile.x as u64);
+                out.extend_from_slice(words);
+            }
+        }
+        out
+    }
+
+    /// Fills the deep ghosts on `side` with what [`Plane::deep_border`]
+    /// gave: their other rows are dead, which is wrong but reaches the band
+    /// only after as many steps as the ghost depth. Every ghost and its
+    /// neighbours step at the next two steps, as after a load.
+    pub fn fill_deep_ghosts(&mut self, side: Side, message: &[u64]) {
+        let Some(ty) = self.ghost_row(side) else {
+            return;
+        };
+        let rows = self.deep_rows(side);
+        let now = self.parity;
+        for &slot in self.rows.get(&ty).into_iter().flatten() {
+            let tile = &mut self.tiles[slot as usize];
+            tile.written(now);
+            tile.cells[now][OWN].fill(0);
+            tile.rows[now] = 0;
+        }
+        for chunk in message.chunks_exact(rows.len() + 1) {
+            let slot = self.ensure(chunk[0] as i64, ty, true);
+            let tile = &mut self.tiles[slot as usize];
+            tile.cells[now][rows.start + 1..rows.end + 1].copy_from_slice(&chunk[1..]);
+            tile.rows[now] = ALL_ROWS;
+        }
+        self.ghost_cone = self.ghost_depth - 1;
+        let ghosts = self.rows.get(&ty).cloned().unwrap_or_default();
+        for slot in ghosts {
+            self.push_borders(slot, now);
+            self.refresh(slot);
+            self.sweep_later(slot);
         }
     }
 
@@ -995,7 +1113,12 @@ impl Plane {
     /// out when bands are balanced.
     pub fn take_work(&mut self) -> BTreeMap<i64, u64> {
         let mut work = BTreeMap::new();
+        // A deep ghost's steps are its owner's work: counted there.
         for tile in self.tiles.iter_mut().filter(|t| t.live && t.work > 0) {
+            if tile.ghost {
+                tile.work = 0;
+                continue;
+            }
             *work.entry(tile.y).or_insert(0) += u64::from(std::mem::take(&mut tile.work));
         }
         work
@@ -1033,6 +1156,34 @@ fn tile_bbox(tx: i64, ty: i64, rows: &[u64]) -> Bbox {
         y0: row_start(ty) + first as i64,
         y1: row_start(ty) + last as i64,
     }
+}
+
+/// The own rows of a deep ghost that a step must get right (bit r for own
+/// row r): those within `cone` rows of the band, the ghost being above it
+/// (`above`) or below it.
+fn cone_rows(cone: usize, above: bool) -> u64 {
+    match cone {
+        0 => 0,
+        c if c >= PLANE_TILE_ROWS => ALL_ROWS,
+        c if above => ALL_ROWS << (PLANE_TILE_ROWS - c),
+        c => ALL_ROWS >> (PLANE_TILE_ROWS - c),
+    }
+}
+
+/// Puts back the own rows outside `cone` (a row mask) from `before`, and
+/// says what the step changed and left alive with them put back.
+fn keep_outside_cone(out: &mut Column, before: &Column, cone: u64) -> kernel::PlaneStep {
+    let mut changed = 0;
+    let mut alive = 0;
+    for r in 0..PLANE_TILE_ROWS {
+        let at = r + FIRST;
+        if cone >> r & 1 == 0 {
+            out[at] = before[at];
+        }
+        changed |= out[at] ^ before[at];
+        alive |= u64::from(out[at] != 0) << r;
+    }
+    kernel::PlaneStep { changed, alive }
 }
 
 /// The change flags from the differences ORed over all rows, in the first
@@ -1082,6 +1233,27 @@ pub fn step_bands<P: AsMut<Plane>>(bands: &mut [P]) {
     }
     for band in bands.iter_mut() {
         band.as_mut().step();
+    }
+}
+
+/// Steps bands of one plane `generations` generations in this process
+/// with deep ghosts ([`Plane::set_ghost_depth`] at least `generations`
+/// on every band): one exchange, then the steps, as MPI ranks do.
+pub fn step_bands_deep<P: AsMut<Plane>>(bands: &mut [P], generations: usize) {
+    for i in 0..bands.len() {
+        if i > 0 {
+            let up = bands[i].as_mut().deep_border(Side::Above);
+            bands[i - 1].as_mut().fill_deep_ghosts(Side::Below, &up);
+        }
+        if i + 1 < bands.len() {
+            let down = bands[i].as_mut().deep_border(Side::Below);
+            bands[i + 1].as_mut().fill_deep_ghosts(Side::Above, &down);
+        }
+    }
+    for band in bands.iter_mut() {
+        for _ in 0..generations {
+            band.as_mut().step();
+        }
     }
 }
 
