@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
 
-use crate::engine::{DEFAULT_HALO_DEPTH, Edge, Rule};
+use crate::engine::{Edge, Rule};
 use crate::keys;
 
 /// Conway's Game of Life, in parallel over MPI row strips, live in the terminal.
@@ -121,9 +121,11 @@ pub struct Cli {
 
     /// Generations stepped per halo exchange (headless), 1 to 64: each rank
     /// then swaps K edge rows with its neighbours and reads and writes its
-    /// strip once every K generations. Capped at the smallest strip's height
-    #[arg(help_heading = "The run", long, value_name = "K", default_value_t = DEFAULT_HALO_DEPTH, value_parser = parse_halo_depth, allow_negative_numbers = true)]
-    pub halo_depth: usize,
+    /// strip once every K generations. Capped at the smallest strip's
+    /// height. Default: 4 on a bounded grid; 64 (a tile's height) on the
+    /// plane, where every exchange wakes the tiles along the band edges
+    #[arg(help_heading = "The run", long, value_name = "K", value_parser = parse_halo_depth, allow_negative_numbers = true)]
+    pub halo_depth: Option<usize>,
 
     /// Keep the strips even (headless): by default, rows move from ranks
     /// that compute slowly to fast ones while the run goes on

@@ -13,7 +13,7 @@ use crate::checkpoint;
 use crate::cluster::messages::RankTotals;
 use crate::cluster::{Balancer, Cluster, Decomposition, StepTiming};
 use crate::config::RunConfig;
-use crate::engine::{Stepping, Strip, hash};
+use crate::engine::{DEFAULT_HALO_DEPTH, Stepping, Strip, hash};
 use crate::error::Error;
 use crate::files;
 use crate::json_lines;
@@ -27,8 +27,10 @@ pub struct HeadlessOptions {
     pub generations: u64,
     pub report_every: Option<u64>,
     pub timing: bool,
-    /// Generations per halo exchange, at most (see [`Strip::advance`]).
-    pub halo_depth: usize,
+    /// Generations per halo exchange, at most (see [`Strip::advance`] and
+    /// [`crate::engine::plane::Plane::set_ghost_depth`]); `None`: the
+    /// universe's default.
+    pub halo_depth: Option<usize>,
     /// Move rows from slow ranks to fast ones as the run goes.
     pub balance: bool,
     /// Step every cell at every generation (see [`Stepping::Dense`]).
@@ -321,7 +323,10 @@ impl<'a> Run<'a> {
         }
         // Every rank sends its `depth` edge rows whole, so no strip may be
         // thinner than the halo.
-        let depth = options.halo_depth.clamp(1, decomp.thinnest());
+        let depth = options
+            .halo_depth
+            .unwrap_or(DEFAULT_HALO_DEPTH)
+            .clamp(1, decomp.thinnest());
         preflight(cluster, config, &decomp, depth, options)?;
         let mut strip = config.initial_strip(&decomp, cluster.rank(), depth);
         if options.dense {

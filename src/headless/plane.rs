@@ -95,14 +95,16 @@ struct PlaneRun<'a> {
     rebalances: u64,
 }
 
-/// Generations stepped per exchange of edge rows: `--halo-depth`, up to a
-/// tile's height (the deep ghosts are one tile row); 1 alone, where
-/// nothing is exchanged.
+/// Generations stepped per exchange of edge rows: `--halo-depth`, by
+/// default and at most a tile's height (the deep ghosts are one tile row:
+/// every fill wakes the tiles along the band edges for two generations, so
+/// the fewer the better); 1 alone, where nothing is exchanged.
 fn ghost_depth(cluster: &Cluster, options: &HeadlessOptions) -> usize {
+    let tile = plane::TILE_HEIGHT as usize;
     if cluster.size() == 1 {
         1
     } else {
-        options.halo_depth.clamp(1, plane::TILE_HEIGHT as usize)
+        options.halo_depth.unwrap_or(tile).clamp(1, tile)
     }
 }
 

@@ -153,6 +153,58 @@ fn several_generations_per_exchange_match_one_at_a_time() {
 }
 
 #[test]
+fn the_plane_at_any_halo_depth_matches_one_rank() {
+    // Deep ghosts: one exchange every K generations, batches cut short by
+    // reports every 7 and by the balancer's looks; bands move as the soup
+    // spreads.
+    let run = |np: usize, depth: Option<&str>| {
+        let mut args = vec![
+            "--headless",
+            "--edge",
+            "plane",
+            "--width",
+            "300",
+            "--height",
+            "260",
+            "--generations",
+            "400",
+            "--seed",
+            "5",
+            "--rule",
+            "B36/S23",
+            "--report-every",
+            "7",
+        ];
+        if let Some(depth) = depth {
+            args.extend(["--halo-depth", depth]);
+        }
+        let out = mpirun(np, &args);
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        json_lines(&out)
+    };
+    let fingerprint = |v: &serde_json::Value| {
+        let v = v.get("summary").unwrap_or(v);
+        (
+            v["population"].clone(),
+            v["hash"].clone(),
+            v["bbox"].clone(),
+        )
+    };
+    let expected: Vec<_> = run(1, None).iter().map(fingerprint).collect();
+    assert_eq!(
+        expected.len(),
+        59,
+        "reports at 0, 7, ..., 399 and the summary"
+    );
+    for np in 2..=4 {
+        for depth in [Some("1"), Some("5"), Some("63"), None] {
+            let got: Vec<_> = run(np, depth).iter().map(fingerprint).collect();
+            assert_eq!(got, expected, "np={np}, --halo-depth {depth:?}");
+        }
+    }
+}
+
+#[test]
 fn rows_move_away_from_a_slow_rank_and_the_result_stays_the_same() {
     let dir = temp_dir();
     let (balanced_rle, even_rle) = (dir.path().join("balanced.rle"), dir.path().join("even.rle"));

@@ -24,7 +24,8 @@
 //! to 1,000,000 generations, against HashLife only: QuickLife would take
 //! an hour), `LIFE_BENCH_EDGE=torus` (the torus stand-in even when
 //! `--edge plane` is there), `LIFE_BENCH_TIMEOUT` (seconds a life-tui run
-//! may take before it is killed and counted as failed, default 600).
+//! may take before it is killed and counted as failed, default 600),
+//! `LIFE_BENCH_RANKS=0` (no np=2 against np=1 study).
 
 use std::fmt::Write as _;
 use std::io::Read as _;
@@ -250,6 +251,74 @@ struct Study {
     /// window, then a long one once the ash has settled.
     ash: Option<AshOutcome>,
     ash_long: Option<AshOutcome>,
+    /// The quadratic grower on one rank and on two, under mpirun.
+    ranks: Option<RanksOutcome>,
+}
+
+/// The pattern and length of the np=2 against np=1 study: quadratic
+/// growth, as a breeder's, so that both bands keep getting work.
+const RANKS_PATTERN: &str = "spacefiller";
+const RANKS_GENERATIONS: u64 = 10_000;
+
+/// One pattern on the plane at np=1 and np=2, alternating.
+#[derive(Serialize, Default)]
+struct RanksOutcome {
+    one_rank_seconds: Vec<f64>,
+    two_ranks_seconds: Vec<f64>,
+    /// Every run's final hash: all the same when the ranks agree.
+    hashes: Vec<String>,
+}
+
+impl RanksOutcome {
+    /// How many times faster two ranks are (medians).
+    fn speedup(&self) -> Option<f64> {
+        if self.one_rank_seconds.is_empty() || self.two_ranks_seconds.is_empty() {
+            return None;
+        }
+        Some(median(&self.one_rank_seconds) / median(&self.two_ranks_seconds).max(CLOCK_FLOOR))
+    }
+
+    fn hashes_equal(&self) -> bool {
+        self.hashes
+            .first()
+            .is_some_and(|h| self.hashes.iter().all(|o| o == h))
+    }
+}
+
+/// Runs [`RANKS_PATTERN`] on the plane under `mpirun` with one rank and
+/// with two, alternating, `runs` times each; the time is life-tui's own
+/// stepping time, as everywhere in this study.
+fn ranks_study(tools: &Tools, root: &Path, runs: usize) -> Result<RanksOutcome, String> {
+    let mut outcome = RanksOutcome::default();
+    for _ in 0..runs {
+        for np in [1, 2] {
+            let mut command = Command::new(root.join("scripts/mpi-env.sh"));
+            command
+                .args(["mpirun", "-q", "--stdin", "none", "--bind-to", "none"])
+                .args(["-np", &np.to_string()])
+                .arg(&tools.life)
+                .args(["--headless", "--edge", "plane", "--pattern", RANKS_PATTERN])
+                .args(["--generations", &RANKS_GENERATIONS.to_string()]);
+            let run = measure(&command, Some(tools.life_tui_timeout))?;
+            if !run.success {
+                return Err(format!("np={np} failed: {}", run.stderr.trim()));
+            }
+            let last = run.stdout.lines().last().ok_or("no output")?;
+            let value: serde_json::Value = serde_json::from_str(last).map_err(|e| e.to_string())?;
+            let summary = &value["summary"];
+            let seconds = summary["seconds"]
+                .as_f64()
+                .ok_or("no seconds in the summary")?;
+            match np {
+                1 => outcome.one_rank_seconds.push(seconds),
+                _ => outcome.two_ranks_seconds.push(seconds),
+            }
+            outcome
+                .hashes
+                .push(summary["hash"].as_str().unwrap_or("").to_string());
+        }
+    }
+    Ok(outcome)
 }
 
 /// Side of the soup-ash torus: 128x128 of lifelib's 28x28 tiles, a size
@@ -397,6 +466,7 @@ fn study() -> Result<(), String> {
         outcomes: Vec::new(),
         ash: None,
         ash_long: None,
+        ranks: None,
     };
     let report_path = out.join("plane-report.md");
     for (done, case) in cases.iter().enumerate() {
@@ -435,6 +505,25 @@ fn study() -> Result<(), String> {
                 }
                 Err(err) => eprintln!("bench plane: no soup-ash study: {err}"),
             }
+        }
+        study.load_after = load_average();
+        study.seconds = started.elapsed().as_secs_f64();
+        write(&report_path, report(&study).as_bytes())?;
+        let json = serde_json::to_string_pretty(&study).map_err(|e| e.to_string())?;
+        write(&out.join("plane.json"), json.as_bytes())?;
+    }
+    if tools.edge == LifeEdge::Plane && !std::env::var("LIFE_BENCH_RANKS").is_ok_and(|v| v == "0") {
+        match ranks_study(&tools, &root, QUICK_RUNS.max(runs)) {
+            Ok(ranks) => {
+                eprintln!(
+                    "bench plane: {RANKS_PATTERN} to {RANKS_GENERATIONS}, np=2 vs np=1: {}",
+                    ranks
+                        .speedup()
+                        .map_or("-".into(), |v| format!("{v:.2}x faster"))
+                );
+                study.ranks = Some(ranks);
+            }
+            Err(err) => eprintln!("bench plane: no np=2 study: {err}"),
         }
         study.load_after = load_average();
         study.seconds = started.elapsed().as_secs_f64();
@@ -1379,6 +1468,32 @@ fn report(study: &Study) -> String {
             ash.and_then(|a| Some(a.ratio()? <= 1.0 && a.populations_equal())),
         );
     }
+    let ranks = study.ranks.as_ref();
+    target(
+        &format!(
+            "{RANKS_PATTERN} (quadratic growth, as a breeder's) to {RANKS_GENERATIONS} on the plane, np=2 vs np=1 (both under mpirun, {} alternating runs each; life-tui's stepping time)",
+            ranks.map_or(0, |o| o.one_rank_seconds.len())
+        ),
+        ">= 1.6x; hashes equal",
+        ranks.map(|o| {
+            format!(
+                "{} ({} s vs {} s); {}",
+                o.speedup().map_or("-".into(), |v| format!("{v:.2}x")),
+                seconds_or_dash(
+                    (!o.one_rank_seconds.is_empty()).then(|| median(&o.one_rank_seconds))
+                ),
+                seconds_or_dash(
+                    (!o.two_ranks_seconds.is_empty()).then(|| median(&o.two_ranks_seconds))
+                ),
+                if o.hashes_equal() {
+                    "equal"
+                } else {
+                    "**not equal**"
+                }
+            )
+        }),
+        ranks.and_then(|o| Some(o.speedup()? >= 1.6 && o.hashes_equal())),
+    );
     let _ = writeln!(
         r,
         "\nRSS baseline: life-tui running a {BASELINE_PATTERN} for {BASELINE_GENERATIONS} generations, {}.",
