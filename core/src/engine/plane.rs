@@ -663,7 +663,8 @@ impl Plane {
             old: tile.rows[next],
             alive: tile.rows[now],
         };
-        let before = tile.ghost.then(|| *out);
+        // Copied for deep ghosts only: a tile's rows are half a KiB.
+        let before = if tile.ghost { Some(*out) } else { None };
         let mut found = kernel::step_plane_tile(self.isa, &self.rule, columns, out, rows);
         if let Some(before) = before {
             // A deep ghost: rows outside the cone are wrong whatever is
