@@ -107,13 +107,13 @@ pub enum PlaylistError {
     #[error("--tour {}: not UTF-8 text", printable(path))]
     NotUtf8 { path: String },
     /// A line of the playlist that does not parse.
-    #[error("{origin}:{line}: {}", printable(&problem.to_string()))]
+    #[error("{}:{line}: {}", printable(origin), printable(&problem.to_string()))]
     Line {
         origin: String,
         line: usize,
         problem: LineError,
     },
-    #[error("{origin}: the playlist has no stops")]
+    #[error("{}: the playlist has no stops", printable(origin))]
     NoStops { origin: String },
     /// A stop's pattern is neither a file nor a built-in, or its file
     /// cannot be read.
@@ -556,6 +556,29 @@ mod tests {
             err.to_string(),
             format!("--tour {}: not UTF-8 text", path.display())
         );
+    }
+
+    #[test]
+    fn a_playlist_path_with_control_characters_is_shown_escaped_in_every_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("talk\x1b[2J.tour");
+        let shown = printable(&path.display().to_string());
+        assert!(shown.contains("talk\\u{1b}[2J.tour"), "{shown}");
+        std::fs::write(&path, b"# nothing but a comment\n").unwrap();
+        let err = read_bundle(Some(&path)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("{shown}: the playlist has no stops")
+        );
+        std::fs::write(&path, b"glider zoom=0\n").unwrap();
+        let err = read_bundle(Some(&path)).unwrap_err();
+        assert!(
+            err.to_string().starts_with(&format!("{shown}:1: ")),
+            "{err}"
+        );
+        std::fs::write(&path, b"glider \xff\n").unwrap();
+        let err = read_bundle(Some(&path)).unwrap_err();
+        assert_eq!(err.to_string(), format!("--tour {shown}: not UTF-8 text"));
     }
 
     #[test]

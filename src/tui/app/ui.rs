@@ -22,6 +22,17 @@ pub fn rank_rgb(rank: usize) -> (u8, u8, u8) {
     RANK_COLOURS[rank % RANK_COLOURS.len()]
 }
 
+/// How bright a rank's colour is, as a share of it, behind the empty cells
+/// of its strip with the rank overlay: dark enough for live cells to stand
+/// out in the rank's full colour.
+const STRIP_TINT: f32 = 0.16;
+/// Behind the seam rows where two ranks' strips meet: brighter than the
+/// strip's tint, so that the edges the halos cross show.
+const SEAM_TINT: f32 = 0.45;
+/// A live half block of the overlay runs from this share of its rank's
+/// colour (one live cell of many) to all of it (every cell live).
+const SPARSE_DOT: f32 = 0.35;
+
 fn scaled((r, g, b): (u8, u8, u8), f: f32) -> Color {
     let c = |v: u8| (f32::from(v) * f).round().clamp(0.0, 255.0) as u8;
     Color::Rgb(c(r), c(g), c(b))
@@ -32,7 +43,7 @@ pub fn rank_colour(rank: usize) -> Color {
 }
 
 fn rank_tint(rank: usize) -> Color {
-    scaled(rank_rgb(rank), 0.16)
+    scaled(rank_rgb(rank), STRIP_TINT)
 }
 
 /// The colour of a live dot of density `v` (1 to 255) without the overlay:
@@ -129,7 +140,7 @@ fn braille_cell(app: &App, c: usize, r: usize, owners: &RowOwners) -> (char, Sty
     } else if app.overlay {
         let owner = owners.first.unwrap_or(0);
         Style::default().fg(rank_colour(owner)).bg(if owners.seam {
-            scaled(rank_rgb(owner), 0.45)
+            scaled(rank_rgb(owner), SEAM_TINT)
         } else {
             rank_tint(owner)
         })
@@ -154,7 +165,10 @@ fn half_block_cell(app: &App, c: usize, r: usize) -> (char, Style) {
                 if v == 0 {
                     rank_tint(owner)
                 } else {
-                    scaled(rank_rgb(owner), 0.35 + 0.65 * f32::from(v) / 255.0)
+                    scaled(
+                        rank_rgb(owner),
+                        SPARSE_DOT + (1.0 - SPARSE_DOT) * f32::from(v) / 255.0,
+                    )
                 }
             }
             Some(0) => Color::Reset,
