@@ -763,6 +763,19 @@ mod plane {
         edges
     }
 
+    /// Edges for `bands` bands from `inner` (as [`edges`] takes them): the
+    /// number of bands stays, so the new edges are padded or trimmed.
+    fn edges_for(inner: &[i64], bands: usize) -> Vec<i64> {
+        let mut edges = edges(inner.to_vec());
+        while edges.len() < bands + 1 {
+            let last = edges[edges.len() - 2];
+            edges.insert(edges.len() - 1, last.saturating_add(1).max(-1000));
+        }
+        edges.truncate(bands);
+        edges.push(i64::MAX);
+        edges
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(128))]
 
@@ -795,15 +808,8 @@ mod plane {
             for generation in 0..generations {
                 for (at, inner) in &moves {
                     if *at == generation {
-                        let mut inner = edges(inner.clone());
-                        // The number of bands stays: pad or trim the new edges.
-                        while inner.len() < bands.len() + 1 {
-                            let last = inner[inner.len() - 2];
-                            inner.insert(inner.len() - 1, last.saturating_add(1).max(-1000));
-                        }
-                        inner.truncate(bands.len());
-                        inner.push(i64::MAX);
-                        plane::reband(&mut bands, &inner);
+                        let to = edges_for(inner, bands.len());
+                        plane::reband(&mut bands, &to);
                     }
                 }
                 plane::step_bands(&mut bands);
@@ -830,14 +836,8 @@ mod plane {
             for (batch, &length) in batches.iter().enumerate() {
                 for (at, inner) in &moves {
                     if *at == batch {
-                        let mut inner = edges(inner.clone());
-                        while inner.len() < bands.len() + 1 {
-                            let last = inner[inner.len() - 2];
-                            inner.insert(inner.len() - 1, last.saturating_add(1).max(-1000));
-                        }
-                        inner.truncate(bands.len());
-                        inner.push(i64::MAX);
-                        plane::reband(&mut bands, &inner);
+                        let to = edges_for(inner, bands.len());
+                        plane::reband(&mut bands, &to);
                     }
                 }
                 // Up to the depth: the most the band's rows stay exact for.
