@@ -1096,11 +1096,54 @@ fn pulsars_sleep_once_the_ring_widens() {
     assert_eq!(strip.count_population(), strip.population());
 }
 
+/// Widening the ring copies the history a sleeping tile has instead of
+/// stepping every tile: over a torus of blinkers with one pulsar, the
+/// generations around the widening step about the pulsar's tiles, no cell
+/// densely, and the result stays the reference's.
+#[test]
+fn widening_the_ring_steps_only_the_tiles_near_activity() {
+    const PULSAR: &str = "2b3o3b3o2$o4bobo4bo$o4bobo4bo$o4bobo4bo$2b3o3b3o2$2b3o3b3o$o4bobo4bo$o4bobo4bo$o4bobo4bo2$2b3o3b3o";
+    let (width, height) = (2048, 1024);
+    let mut grid = BitGrid::new(width, height);
+    for y in (5..height - 5).step_by(40) {
+        for x in (5..width - 5).step_by(100) {
+            plant(&mut grid, "3o", x, y);
+        }
+    }
+    plant(&mut grid, PULSAR, 1000, 500);
+    let mut strip = Strip::from_grid_with_depth(&grid, 1);
+    let mut generations = 0;
+    while strip.activity().ring_widenings == 0 {
+        strip.advance_alone(&Rule::LIFE, Edge::Torus, 1);
+        generations += 1;
+        assert!(generations < 1000, "the ring never widened");
+    }
+    let at_widening = strip.activity();
+    for _ in 0..10 {
+        strip.advance_alone(&Rule::LIFE, Edge::Torus, 1);
+    }
+    let after = strip.activity();
+    assert_eq!(after.dense_generations, 0, "{after:?}");
+    let stepped = after.tiles_stepped - at_widening.tiles_stepped;
+    assert!(
+        stepped <= 10 * 12,
+        "{stepped} tiles stepped in 10 generations of {} tiles: {after:?}",
+        after.tiles
+    );
+    let expected = run_stepping(
+        &grid,
+        Rule::LIFE,
+        Edge::Torus,
+        generations + 10,
+        Stepping::Dense,
+    );
+    assert!(strip.to_grid() == expected);
+}
+
 /// What widens the ring is activity that stays where it is. Spaceships
 /// only pass through their tiles: on a torus of three gliders, two flying
-/// down and one up across the tile rows, the ring stays at two buffers (a
-/// widening would show as five dense steps), while the same torus with a
-/// pulsar beside them widens it.
+/// down and one up across the tile rows, the ring stays at two buffers,
+/// while the same torus with a pulsar beside them widens it.
 #[test]
 fn passing_spaceships_leave_the_ring_narrow() {
     const GLIDER: &str = "bo$2bo$3o";
@@ -1116,11 +1159,11 @@ fn passing_spaceships_leave_the_ring_narrow() {
     let widenings = |grid: &BitGrid| {
         let mut strip = Strip::from_grid_with_depth(grid, 4);
         strip.advance_alone(&Rule::LIFE, Edge::Torus, 4);
-        let start = strip.activity().dense_generations;
+        let start = strip.activity().ring_widenings;
         for _ in 0..500 {
             strip.advance_alone(&Rule::LIFE, Edge::Torus, 4);
         }
-        (strip.activity().dense_generations - start) / 5
+        strip.activity().ring_widenings - start
     };
     assert_eq!(widenings(&ships), 0, "spaceships passing widened the ring");
     assert_eq!(widenings(&with_pulsar), 1, "a pulsar among them did not");

@@ -140,17 +140,22 @@ impl Strip {
         self.activity.allow_ring(extra <= RING_BYTES);
     }
 
-    /// Gives the strip as many buffers as its activity tracking asks for.
-    /// New ones are dead: the activity tracking steps every cell until
-    /// they hold true generations.
+    /// Gives the strip as many buffers as its activity tracking asks for,
+    /// right after a step (`next` the generation just written, `cells` the
+    /// one before). The new buffers stand for the generations two to five
+    /// back, the oldest last: copies of the two there are, in turn, which
+    /// is what a tile asleep with period 1 or 2 holds there; the activity
+    /// tracking steps the other tiles until they hold true generations.
     fn sync_ring(&mut self) {
         let wanted = self.activity.ring() - 2;
         if self.history.len() == wanted {
             return;
         }
         self.history.clear();
-        let dim = self.cells.raw_dim();
-        self.history.resize_with(wanted, || Array2::zeros(dim));
+        for i in 0..wanted {
+            let copy = if i % 2 == 0 { &self.next } else { &self.cells };
+            self.history.push(copy.clone());
+        }
     }
 
     /// After a step into `next`: it holds the generation now, and the
