@@ -906,7 +906,7 @@ impl Plane {
     }
 
     /// Own rows of a tile that deep ghosts across `side` are filled with:
-    /// the rows nearest (the ghost depth) to the band on that side.
+    /// as many as the ghost depth, those nearest to the band.
     fn deep_rows(&self, side: Side) -> Range<usize> {
         match side {
             Side::Above => PLANE_TILE_ROWS - self.ghost_depth..PLANE_TILE_ROWS,
