@@ -272,10 +272,7 @@ struct RanksOutcome {
 impl RanksOutcome {
     /// How many times faster two ranks are (medians).
     fn speedup(&self) -> Option<f64> {
-        if self.one_rank_seconds.is_empty() || self.two_ranks_seconds.is_empty() {
-            return None;
-        }
-        Some(median(&self.one_rank_seconds) / median(&self.two_ranks_seconds).max(CLOCK_FLOOR))
+        median_ratio(&self.one_rank_seconds, &self.two_ranks_seconds)
     }
 
     fn hashes_equal(&self) -> bool {
@@ -303,12 +300,8 @@ fn ranks_study(tools: &Tools, root: &Path, runs: usize) -> Result<RanksOutcome, 
             if !run.success {
                 return Err(format!("np={np} failed: {}", run.stderr.trim()));
             }
-            let last = run.stdout.lines().last().ok_or("no output")?;
-            let value: serde_json::Value = serde_json::from_str(last).map_err(|e| e.to_string())?;
-            let summary = &value["summary"];
-            let seconds = summary["seconds"]
-                .as_f64()
-                .ok_or("no seconds in the summary")?;
+            let summary = run_summary(&run.stdout)?;
+            let seconds = summary_seconds(&summary)?;
             match np {
                 1 => outcome.one_rank_seconds.push(seconds),
                 _ => outcome.two_ranks_seconds.push(seconds),
@@ -319,6 +312,28 @@ fn ranks_study(tools: &Tools, root: &Path, runs: usize) -> Result<RanksOutcome, 
         }
     }
     Ok(outcome)
+}
+
+/// The median of `over` against the median of `under`, if both ran.
+fn median_ratio(over: &[f64], under: &[f64]) -> Option<f64> {
+    if over.is_empty() || under.is_empty() {
+        return None;
+    }
+    Some(median(over) / median(under).max(CLOCK_FLOOR))
+}
+
+/// The summary of a life-tui run: the `summary` object of its last line.
+fn run_summary(stdout: &str) -> Result<serde_json::Value, String> {
+    let last = stdout.lines().last().ok_or("no output")?;
+    let mut value: serde_json::Value = serde_json::from_str(last).map_err(|e| e.to_string())?;
+    Ok(value["summary"].take())
+}
+
+/// A summary's `seconds`: life-tui's own stepping time.
+fn summary_seconds(summary: &serde_json::Value) -> Result<f64, String> {
+    summary["seconds"]
+        .as_f64()
+        .ok_or_else(|| "no seconds in the summary".to_string())
 }
 
 /// Side of the soup-ash torus: 128x128 of lifelib's 28x28 tiles, a size
@@ -344,10 +359,7 @@ struct AshOutcome {
 
 impl AshOutcome {
     fn ratio(&self) -> Option<f64> {
-        if self.life_tui_seconds.is_empty() || self.lifelib_seconds.is_empty() {
-            return None;
-        }
-        Some(median(&self.life_tui_seconds) / median(&self.lifelib_seconds).max(CLOCK_FLOOR))
+        median_ratio(&self.life_tui_seconds, &self.lifelib_seconds)
     }
 
     fn populations_equal(&self) -> bool {
@@ -391,14 +403,8 @@ fn ash_study(
         if !run.success {
             return Err(format!("life-tui --resume failed: {}", run.stderr.trim()));
         }
-        let last = run.stdout.lines().last().ok_or("no output")?;
-        let value: serde_json::Value = serde_json::from_str(last).map_err(|e| e.to_string())?;
-        let summary = &value["summary"];
-        outcome.life_tui_seconds.push(
-            summary["seconds"]
-                .as_f64()
-                .ok_or("no seconds in the summary")?,
-        );
+        let summary = run_summary(&run.stdout)?;
+        outcome.life_tui_seconds.push(summary_seconds(&summary)?);
         outcome.life_tui_population = summary["population"].as_u64();
         outcome.life_tui_hash = summary["hash"].as_str().map(String::from);
         let (seconds, _, population) = run_lifelib(lifelib, &checkpoint, to - from, None)?;
@@ -468,7 +474,6 @@ fn study() -> Result<(), String> {
         ash_long: None,
         ranks: None,
     };
-    let report_path = out.join("plane-report.md");
     for (done, case) in cases.iter().enumerate() {
         let outcome = run_case(&tools, case, runs)?;
         eprintln!(
@@ -478,13 +483,7 @@ fn study() -> Result<(), String> {
             progress_line(&outcome)
         );
         study.outcomes.push(outcome);
-        // Written after every case, so that a study stopped part way
-        // still leaves what it measured.
-        study.load_after = load_average();
-        study.seconds = started.elapsed().as_secs_f64();
-        write(&report_path, report(&study).as_bytes())?;
-        let json = serde_json::to_string_pretty(&study).map_err(|e| e.to_string())?;
-        write(&out.join("plane.json"), json.as_bytes())?;
+        save_study(&mut study, started, &out)?;
     }
     if let Some(lifelib) = &tools.lifelib
         && !std::env::var("LIFE_BENCH_ASH").is_ok_and(|v| v == "0")
@@ -506,11 +505,7 @@ fn study() -> Result<(), String> {
                 Err(err) => eprintln!("bench plane: no soup-ash study: {err}"),
             }
         }
-        study.load_after = load_average();
-        study.seconds = started.elapsed().as_secs_f64();
-        write(&report_path, report(&study).as_bytes())?;
-        let json = serde_json::to_string_pretty(&study).map_err(|e| e.to_string())?;
-        write(&out.join("plane.json"), json.as_bytes())?;
+        save_study(&mut study, started, &out)?;
     }
     if tools.edge == LifeEdge::Plane && !std::env::var("LIFE_BENCH_RANKS").is_ok_and(|v| v == "0") {
         match ranks_study(&tools, &root, QUICK_RUNS.max(runs)) {
@@ -525,18 +520,24 @@ fn study() -> Result<(), String> {
             }
             Err(err) => eprintln!("bench plane: no np=2 study: {err}"),
         }
-        study.load_after = load_average();
-        study.seconds = started.elapsed().as_secs_f64();
-        write(&report_path, report(&study).as_bytes())?;
-        let json = serde_json::to_string_pretty(&study).map_err(|e| e.to_string())?;
-        write(&out.join("plane.json"), json.as_bytes())?;
+        save_study(&mut study, started, &out)?;
     }
     eprintln!(
         "bench plane: wrote {} and plane.json in {:.0} s",
-        report_path.display(),
+        out.join("plane-report.md").display(),
         study.seconds
     );
     Ok(())
+}
+
+/// Writes what the study has measured so far, so that a study stopped
+/// part way still leaves it: the report and `plane.json` in `out`.
+fn save_study(study: &mut Study, started: Instant, out: &Path) -> Result<(), String> {
+    study.load_after = load_average();
+    study.seconds = started.elapsed().as_secs_f64();
+    write(&out.join("plane-report.md"), report(study).as_bytes())?;
+    let json = serde_json::to_string_pretty(study).map_err(|e| e.to_string())?;
+    write(&out.join("plane.json"), json.as_bytes())
 }
 
 /// The work tree's commit, `-dirty` when it has changes: the source of the
@@ -815,13 +816,8 @@ fn run_life_tui(
     if !run.success {
         return Err(format!("failed: {}", run.stderr.trim()));
     }
-    let last = run.stdout.lines().last().ok_or("no output")?;
-    let value: serde_json::Value = serde_json::from_str(last).map_err(|e| e.to_string())?;
-    let summary = value["summary"].clone();
-    let seconds = summary["seconds"]
-        .as_f64()
-        .ok_or("no seconds in the summary")?;
-    Ok((seconds, run.peak_rss_kib, summary))
+    let summary = run_summary(&run.stdout)?;
+    Ok((summary_seconds(&summary)?, run.peak_rss_kib, summary))
 }
 
 /// One bgolly run, with its timestamps on (`-b`).
@@ -1126,6 +1122,11 @@ fn live_cells(path: &Path) -> Result<Vec<Run>, String> {
 }
 
 /// Seconds to about three significant figures, down to microseconds.
+/// The median of `values`, or a dash when there are none.
+fn median_or_dash(values: &[f64]) -> String {
+    seconds_or_dash((!values.is_empty()).then(|| median(values)))
+}
+
 fn seconds_or_dash(value: Option<f64>) -> String {
     match value {
         None => "-".into(),
@@ -1452,12 +1453,8 @@ fn report(study: &Study) -> String {
                 format!(
                     "{} ({} s vs {} s); {}",
                     ratio_or_dash(a.ratio()),
-                    seconds_or_dash(
-                        (!a.life_tui_seconds.is_empty()).then(|| median(&a.life_tui_seconds))
-                    ),
-                    seconds_or_dash(
-                        (!a.lifelib_seconds.is_empty()).then(|| median(&a.lifelib_seconds))
-                    ),
+                    median_or_dash(&a.life_tui_seconds),
+                    median_or_dash(&a.lifelib_seconds),
                     if a.populations_equal() {
                         "equal"
                     } else {
@@ -1479,12 +1476,8 @@ fn report(study: &Study) -> String {
             format!(
                 "{} ({} s vs {} s); {}",
                 o.speedup().map_or("-".into(), |v| format!("{v:.2}x")),
-                seconds_or_dash(
-                    (!o.one_rank_seconds.is_empty()).then(|| median(&o.one_rank_seconds))
-                ),
-                seconds_or_dash(
-                    (!o.two_ranks_seconds.is_empty()).then(|| median(&o.two_ranks_seconds))
-                ),
+                median_or_dash(&o.one_rank_seconds),
+                median_or_dash(&o.two_ranks_seconds),
                 if o.hashes_equal() {
                     "equal"
                 } else {
