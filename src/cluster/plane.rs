@@ -1,6 +1,8 @@
 //! The unbounded plane over MPI: each rank steps a band of tile rows and
-//! trades its edge cells with the bands above and below, sending only the
-//! words that hold live cells, or an "unchanged" marker.
+//! trades its edge cells with the bands above and below: every generation
+//! only the words that hold live cells, or an "unchanged" marker
+//! ([`Cluster::step_plane`]), or once a batch the rows of its edge tiles
+//! that the neighbours' deep ghosts need ([`Cluster::step_plane_deep`]).
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};

@@ -89,8 +89,6 @@ struct PlaneRun<'a> {
     bands: PlaneBands,
     plane: Plane,
     generation: u64,
-    /// Generations per exchange with the neighbouring bands.
-    ghost_depth: usize,
     timing: StepTiming,
     rebalances: u64,
 }
@@ -142,7 +140,6 @@ impl<'a> PlaneRun<'a> {
             bands,
             plane,
             generation: config.start_generation,
-            ghost_depth,
             timing: StepTiming::default(),
             rebalances: 0,
         })
@@ -193,10 +190,10 @@ impl Progress for PlaneRun<'_> {
             self.plane.run(stop - self.generation);
             self.timing.compute += before.elapsed();
             self.generation = stop;
-        } else if self.ghost_depth > 1 {
+        } else if self.plane.ghost_depth() > 0 {
             // Batches end where the settled and balance checks look.
             let to_check = SETTLED_EVERY - self.generation % SETTLED_EVERY;
-            let batch = (self.ghost_depth as u64)
+            let batch = (self.plane.ghost_depth() as u64)
                 .min(stop - self.generation)
                 .min(to_check);
             self.timing += cluster.step_plane_deep(&mut self.plane, batch);

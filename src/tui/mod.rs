@@ -233,10 +233,9 @@ enum Peers {
 }
 
 /// The one way out of [`lead`] on an error: the peers are ended (if they
-/// are not already), the
-/// error's line printed (none when the terminal was taken back: whoever
-/// took it has said why), and its status (see [`ViewError::status`])
-/// returned or, mid-round, the job aborted with it.
+/// are not already), the error's line printed (none when the terminal was
+/// taken back: whoever took it has said why), and its status (see
+/// [`ViewError::status`]) returned or, mid-round, the job aborted with it.
 fn fail(cluster: &Cluster, error: ViewError, peers: Peers) -> u8 {
     let status = error.status();
     match peers {

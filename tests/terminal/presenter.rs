@@ -164,15 +164,23 @@ fn an_unwritable_record_path_is_one_error_line_and_exit_2() {
         "clear; {}",
         launch_line("mpirun", "--record /nonexistent/dir/talk.cast")
     ));
-    let screen = pane.wait_for("the shell back", PATIENCE, |s| exit_code(s).is_some());
-    assert_eq!(exit_code(&screen), Some(2), "{screen}");
-    let errors: Vec<&str> = screen.lines().filter(|l| l.contains("error:")).collect();
-    assert_eq!(errors.len(), 1, "{screen}");
+    let (error, screen) = refused_with_one_error_line(&pane, "--record");
     assert!(
-        errors[0].starts_with("error: --record /nonexistent/dir/talk.cast: "),
+        error.starts_with("error: --record /nonexistent/dir/talk.cast: "),
         "{screen}"
     );
-    assert_sane_terminal(&pane);
+}
+
+/// Waits for the shell to come back from a run refused for bad input:
+/// status 2, one `error:` line (returned, with the screen), and the
+/// terminal as it was.
+fn refused_with_one_error_line(pane: &Pane, what: &str) -> (String, String) {
+    let screen = pane.wait_for("the shell back", PATIENCE, |s| exit_code(s).is_some());
+    assert_eq!(exit_code(&screen), Some(2), "{what}: {screen}");
+    let errors: Vec<&str> = screen.lines().filter(|l| l.contains("error:")).collect();
+    assert_eq!(errors.len(), 1, "{what}: {screen}");
+    assert_sane_terminal(pane);
+    (errors[0].to_string(), screen)
 }
 
 #[test]
@@ -195,15 +203,11 @@ fn a_recording_cut_short_is_one_error_line_and_exit_2() {
         generation(s).is_some_and(|n| n > 5)
     });
     pane.keys("q");
-    let screen = pane.wait_for("the shell back", PATIENCE, |s| exit_code(s).is_some());
-    assert_eq!(exit_code(&screen), Some(2), "{screen}");
-    let errors: Vec<&str> = screen.lines().filter(|l| l.contains("error:")).collect();
-    assert_eq!(errors.len(), 1, "{screen}");
+    let (error, screen) = refused_with_one_error_line(&pane, "a recording cut short");
     assert!(
-        errors[0].starts_with("error: the recording is incomplete: --record cut.cast: "),
+        error.starts_with("error: the recording is incomplete: --record cut.cast: "),
         "{screen}"
     );
-    assert_sane_terminal(&pane);
 }
 
 /// A playlist of three stops in `dir`, the third from a file beside it
@@ -366,15 +370,11 @@ fn bad_playlists_are_one_error_line_and_exit_2() {
         ),
     ] {
         pane.line(&format!("clear; {}", launch_line("mpirun", &args)));
-        let screen = pane.wait_for("the shell back", PATIENCE, |s| exit_code(s).is_some());
-        assert_eq!(exit_code(&screen), Some(2), "{args}: {screen}");
-        let errors: Vec<&str> = screen.lines().filter(|l| l.contains("error:")).collect();
-        assert_eq!(errors.len(), 1, "{args}: {screen}");
+        let (_, screen) = refused_with_one_error_line(&pane, &args);
         assert!(
             screen.replace('\n', "").contains(&expected),
             "{args}: {screen}"
         );
-        assert_sane_terminal(&pane);
     }
 }
 

@@ -308,20 +308,31 @@ impl Activity {
         self.order[SLEEP_RING - 1] = next;
         self.ring = SLEEP_RING;
         self.stats.ring_widenings += 1;
-        let across = self.grid.across();
         for t in 0..self.grid.len() {
             let recent = self.generations - self.stepped_at[t] < TRUE_COPY_STEPS;
-            if !recent && self.fresh_left[t] == 0 {
-                continue;
+            if recent || self.fresh_left[t] > 0 {
+                self.make_fresh(t);
             }
-            if self.fresh_left[t] == 0 {
-                self.fresh.push(t as u32);
-            }
-            self.fresh_left[t] = (SLEEP_RING - 1) as u8;
-            for down in -1..=1 {
-                for side in -1..=1 {
-                    self.mark_near((t / across, t % across), down, side, true);
-                }
+        }
+    }
+
+    /// Tile `t`'s buffers other than the one now may not hold what its
+    /// cells came from: it and its neighbours are due until the ring comes
+    /// round (`ring - 1` generations).
+    fn make_fresh(&mut self, t: usize) {
+        if self.fresh_left[t] == 0 {
+            self.fresh.push(t as u32);
+        }
+        self.fresh_left[t] = (self.ring - 1) as u8;
+        self.mark_around(t, true);
+    }
+
+    /// Tile `t` and its eight neighbours are due.
+    fn mark_around(&mut self, t: usize, torus: bool) {
+        let across = self.grid.across();
+        for down in -1..=1 {
+            for side in -1..=1 {
+                self.mark_near((t / across, t % across), down, side, torus);
             }
         }
     }
@@ -407,16 +418,10 @@ impl Activity {
         // (Before the first generation the strip copies its own rows into
         // the buffer to be written: see [`Activity::is_seeded`].) The
         // buffer written now comes round again `ring` generations on.
-        if self.known != Known::Seeded {
-            if self.fresh_left[t] == 0 {
-                self.fresh.push(t as u32);
-            }
-            self.fresh_left[t] = (self.ring - 1) as u8;
-        }
-        for down in -1..=1 {
-            for across in -1..=1 {
-                self.mark_near(at, down, across, true);
-            }
+        if self.known == Known::Seeded {
+            self.mark_around(t, true);
+        } else {
+            self.make_fresh(t);
         }
     }
 
@@ -626,11 +631,7 @@ impl Activity {
         let mut i = 0;
         while i < self.fresh.len() {
             let t = self.fresh[i] as usize;
-            for down in -1..=1 {
-                for side in -1..=1 {
-                    self.mark_near((t / across, t % across), down, side, torus);
-                }
-            }
+            self.mark_around(t, torus);
             self.fresh_left[t] -= 1;
             if self.fresh_left[t] == 0 {
                 self.fresh.swap_remove(i);

@@ -354,6 +354,12 @@ impl Plane {
         self.ghost_depth = depth;
     }
 
+    /// Rows received per exchange when ghosts step with the band, which is
+    /// the most steps a batch may take; 0 when a row comes every generation.
+    pub fn ghost_depth(&self) -> usize {
+        self.ghost_depth
+    }
+
     pub fn stats(&self) -> PlaneStats {
         self.stats
     }
